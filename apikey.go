@@ -1,0 +1,36 @@
+package roster
+
+import "time"
+
+// MaxAPIKeysPerPrincipal bounds the keys one principal may hold (A3).
+const MaxAPIKeysPerPrincipal = 100
+
+// APIKey is a principal's API key. The secret itself is never stored.
+type APIKey struct {
+	ID          string
+	OrgID       string
+	PrincipalID string // a user id or a service account id
+	Name        string
+	Hint        string // the key's last four characters, to tell keys apart
+	Hash        []byte
+	CreatedAt   time.Time
+	LastUsedAt  time.Time // zero when never used
+}
+
+// ValidateKeyName checks an API key's name.
+func ValidateKeyName(s string) error {
+	if n := len([]rune(s)); n == 0 || n > MaxNameLen {
+		return Errorf(EInvalid, "key name must be 1 to %d characters", MaxNameLen)
+	}
+	return nil
+}
+
+// Session is a signed-in browser or API session, stored server-side.
+type Session struct {
+	ID        string
+	UserID    string
+	TokenHash []byte
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	IP        string
+}

@@ -1,0 +1,47 @@
+package roster
+
+import "time"
+
+// Audit actions (L2). Names follow the `object:operation` shape.
+const (
+	ActUserCreate         = "user:create"
+	ActUserSignup         = "user:signup"
+	ActUserAcceptInvite   = "user:accept_invite"
+	ActUserResendInvite   = "user:resend_invite"
+	ActUserRevokeInvite   = "user:revoke_invite"
+	ActUserDeactivate     = "user:deactivate"
+	ActUserReactivate     = "user:reactivate"
+	ActUserDelete         = "user:permanently_delete"
+	ActUserUpdate         = "user:update"
+	ActUserLogin          = "user:login"
+	ActUserLoginFailed    = "user:login_failed"
+	ActUserLogout         = "user:logout"
+	ActUserChangePassword = "user:change_password"
+	ActUserResetPassword  = "user:reset_password"
+	ActUserCreateAPIKey   = "user:create_api_key"
+	ActUserDeleteAPIKey   = "user:delete_api_key"
+	ActOrgUpdateMember    = "organization:update_member"
+)
+
+// AuditEntry is one immutable line of the audit log.
+type AuditEntry struct {
+	ID          int64
+	OrgID       string
+	Timestamp   time.Time
+	Action      string
+	ActorUserID string
+	ActorEmail  string
+	ActorIP     string
+	UserAsset   string // target user id
+	UserEmail   string // target user email
+	EntityName  string // team name
+	ProjectName string
+	Via         Interface
+	Details     string // short human note, never secrets
+}
+
+// Anonymized returns a copy with personal data dropped (L3).
+func (e AuditEntry) Anonymized() AuditEntry {
+	e.ActorEmail, e.UserEmail, e.ActorIP = "", "", ""
+	return e
+}

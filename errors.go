@@ -1,0 +1,84 @@
+// Package roster holds Roster's domain: users, roles, invites, keys, audit
+// entries, their validation rules and the error vocabulary.
+package roster
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes: each edge maps them to its own status once.
+const (
+	EInvalid         = "invalid"
+	ENotFound        = "not_found"
+	EConflict        = "conflict"
+	EForbidden       = "forbidden"
+	EUnauthenticated = "unauthenticated"
+	ETooMany         = "too_many_requests"
+	ETooLarge        = "too_large"
+	EInternal        = "internal"
+)
+
+// Error is a domain error: a code for machines, a reason that refines it and
+// a message a person can act on.
+type Error struct {
+	Code    string // one of the E* constants
+	Reason  string // stable refinement such as "last_admin"; may be empty
+	Message string // safe to show to the caller
+	Err     error  // wrapped cause, never shown
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an Error with the given code and formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ReasonErrorf returns an Error with a code, a stable reason and a message.
+func ReasonErrorf(code, reason, format string, args ...any) *Error {
+	return &Error{Code: code, Reason: reason, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first Error in err's chain, or EInternal.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EInternal
+}
+
+// ErrorReason returns the reason of err when set, otherwise its code.
+func ErrorReason(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		if e.Reason != "" {
+			return e.Reason
+		}
+		return e.Code
+	}
+	return EInternal
+}
+
+// ErrorMessage returns the user-safe message of err, or a generic one.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}
+
+// ErrNotFound is the sentinel for a missing row; check it with errors.Is.
+var ErrNotFound = &Error{Code: ENotFound, Message: "not found"}
+
+// IsNotFound reports whether err is or wraps a not_found Error.
+func IsNotFound(err error) bool { return ErrorCode(err) == ENotFound }

@@ -1,0 +1,142 @@
+package api
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"roster"
+	"roster/internal/app"
+	"roster/internal/httpx"
+	"roster/internal/store"
+)
+
+const day = 24 * time.Hour
+
+// auditRange reads I2's startDate, numDays and endDate. The range starts at
+// startDate (default: numDays-1 days before today) and ends after endDate,
+// or numDays after its start, or at the end of today.
+func auditRange(q map[string][]string, now time.Time) (from, to time.Time, err error) {
+	get := func(k string) string {
+		if v := q[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	numDays, err := intParam(get("numDays"), "numDays", 1, 3660)
+	if err != nil {
+		return from, to, err
+	}
+	today := now.UTC().Truncate(day)
+	parseDay := func(name string) (time.Time, error) {
+		t, err := time.Parse("2006-01-02", get(name))
+		if err != nil {
+			return t, roster.Errorf(roster.EInvalid, "%s must be a date like 2026-01-31", name)
+		}
+		return t, nil
+	}
+	switch {
+	case get("startDate") != "":
+		if from, err = parseDay("startDate"); err != nil {
+			return from, to, err
+		}
+	case numDays > 0:
+		from = today.AddDate(0, 0, 1-numDays)
+	default:
+		from = today
+	}
+	switch {
+	case get("endDate") != "":
+		end, err := parseDay("endDate")
+		if err != nil {
+			return from, to, err
+		}
+		to = end.Add(day)
+	case numDays > 0:
+		to = from.AddDate(0, 0, numDays)
+	default:
+		to = today.Add(day)
+	}
+	if !to.After(from) {
+		return from, to, roster.Errorf(roster.EInvalid, "endDate must not come before startDate")
+	}
+	return from, to, nil
+}
+
+func (api *API) auditLogs(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	q := r.URL.Query()
+	from, to, err := auditRange(q, time.Now())
+	if err != nil {
+		return err
+	}
+	limit, err := intParam(q.Get("limit"), "limit", 1, app.MaxAuditPage)
+	if err != nil {
+		return err
+	}
+	anonymize := false
+	if v := q.Get("anonymize"); v != "" {
+		if anonymize, err = strconv.ParseBool(v); err != nil {
+			return roster.Errorf(roster.EInvalid, "anonymize must be true or false")
+		}
+	}
+	f := store.AuditFilter{From: from, To: to, Limit: limit}
+	if c := q.Get("cursor"); c != "" {
+		b, err := base64.RawURLEncoding.DecodeString(c)
+		id, err2 := strconv.ParseInt(string(b), 10, 64)
+		if err != nil || err2 != nil || id < 0 {
+			return roster.Errorf(roster.EInvalid, "cursor is not one this server gave out")
+		}
+		f.AfterID = id
+	}
+	if limit == 0 && q.Get("endDate") == "" {
+		return api.streamAudit(w, r, a, f, anonymize)
+	}
+	if f.Limit == 0 {
+		f.Limit = app.MaxAuditPage
+	}
+	page := AuditPage{AuditLogs: []AuditEntry{}, RangeStartTime: from.Format(time.RFC3339), RangeEndTime: to.Format(time.RFC3339)}
+	var lastID int64
+	err = api.app.ListAudit(r.Context(), a, f, anonymize, func(e *roster.AuditEntry) error {
+		page.AuditLogs = append(page.AuditLogs, auditJSON(e))
+		lastID = e.ID
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	page.Count = len(page.AuditLogs)
+	if page.Count == f.Limit {
+		page.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(lastID, 10)))
+	}
+	return httpx.WriteJSON(w, http.StatusOK, page)
+}
+
+// streamAudit writes the range as newline-delimited JSON. Errors after the
+// first line can only end the stream, so authorization is checked first.
+func (api *API) streamAudit(w http.ResponseWriter, r *http.Request, a roster.Actor, f store.AuditFilter, anonymize bool) error {
+	started := false
+	enc := json.NewEncoder(w)
+	err := api.app.ListAudit(r.Context(), a, f, anonymize, func(e *roster.AuditEntry) error {
+		if !started {
+			w.Header().Set("Content-Type", "application/x-ndjson")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusOK)
+			started = true
+		}
+		return enc.Encode(auditJSON(e))
+	})
+	if err != nil && started {
+		api.adapter.Log.ErrorContext(r.Context(), "audit stream cut short", "err", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !started {
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		w.WriteHeader(http.StatusOK)
+	}
+	return nil
+}

@@ -1,0 +1,172 @@
+package api
+
+import (
+	"time"
+
+	"roster"
+	"roster/internal/app"
+)
+
+// User is a user as the API shows it.
+type User struct {
+	ID           string     `json:"id"`
+	Username     string     `json:"username"`
+	Email        string     `json:"email"`
+	Name         string     `json:"name"`
+	Role         string     `json:"role" enum:"admin,member,viewer"`
+	Status       string     `json:"status" enum:"invited,active,deactivated"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	LastActiveAt *time.Time `json:"last_active_at"`
+}
+
+func userJSON(u *roster.User) User {
+	out := User{ID: u.ID, Username: u.Username, Email: u.Email, Name: u.Name, Role: string(u.Role),
+		Status: string(u.Status), CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+	if !u.LastActiveAt.IsZero() {
+		t := u.LastActiveAt
+		out.LastActiveAt = &t
+	}
+	return out
+}
+
+// UserList is a page of users.
+type UserList struct {
+	Users      []User `json:"users"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// Viewer is the calling principal.
+type Viewer struct {
+	Kind string `json:"kind" enum:"user,service_account"`
+	User User   `json:"user"`
+	Via  string `json:"auth" enum:"session,api_key"`
+}
+
+// SignupRequest is the first user's sign-up.
+type SignupRequest struct {
+	Username string `json:"username"`
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Name     string `json:"name,omitempty"`
+}
+
+// LoginRequest signs in with a username or email and a password.
+type LoginRequest struct {
+	Login    string `json:"login"`
+	Password string `json:"password"`
+}
+
+// LoginResponse is the signed-in user; the session travels in a cookie.
+type LoginResponse struct {
+	User      User      `json:"user"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// PasswordRequest changes the caller's password.
+type PasswordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// APIKey is a key without its secret.
+type APIKey struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Hint       string     `json:"hint"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
+
+func apiKeyJSON(k *roster.APIKey) APIKey {
+	out := APIKey{ID: k.ID, Name: k.Name, Hint: k.Hint, CreatedAt: k.CreatedAt}
+	if !k.LastUsedAt.IsZero() {
+		t := k.LastUsedAt
+		out.LastUsedAt = &t
+	}
+	return out
+}
+
+// APIKeyList lists keys.
+type APIKeyList struct {
+	APIKeys []APIKey `json:"api_keys"`
+}
+
+// NewAPIKeyRequest names a new key.
+type NewAPIKeyRequest struct {
+	Name string `json:"name"`
+}
+
+// NewAPIKey is a created key with its secret, shown this once.
+type NewAPIKey struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Key       string    `json:"key"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// InviteRequest invites a user to the organization.
+type InviteRequest struct {
+	Email string `json:"email"`
+	Role  string `json:"role,omitempty" enum:"admin,member,viewer"`
+}
+
+// InvitedUser is an invited user; InviteURL is set while no mail sink is
+// configured, for the admin to pass on by hand.
+type InvitedUser struct {
+	User
+	InviteExpiresAt time.Time `json:"invite_expires_at"`
+	InviteURL       string    `json:"invite_url,omitempty"`
+}
+
+func invitedJSON(res *app.InviteResult, showURL bool) InvitedUser {
+	out := InvitedUser{User: userJSON(res.User), InviteExpiresAt: res.Invite.ExpiresAt}
+	if showURL {
+		out.InviteURL = res.URL
+	}
+	return out
+}
+
+// UpdateUserRequest changes a user: role (admins) or name (oneself).
+type UpdateUserRequest struct {
+	Role *string `json:"role,omitempty" enum:"admin,member,viewer"`
+	Name *string `json:"name,omitempty"`
+}
+
+// AcceptInviteRequest accepts an invite with a chosen username and password.
+type AcceptInviteRequest struct {
+	Token    string `json:"token"`
+	Username string `json:"username"`
+	Password string `json:"password"`
+	Name     string `json:"name,omitempty"`
+}
+
+// AuditEntry is one audit log line (L2).
+type AuditEntry struct {
+	Timestamp   string `json:"timestamp"`
+	Action      string `json:"action"`
+	ActorUserID string `json:"actor_user_id"`
+	ActorEmail  string `json:"actor_email,omitempty"`
+	ActorIP     string `json:"actor_ip,omitempty"`
+	UserAsset   string `json:"user_asset,omitempty"`
+	UserEmail   string `json:"user_email,omitempty"`
+	EntityName  string `json:"entity_name,omitempty"`
+	ProjectName string `json:"project_name,omitempty"`
+	Interface   string `json:"interface" enum:"ui,api,scim,sso,cli"`
+	Details     string `json:"details,omitempty"`
+}
+
+func auditJSON(e *roster.AuditEntry) AuditEntry {
+	return AuditEntry{Timestamp: e.Timestamp.Format(time.RFC3339Nano), Action: e.Action, ActorUserID: e.ActorUserID,
+		ActorEmail: e.ActorEmail, ActorIP: e.ActorIP, UserAsset: e.UserAsset, UserEmail: e.UserEmail,
+		EntityName: e.EntityName, ProjectName: e.ProjectName, Interface: string(e.Via), Details: e.Details}
+}
+
+// AuditPage is a page of the audit log (I2).
+type AuditPage struct {
+	AuditLogs      []AuditEntry `json:"audit_logs"`
+	RangeStartTime string       `json:"range_start_time"`
+	RangeEndTime   string       `json:"range_end_time"`
+	Count          int          `json:"count"`
+	NextCursor     string       `json:"next_cursor"`
+}

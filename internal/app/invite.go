@@ -1,0 +1,179 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"roster"
+	"roster/internal/auth"
+	"roster/internal/store"
+)
+
+// InviteInput is an admin's "Add user" form (O7).
+type InviteInput struct {
+	Email string
+	Role  roster.OrgRole // member when empty
+}
+
+// InviteResult is a created or resent invite. URL carries the secret
+// link; edges show it only while no mail sink is configured (E1).
+type InviteResult struct {
+	User   *roster.User
+	Invite *roster.Invite
+	URL    string
+}
+
+// InviteUser creates a user in status invited holding a seat, and an
+// invite link valid for seven days (O7, O8).
+func (s *Service) InviteUser(ctx context.Context, a roster.Actor, in InviteInput) (*InviteResult, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	email, err := roster.NormalizeEmail(in.Email)
+	if err != nil {
+		return nil, err
+	}
+	if in.Role == "" {
+		in.Role = roster.OrgMember
+	}
+	if _, err := roster.ParseOrgRole(string(in.Role)); err != nil {
+		return nil, err
+	}
+	res := &InviteResult{}
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+			return err
+		}
+		if _, err := tx.UserByEmail(ctx, email); err == nil {
+			return roster.ReasonErrorf(roster.EConflict, "email_taken", "a user with email %s already exists", email)
+		} else if !roster.IsNotFound(err) {
+			return err
+		}
+		if err := s.reserveSeat(ctx, tx, orgID(a)); err != nil {
+			return err
+		}
+		u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Email: email, Role: in.Role, Status: roster.StatusInvited}
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		res.User = u
+		if err := s.issueInvite(ctx, tx, a, u, res); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, roster.ActUserCreate, u, "invited as "+string(u.Role))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("invite %s: %w", email, err)
+	}
+	return res, nil
+}
+
+// issueInvite mints a fresh token for u and stores its invite.
+func (s *Service) issueInvite(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, res *InviteResult) error {
+	token, hash := auth.NewToken()
+	inv := &roster.Invite{ID: roster.NewID("inv"), OrgID: u.OrgID, UserID: u.ID, Email: u.Email, Role: u.Role,
+		InviterID: a.UserID(), TokenHash: hash, ExpiresAt: tx.Now().Add(roster.InviteTTL)}
+	if err := tx.CreateInvite(ctx, inv); err != nil {
+		return err
+	}
+	res.Invite, res.URL = inv, s.InviteURL(token)
+	return nil
+}
+
+// InviteURL is the link that accepts an invite.
+func (s *Service) InviteURL(token string) string {
+	base := s.cfg.PublicURL
+	if base == "" {
+		base = "http://localhost:8080"
+	}
+	return base + "/invite/" + token
+}
+
+// ResendInvite replaces a pending invite with a new token; the old link
+// stops working (O8).
+func (s *Service) ResendInvite(ctx context.Context, a roster.Actor, ref string) (*InviteResult, error) {
+	res := &InviteResult{}
+	u, err := s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
+		if u.Status != roster.StatusInvited {
+			return roster.ReasonErrorf(roster.EConflict, "not_invited", "%s has no pending invite", display(u))
+		}
+		if err := tx.RevokeInvites(ctx, u.ID); err != nil {
+			return err
+		}
+		if err := s.issueInvite(ctx, tx, a, u, res); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, roster.ActUserResendInvite, u, "")
+	})
+	res.User = u
+	return res, err
+}
+
+// RevokeInvite withdraws a pending invite: the invited user is removed and
+// the seat freed (O8).
+func (s *Service) RevokeInvite(ctx context.Context, a roster.Actor, ref string) error {
+	_, err := s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
+		if u.Status != roster.StatusInvited {
+			return roster.ReasonErrorf(roster.EConflict, "not_invited", "%s has no pending invite", display(u))
+		}
+		return s.removeUser(ctx, tx, a, u, roster.ActUserRevokeInvite)
+	})
+	return err
+}
+
+// AcceptInput is the invite acceptance form.
+type AcceptInput struct {
+	Token    string
+	Username string
+	Password string
+	Name     string
+}
+
+var errInviteInvalid = roster.ReasonErrorf(roster.ENotFound, "invite_invalid",
+	"this invite link is invalid, expired or already used; ask an admin to resend it")
+
+// AcceptInvite activates an invited user with the chosen username and
+// password; the link works once and for seven days (O8).
+func (s *Service) AcceptInvite(ctx context.Context, a roster.Actor, in AcceptInput) (*roster.User, error) {
+	if in.Token == "" || len(in.Token) > 128 {
+		return nil, errInviteInvalid
+	}
+	hash, err := s.localCredentials(in.Username, in.Password, in.Name)
+	if err != nil {
+		return nil, err
+	}
+	var u *roster.User
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		inv, err := tx.InviteByTokenHash(ctx, auth.HashToken(in.Token))
+		if roster.IsNotFound(err) || err == nil && !inv.Usable(tx.Now()) {
+			return errInviteInvalid
+		}
+		if err != nil {
+			return err
+		}
+		if u, err = tx.UserByID(ctx, inv.UserID); err != nil || u.Status != roster.StatusInvited {
+			return errInviteInvalid
+		}
+		if _, err := tx.UserByUsername(ctx, in.Username); err == nil {
+			return roster.ReasonErrorf(roster.EConflict, "username_taken", "username %s is already taken; choose another", in.Username)
+		} else if !roster.IsNotFound(err) {
+			return err
+		}
+		if err := tx.MarkInviteAccepted(ctx, inv.ID); err != nil {
+			return err
+		}
+		u.Username, u.PasswordHash, u.Status, u.Name = in.Username, hash, roster.StatusActive, in.Name
+		if u.Name == "" {
+			u.Name = in.Username
+		}
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		a.User = u
+		return audit(ctx, tx, a, roster.ActUserAcceptInvite, u, "")
+	})
+	if err != nil {
+		return nil, fmt.Errorf("accept invite: %w", err)
+	}
+	return u, nil
+}

@@ -1,0 +1,214 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"roster"
+	"roster/internal/store"
+)
+
+// MaxPageSize bounds every list page.
+const MaxPageSize = 200
+
+// UserPage is one page of the user list.
+type UserPage struct {
+	Users      []*roster.User
+	NextCursor string
+}
+
+// ListUsers searches and filters the organization's users (O12). Admins only.
+func (s *Service) ListUsers(ctx context.Context, a roster.Actor, f store.UserFilter) (UserPage, error) {
+	if err := requireAdmin(a); err != nil {
+		return UserPage{}, err
+	}
+	if len(f.Query) > 256 {
+		return UserPage{}, roster.Errorf(roster.EInvalid, "query must be at most 256 characters")
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	f.Limit = min(f.Limit, MaxPageSize)
+	var page UserPage
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		page.Users, page.NextCursor, err = tx.ListUsers(ctx, orgID(a), f)
+		return err
+	})
+	return page, err
+}
+
+// GetUser returns a user by id or username: any user to an admin, and
+// oneself to anyone signed in.
+func (s *Service) GetUser(ctx context.Context, a roster.Actor, ref string) (*roster.User, error) {
+	if err := requireUser(a); err != nil && !isSystem(a) {
+		return nil, err
+	}
+	var u *roster.User
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		u, err = findUser(ctx, tx, ref)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if u.ID != a.UserID() && requireAdmin(a) != nil {
+		return nil, errNotAdmin
+	}
+	return u, nil
+}
+
+// findUser looks a user up by id, then by username, then by email.
+func findUser(ctx context.Context, tx *store.Tx, ref string) (*roster.User, error) {
+	if ref == "" || len(ref) > 254 {
+		return nil, roster.Errorf(roster.ENotFound, "no user %q", truncate(ref, 64))
+	}
+	u, err := tx.UserByID(ctx, ref)
+	if roster.IsNotFound(err) {
+		u, err = tx.UserByUsername(ctx, ref)
+	}
+	if roster.IsNotFound(err) {
+		u, err = tx.UserByEmail(ctx, ref)
+	}
+	if roster.IsNotFound(err) {
+		return nil, roster.Errorf(roster.ENotFound, "no user %q in this organization", truncate(ref, 64))
+	}
+	return u, err
+}
+
+// adminChange runs fn on the user named by ref inside a transaction that
+// holds the organization lock, after checking the actor is an admin.
+func (s *Service) adminChange(ctx context.Context, a roster.Actor, ref string, fn func(tx *store.Tx, u *roster.User) error) (*roster.User, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	var u *roster.User
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+			return err
+		}
+		var err error
+		if u, err = findUser(ctx, tx, ref); err != nil {
+			return err
+		}
+		return fn(tx, u)
+	})
+	return u, err
+}
+
+// ChangeRole changes a user's organization role (O10).
+func (s *Service) ChangeRole(ctx context.Context, a roster.Actor, ref string, role roster.OrgRole) (*roster.User, error) {
+	return s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
+		if u.Role == role {
+			return nil
+		}
+		if role != roster.OrgAdmin {
+			if err := ensureNotLastAdmin(ctx, tx, u, "demote"); err != nil {
+				return err
+			}
+		}
+		old := u.Role
+		u.Role = role
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, roster.ActOrgUpdateMember, u, fmt.Sprintf("role %s -> %s", old, role))
+	})
+}
+
+// Deactivate stops a user from signing in and ends their sessions and keys
+// at once; memberships stay (O11).
+func (s *Service) Deactivate(ctx context.Context, a roster.Actor, ref string) (*roster.User, error) {
+	return s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
+		switch u.Status {
+		case roster.StatusDeactivated:
+			return nil
+		case roster.StatusInvited:
+			return roster.Errorf(roster.EConflict, "%s has not accepted the invite yet; revoke the invite instead", display(u))
+		}
+		if err := ensureNotLastAdmin(ctx, tx, u, "deactivate"); err != nil {
+			return err
+		}
+		u.Status = roster.StatusDeactivated
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		// Keys stay so reactivation restores them; authentication checks
+		// the owner's status on every request, so they stop working now.
+		if err := tx.DeleteUserSessions(ctx, u.ID, ""); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, roster.ActUserDeactivate, u, "")
+	})
+}
+
+// Reactivate lets a deactivated user sign in again; it needs a free seat.
+func (s *Service) Reactivate(ctx context.Context, a roster.Actor, ref string) (*roster.User, error) {
+	return s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
+		if u.Status != roster.StatusDeactivated {
+			return nil
+		}
+		if err := s.reserveSeat(ctx, tx, u.OrgID); err != nil {
+			return err
+		}
+		u.Status = roster.StatusActive
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, roster.ActUserReactivate, u, "")
+	})
+}
+
+// RemoveUser takes a user out of the organization (O9): their sessions,
+// keys and invites end and their seat frees, while the row stays so that
+// what they created keeps its author.
+func (s *Service) RemoveUser(ctx context.Context, a roster.Actor, ref string) error {
+	_, err := s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
+		if err := ensureNotLastAdmin(ctx, tx, u, "remove"); err != nil {
+			return err
+		}
+		return s.removeUser(ctx, tx, a, u, roster.ActUserDelete)
+	})
+	return err
+}
+
+func (s *Service) removeUser(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, action string) error {
+	u.Status = roster.StatusRemoved
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	if err := tx.DeleteUserSessions(ctx, u.ID, ""); err != nil {
+		return err
+	}
+	if err := tx.DeletePrincipalAPIKeys(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := tx.RevokeInvites(ctx, u.ID); err != nil {
+		return err
+	}
+	return audit(ctx, tx, a, action, u, "")
+}
+
+// UpdateProfile changes the actor's own display name.
+func (s *Service) UpdateProfile(ctx context.Context, a roster.Actor, name string) (*roster.User, error) {
+	if err := requireUser(a); err != nil {
+		return nil, err
+	}
+	if err := roster.ValidateName(name); err != nil {
+		return nil, err
+	}
+	var u *roster.User
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		if u, err = tx.UserByID(ctx, a.UserID()); err != nil {
+			return err
+		}
+		u.Name = name
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, roster.ActUserUpdate, u, "name")
+	})
+	return u, err
+}

@@ -1,0 +1,150 @@
+// Package config reads Roster's configuration from the environment once,
+// into a struct that is passed down (section 12).
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the effective configuration.
+type Config struct {
+	Addr                   string        // ROSTER_ADDR
+	PublicURL              string        // HOST
+	DB                     string        // ROSTER_DB
+	SessionLength          time.Duration // SESSION_LENGTH, in hours
+	License                string        // LICENSE
+	LicensePublicKey       string        // ROSTER_LICENSE_PUBLIC_KEY
+	DisableSSOProvisioning bool          // DISABLE_SSO_PROVISIONING
+	OIDCIssuer             string        // OIDC_ISSUER
+	OIDCClientID           string        // OIDC_CLIENT_ID
+	OIDCClientSecret       string        // OIDC_CLIENT_SECRET or GORILLA_OIDC_SECRET
+	OIDCCustomScopes       string        // GORILLA_OIDC_CUSTOM_SCOPES
+	EmailSink              string        // GORILLA_EMAIL_SINK
+	EmailFrom              string        // GORILLA_EMAIL_FROM_ADDRESS
+	AllowUserTeamCreation  bool          // GORILLA_ALLOW_USER_TEAM_CREATION
+	DisableAdminTeamAccess bool          // GORILLA_DISABLE_ADMIN_TEAM_ACCESS
+	EnableSSOGroupClaims   bool          // GORILLA_ENABLE_SSO_GROUP_CLAIMS
+	UseIdentifierClaims    bool          // GORILLA_USE_IDENTIFIER_CLAIMS
+	SCIMDelete             string        // ROSTER_SCIM_DELETE: deactivate or remove
+	LogLevel               string        // ROSTER_LOG_LEVEL: debug, info, warn, error
+	LogFormat              string        // ROSTER_LOG_FORMAT: text or json
+}
+
+// Load reads the configuration through getenv and checks it.
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:             or(getenv("ROSTER_ADDR"), ":8080"),
+		PublicURL:        strings.TrimRight(getenv("HOST"), "/"),
+		DB:               or(getenv("ROSTER_DB"), "sqlite:roster.db"),
+		License:          getenv("LICENSE"),
+		LicensePublicKey: getenv("ROSTER_LICENSE_PUBLIC_KEY"),
+		OIDCIssuer:       getenv("OIDC_ISSUER"),
+		OIDCClientID:     getenv("OIDC_CLIENT_ID"),
+		OIDCClientSecret: or(getenv("OIDC_CLIENT_SECRET"), getenv("GORILLA_OIDC_SECRET")),
+		OIDCCustomScopes: getenv("GORILLA_OIDC_CUSTOM_SCOPES"),
+		EmailSink:        getenv("GORILLA_EMAIL_SINK"),
+		EmailFrom:        getenv("GORILLA_EMAIL_FROM_ADDRESS"),
+		SCIMDelete:       or(strings.ToLower(getenv("ROSTER_SCIM_DELETE")), "deactivate"),
+		LogLevel:         or(strings.ToLower(getenv("ROSTER_LOG_LEVEL")), "info"),
+		LogFormat:        or(strings.ToLower(getenv("ROSTER_LOG_FORMAT")), "text"),
+	}
+	var errs []string
+	hours := or(getenv("SESSION_LENGTH"), "720")
+	if h, err := strconv.ParseFloat(hours, 64); err != nil || h <= 0 || h > 24*366 {
+		errs = append(errs, fmt.Sprintf("SESSION_LENGTH must be a number of hours from 1 to 8784, not %q", hours))
+	} else {
+		c.SessionLength = time.Duration(h * float64(time.Hour))
+	}
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{
+		{"DISABLE_SSO_PROVISIONING", &c.DisableSSOProvisioning},
+		{"GORILLA_ALLOW_USER_TEAM_CREATION", &c.AllowUserTeamCreation},
+		{"GORILLA_DISABLE_ADMIN_TEAM_ACCESS", &c.DisableAdminTeamAccess},
+		{"GORILLA_ENABLE_SSO_GROUP_CLAIMS", &c.EnableSSOGroupClaims},
+		{"GORILLA_USE_IDENTIFIER_CLAIMS", &c.UseIdentifierClaims},
+	} {
+		if v := getenv(b.name); v != "" {
+			x, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s must be true or false, not %q", b.name, v))
+			}
+			*b.dst = x
+		}
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Sprintf("HOST must be an http(s) URL such as https://roster.example.com, not %q", c.PublicURL))
+		}
+	}
+	if c.SCIMDelete != "deactivate" && c.SCIMDelete != "remove" {
+		errs = append(errs, fmt.Sprintf("ROSTER_SCIM_DELETE must be deactivate or remove, not %q", c.SCIMDelete))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Sprintf("ROSTER_LOG_FORMAT must be text or json, not %q", c.LogFormat))
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+// SecureCookies reports whether the public URL is https.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.PublicURL, "https://") }
+
+// Masked lists the effective configuration as name=value lines with
+// secrets hidden, for `roster config`.
+func (c Config) Masked() [][2]string {
+	secret := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "********"
+	}
+	return [][2]string{
+		{"ROSTER_ADDR", c.Addr},
+		{"HOST", c.PublicURL},
+		{"ROSTER_DB", redactURL(c.DB)},
+		{"SESSION_LENGTH", strconv.FormatFloat(c.SessionLength.Hours(), 'f', -1, 64)},
+		{"LICENSE", secret(c.License)},
+		{"ROSTER_LICENSE_PUBLIC_KEY", c.LicensePublicKey},
+		{"DISABLE_SSO_PROVISIONING", strconv.FormatBool(c.DisableSSOProvisioning)},
+		{"OIDC_ISSUER", c.OIDCIssuer},
+		{"OIDC_CLIENT_ID", c.OIDCClientID},
+		{"OIDC_CLIENT_SECRET", secret(c.OIDCClientSecret)},
+		{"GORILLA_OIDC_CUSTOM_SCOPES", c.OIDCCustomScopes},
+		{"GORILLA_EMAIL_SINK", redactURL(c.EmailSink)},
+		{"GORILLA_EMAIL_FROM_ADDRESS", c.EmailFrom},
+		{"GORILLA_ALLOW_USER_TEAM_CREATION", strconv.FormatBool(c.AllowUserTeamCreation)},
+		{"GORILLA_DISABLE_ADMIN_TEAM_ACCESS", strconv.FormatBool(c.DisableAdminTeamAccess)},
+		{"GORILLA_ENABLE_SSO_GROUP_CLAIMS", strconv.FormatBool(c.EnableSSOGroupClaims)},
+		{"GORILLA_USE_IDENTIFIER_CLAIMS", strconv.FormatBool(c.UseIdentifierClaims)},
+		{"ROSTER_SCIM_DELETE", c.SCIMDelete},
+		{"ROSTER_LOG_LEVEL", c.LogLevel},
+		{"ROSTER_LOG_FORMAT", c.LogFormat},
+	}
+}
+
+// redactURL replaces a URL's password with asterisks.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,64 @@
+// Package server assembles Roster's HTTP handler from its edges, with the
+// health, readiness and metrics endpoints and the shared middleware.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"roster/internal/api"
+	"roster/internal/app"
+	"roster/internal/httpx"
+)
+
+// Options configure the handler.
+type Options struct {
+	MailSink     bool
+	SecureCookie bool
+}
+
+// New returns the whole HTTP handler for svc.
+func New(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := httpx.NewMetrics(reg)
+
+	mux := http.NewServeMux()
+	api.New(svc, log, api.Options{MailSink: opt.MailSink, SecureCookie: opt.SecureCookie}).Register(mux)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := svc.DB().Ping(ctx); err != nil {
+			log.Warn("not ready: database", "err", err)
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		if err := svc.DB().CheckVersion(ctx); err != nil {
+			log.Warn("not ready: schema", "err", err)
+			http.Error(w, "database schema is not current", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/", httpx.NotFound)
+
+	// Cross-site requests that change state are refused for every caller
+	// (D5): browsers send Sec-Fetch-Site or Origin; API clients send neither.
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteProblem(w, r, http.StatusForbidden, errCrossOrigin)
+	}))
+	return httpx.Middleware(log, metrics, csrf.Handler(mux))
+}

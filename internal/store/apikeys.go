@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+
+	"roster"
+)
+
+const apiKeyColumns = `id, org_id, principal_id, name, hint, hash, created_at, last_used_at`
+
+func scanAPIKey(row interface{ Scan(...any) error }) (*roster.APIKey, error) {
+	var k roster.APIKey
+	var hash string
+	var created, used sql.NullInt64
+	if err := row.Scan(&k.ID, &k.OrgID, &k.PrincipalID, &k.Name, &k.Hint, &hash, &created, &used); err != nil {
+		return nil, mapError(err)
+	}
+	k.Hash, _ = hex.DecodeString(hash)
+	k.CreatedAt, k.LastUsedAt = fromMicros(created), fromMicros(used)
+	return &k, nil
+}
+
+// CreateAPIKey inserts a key; CreatedAt comes from the tx clock.
+func (tx *Tx) CreateAPIKey(ctx context.Context, k *roster.APIKey) error {
+	k.CreatedAt = tx.now
+	_, err := tx.exec(ctx, `INSERT INTO api_keys (`+apiKeyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		k.ID, k.OrgID, k.PrincipalID, k.Name, k.Hint, hex.EncodeToString(k.Hash), micros(k.CreatedAt), micros(k.LastUsedAt))
+	if err != nil {
+		return fmt.Errorf("insert api key: %w", err)
+	}
+	return nil
+}
+
+// CountAPIKeys counts a principal's keys.
+func (tx *Tx) CountAPIKeys(ctx context.Context, principalID string) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM api_keys WHERE principal_id = ?`, principalID).Scan(&n)
+	return n, mapError(err)
+}
+
+// ListAPIKeys lists a principal's keys, newest first.
+func (tx *Tx) ListAPIKeys(ctx context.Context, principalID string) ([]*roster.APIKey, error) {
+	rows, err := tx.query(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE principal_id = ? ORDER BY created_at DESC, id`, principalID)
+	if err != nil {
+		return nil, fmt.Errorf("list api keys: %w", err)
+	}
+	defer rows.Close()
+	var keys []*roster.APIKey
+	for rows.Next() {
+		k, err := scanAPIKey(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list api keys: %w", err)
+		}
+		keys = append(keys, k)
+	}
+	return keys, mapError(rows.Err())
+}
+
+// APIKeyByHash finds a key by the hash of its secret.
+func (tx *Tx) APIKeyByHash(ctx context.Context, hash []byte) (*roster.APIKey, error) {
+	k, err := scanAPIKey(tx.queryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE hash = ?`, hex.EncodeToString(hash)))
+	if err != nil {
+		return nil, fmt.Errorf("api key: %w", err)
+	}
+	return k, nil
+}
+
+// APIKeyUser finds a user's key by the hash of its secret, with its user,
+// in one round trip.
+func (tx *Tx) APIKeyUser(ctx context.Context, hash []byte) (*roster.APIKey, *roster.User, error) {
+	var k roster.APIKey
+	var kHash string
+	var created, used sql.NullInt64
+	row := tx.queryRow(ctx, `SELECT k.id, k.org_id, k.principal_id, k.name, k.hint, k.hash, k.created_at, k.last_used_at, `+
+		prefixed("u", userColumns)+` FROM api_keys k JOIN users u ON u.id = k.principal_id WHERE k.hash = ?`,
+		hex.EncodeToString(hash))
+	u, err := scanUser(scanFront{row, []any{&k.ID, &k.OrgID, &k.PrincipalID, &k.Name, &k.Hint, &kHash, &created, &used}})
+	if err != nil {
+		return nil, nil, fmt.Errorf("api key: %w", err)
+	}
+	k.Hash, _ = hex.DecodeString(kHash)
+	k.CreatedAt, k.LastUsedAt = fromMicros(created), fromMicros(used)
+	return &k, u, nil
+}
+
+// TouchAPIKey records a key's use, at most once a minute, so that busy
+// keys do not turn every request into a write.
+func (tx *Tx) TouchAPIKey(ctx context.Context, id string) error {
+	now := tx.now.UnixMicro()
+	_, err := tx.exec(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`,
+		now, id, now-60_000_000)
+	return err
+}
+
+// DeleteAPIKey deletes one of a principal's keys.
+func (tx *Tx) DeleteAPIKey(ctx context.Context, principalID, id string) error {
+	res, err := tx.exec(ctx, `DELETE FROM api_keys WHERE principal_id = ? AND id = ?`, principalID, id)
+	if err != nil {
+		return fmt.Errorf("delete api key %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("api key %s: %w", id, roster.ErrNotFound)
+	}
+	return nil
+}
+
+// DeletePrincipalAPIKeys deletes every key of a principal.
+func (tx *Tx) DeletePrincipalAPIKeys(ctx context.Context, principalID string) error {
+	_, err := tx.exec(ctx, `DELETE FROM api_keys WHERE principal_id = ?`, principalID)
+	if err != nil {
+		return fmt.Errorf("delete api keys of %s: %w", principalID, err)
+	}
+	return nil
+}

@@ -1,0 +1,157 @@
+// Package store keeps Roster's data in SQLite or PostgreSQL with
+// hand-written SQL. It stores; it never decides who may do what.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Engine names a database engine.
+type Engine string
+
+// Supported engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// DB is an open Roster database: a writer pool and a reader pool (the same
+// pool on PostgreSQL).
+type DB struct {
+	engine Engine
+	write  *sql.DB
+	read   *sql.DB
+	now    func() time.Time
+}
+
+// Options tune Open; the zero value is fine.
+type Options struct {
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// MaxConns bounds the PostgreSQL pool and the SQLite reader pool.
+	MaxConns int
+}
+
+// Open connects to the database named by url ("sqlite:PATH" or
+// "postgres://..."). It does not migrate.
+func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.MaxConns <= 0 {
+		opt.MaxConns = 16
+	}
+	var db *DB
+	var err error
+	switch {
+	case strings.HasPrefix(dbURL, "sqlite:"):
+		db, err = openSQLite(strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite:"), "//"), opt)
+	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
+		db, err = openPostgres(dbURL, opt)
+	default:
+		return nil, fmt.Errorf("database URL %q: want sqlite:PATH or postgres://", redactURL(dbURL))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", db.engine, err)
+	}
+	return db, nil
+}
+
+func openSQLite(path string, opt Options) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite database path is empty")
+	}
+	// busy_timeout comes first so that switching to WAL waits for other
+	// processes instead of failing; then WAL, foreign keys and full sync so
+	// an acknowledged commit survives a crash (D3).
+	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+	write, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite writer: %w", err)
+	}
+	// One writer connection: SQLite allows one writer at a time, and a
+	// single connection turns lock contention into a queue in Go.
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite reader: %w", err)
+	}
+	read.SetMaxOpenConns(opt.MaxConns)
+	read.SetMaxIdleConns(opt.MaxConns)
+	return &DB{engine: SQLite, write: write, read: read, now: opt.Now}, nil
+}
+
+func openPostgres(dsn string, opt Options) (*DB, error) {
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(opt.MaxConns)
+	pool.SetMaxIdleConns(opt.MaxConns)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{engine: Postgres, write: pool, read: pool, now: opt.Now}, nil
+}
+
+// Engine reports which engine this database runs on.
+func (db *DB) Engine() Engine { return db.engine }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return err
+	}
+	return db.read.PingContext(ctx)
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// redactURL hides a password in a database URL for messages.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	return u.Redacted()
+}
+
+// RedactURL hides a password in a database URL for display.
+func RedactURL(s string) string { return redactURL(s) }
+
+// Now is the database's clock.
+func (db *DB) Now() time.Time { return db.now().UTC() }
+
+// Backup writes a consistent copy of a SQLite database to path, which
+// must not exist yet, while the database stays in use.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.engine != SQLite {
+		return errors.New("backup copies SQLite databases; use pg_dump for PostgreSQL")
+	}
+	if _, err := db.write.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("back up to %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+
+	"roster"
+)
+
+const inviteColumns = `id, org_id, user_id, email, role, inviter_id, token_hash, created_at, expires_at, accepted_at, revoked_at`
+
+func scanInvite(row interface{ Scan(...any) error }) (*roster.Invite, error) {
+	var i roster.Invite
+	var hash string
+	var created, expires, accepted, revoked sql.NullInt64
+	if err := row.Scan(&i.ID, &i.OrgID, &i.UserID, &i.Email, &i.Role, &i.InviterID, &hash,
+		&created, &expires, &accepted, &revoked); err != nil {
+		return nil, mapError(err)
+	}
+	i.TokenHash, _ = hex.DecodeString(hash)
+	i.CreatedAt, i.ExpiresAt = fromMicros(created), fromMicros(expires)
+	i.AcceptedAt, i.RevokedAt = fromMicros(accepted), fromMicros(revoked)
+	return &i, nil
+}
+
+// CreateInvite inserts an invite; CreatedAt comes from the tx clock.
+func (tx *Tx) CreateInvite(ctx context.Context, i *roster.Invite) error {
+	i.CreatedAt = tx.now
+	_, err := tx.exec(ctx, `INSERT INTO invites (`+inviteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		i.ID, i.OrgID, i.UserID, i.Email, string(i.Role), i.InviterID, hex.EncodeToString(i.TokenHash),
+		micros(i.CreatedAt), micros(i.ExpiresAt), micros(i.AcceptedAt), micros(i.RevokedAt))
+	if err != nil {
+		return fmt.Errorf("insert invite: %w", err)
+	}
+	return nil
+}
+
+// InviteByTokenHash finds an invite by the hash of its token.
+func (tx *Tx) InviteByTokenHash(ctx context.Context, hash []byte) (*roster.Invite, error) {
+	i, err := scanInvite(tx.queryRow(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = ?`, hex.EncodeToString(hash)))
+	if err != nil {
+		return nil, fmt.Errorf("invite: %w", err)
+	}
+	return i, nil
+}
+
+// PendingInvite returns the user's newest invite that is neither accepted
+// nor revoked (it may have expired).
+func (tx *Tx) PendingInvite(ctx context.Context, userID string) (*roster.Invite, error) {
+	i, err := scanInvite(tx.queryRow(ctx, `SELECT `+inviteColumns+` FROM invites
+		WHERE user_id = ? AND accepted_at IS NULL AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1`, userID))
+	if err != nil {
+		return nil, fmt.Errorf("pending invite of user %s: %w", userID, err)
+	}
+	return i, nil
+}
+
+// MarkInviteAccepted ends an invite by acceptance, once.
+func (tx *Tx) MarkInviteAccepted(ctx context.Context, id string) error {
+	return tx.endInvite(ctx, id, "accepted_at")
+}
+
+// RevokeInvites ends every open invite of a user.
+func (tx *Tx) RevokeInvites(ctx context.Context, userID string) error {
+	_, err := tx.exec(ctx, `UPDATE invites SET revoked_at = ? WHERE user_id = ? AND accepted_at IS NULL AND revoked_at IS NULL`,
+		tx.now.UnixMicro(), userID)
+	if err != nil {
+		return fmt.Errorf("revoke invites of user %s: %w", userID, err)
+	}
+	return nil
+}
+
+func (tx *Tx) endInvite(ctx context.Context, id, column string) error {
+	res, err := tx.exec(ctx, `UPDATE invites SET `+column+` = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL`,
+		tx.now.UnixMicro(), id)
+	if err != nil {
+		return fmt.Errorf("end invite %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return roster.ReasonErrorf(roster.EConflict, "invite_used", "this invite has already been used or revoked")
+	}
+	return nil
+}

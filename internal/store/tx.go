@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+
+	"roster"
+)
+
+// Tx is one database transaction with the clock fixed at its start.
+type Tx struct {
+	tx     *sql.Tx
+	engine Engine
+	now    time.Time
+}
+
+// Now is the transaction's fixed clock, in UTC truncated to microseconds.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Tx runs fn in a read-write transaction and commits when fn returns nil.
+// PostgreSQL serialization failures and deadlocks are retried.
+func (db *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := db.runTx(ctx, db.write, false, fn)
+		if err != nil && attempt < 5 && isRetryable(err) {
+			time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+			continue
+		}
+		return err
+	}
+}
+
+// Read runs fn in a read-only transaction on the reader pool.
+func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
+	return db.runTx(ctx, db.read, true, fn)
+}
+
+func (db *DB) runTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
+	opts := &sql.TxOptions{}
+	if readOnly && db.engine == Postgres {
+		opts.ReadOnly = true
+	}
+	stx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	tx := &Tx{tx: stx, engine: db.engine, now: db.now().UTC().Truncate(time.Microsecond)}
+	defer func() {
+		if p := recover(); p != nil {
+			stx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		stx.Rollback()
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", mapError(err))
+	}
+	return nil
+}
+
+// rebind turns ? placeholders into $n for PostgreSQL. Queries in this
+// package never hold a literal question mark.
+func (tx *Tx) rebind(q string) string {
+	if tx.engine != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	res, err := tx.tx.ExecContext(ctx, tx.rebind(q), args...)
+	return res, mapError(err)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	rows, err := tx.tx.QueryContext(ctx, tx.rebind(q), args...)
+	return rows, mapError(err)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.rebind(q), args...)
+}
+
+// LockOrg serializes transactions that check organization-wide invariants
+// (first user, last admin, seats). SQLite's single writer already does.
+func (tx *Tx) LockOrg(ctx context.Context, orgID string) error {
+	if tx.engine != Postgres {
+		return nil
+	}
+	var id string
+	err := tx.queryRow(ctx, `SELECT id FROM organizations WHERE id = ? FOR UPDATE`, orgID).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("lock organization %s: %w", orgID, mapError(err))
+	}
+	return nil
+}
+
+// SQLite and PostgreSQL error codes this package maps.
+const (
+	sqliteConstraintUnique     = 2067
+	sqliteConstraintPrimaryKey = 1555
+	sqliteConstraintForeignKey = 787
+	sqliteConstraintCheck      = 275
+	pgUniqueViolation          = "23505"
+	pgForeignKeyViolation      = "23503"
+	pgCheckViolation           = "23514"
+	pgSerializationFailure     = "40001"
+	pgDeadlockDetected         = "40P01"
+)
+
+// constraintMessages names the unique constraints a person may run into.
+var constraintMessages = map[string]string{
+	"users_username_key_key": "username is already taken",
+	"users_email_key_key":    "a user with this email already exists",
+}
+
+// mapError turns constraint violations into domain errors by error code.
+func mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return roster.ErrNotFound
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqliteConstraintUnique, sqliteConstraintPrimaryKey:
+			return &roster.Error{Code: roster.EConflict, Reason: "already_exists", Message: "already exists", Err: err}
+		case sqliteConstraintForeignKey, sqliteConstraintCheck:
+			return &roster.Error{Code: roster.EInvalid, Message: "refers to something that does not exist or is not allowed", Err: err}
+		}
+		return err
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case pgUniqueViolation:
+			msg := constraintMessages[pe.ConstraintName]
+			if msg == "" {
+				msg = "already exists"
+			}
+			return &roster.Error{Code: roster.EConflict, Reason: "already_exists", Message: msg, Err: err}
+		case pgForeignKeyViolation, pgCheckViolation:
+			return &roster.Error{Code: roster.EInvalid, Message: "refers to something that does not exist or is not allowed", Err: err}
+		}
+	}
+	return err
+}
+
+func isRetryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == pgSerializationFailure || pe.Code == pgDeadlockDetected)
+}
+
+// micros converts a time to the stored Unix microseconds; zero stays NULL.
+func micros(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
+}
+
+// fromMicros converts stored Unix microseconds back to a UTC time.
+func fromMicros(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMicro(v.Int64).UTC()
+}

@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"roster"
+)
+
+const userColumns = `id, org_id, username, email, name, role, status, password_hash, created_at, updated_at, last_active_at`
+
+func scanUser(row interface{ Scan(...any) error }) (*roster.User, error) {
+	var u roster.User
+	var created, updated, active sql.NullInt64
+	if err := row.Scan(&u.ID, &u.OrgID, &u.Username, &u.Email, &u.Name, &u.Role, &u.Status,
+		&u.PasswordHash, &created, &updated, &active); err != nil {
+		return nil, mapError(err)
+	}
+	u.CreatedAt, u.UpdatedAt, u.LastActiveAt = fromMicros(created), fromMicros(updated), fromMicros(active)
+	return &u, nil
+}
+
+// userKeys derives the stored comparison, ordering and search columns.
+func userKeys(u *roster.User) (usernameKey, emailKey sql.NullString, sortKey, search string) {
+	if u.Status == roster.StatusRemoved {
+		// A removed user frees its username and email for someone new.
+		return sql.NullString{}, sql.NullString{}, roster.Fold(u.Email), ""
+	}
+	if u.Username != "" {
+		usernameKey = sql.NullString{String: roster.Fold(u.Username), Valid: true}
+	}
+	emailKey = sql.NullString{String: roster.Fold(u.Email), Valid: true}
+	sortKey = roster.Fold(u.Username)
+	if sortKey == "" {
+		sortKey = roster.Fold(u.Email)
+	}
+	search = strings.ToLower(u.Username + "\n" + u.Name + "\n" + u.Email)
+	return usernameKey, emailKey, sortKey, search
+}
+
+// CreateUser inserts a user; CreatedAt and UpdatedAt come from the tx clock.
+func (tx *Tx) CreateUser(ctx context.Context, u *roster.User) error {
+	u.CreatedAt, u.UpdatedAt = tx.now, tx.now
+	uk, ek, sk, search := userKeys(u)
+	_, err := tx.exec(ctx, `INSERT INTO users (id, org_id, username, username_key, email, email_key, name, role, status,
+		password_hash, sort_key, search, created_at, updated_at, last_active_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.OrgID, u.Username, uk, u.Email, ek, u.Name, string(u.Role), string(u.Status),
+		u.PasswordHash, sk, search, micros(u.CreatedAt), micros(u.UpdatedAt), micros(u.LastActiveAt))
+	if err != nil {
+		return fmt.Errorf("insert user: %w", err)
+	}
+	return nil
+}
+
+// UpdateUser writes every mutable field of u; UpdatedAt becomes now.
+func (tx *Tx) UpdateUser(ctx context.Context, u *roster.User) error {
+	u.UpdatedAt = tx.now
+	uk, ek, sk, search := userKeys(u)
+	res, err := tx.exec(ctx, `UPDATE users SET username = ?, username_key = ?, email = ?, email_key = ?, name = ?,
+		role = ?, status = ?, password_hash = ?, sort_key = ?, search = ?, updated_at = ?, last_active_at = ?
+		WHERE id = ?`,
+		u.Username, uk, u.Email, ek, u.Name, string(u.Role), string(u.Status), u.PasswordHash, sk, search,
+		micros(u.UpdatedAt), micros(u.LastActiveAt), u.ID)
+	if err != nil {
+		return fmt.Errorf("update user %s: %w", u.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("update user %s: %w", u.ID, roster.ErrNotFound)
+	}
+	return nil
+}
+
+// TouchUser records that the user was active, at most once a minute.
+func (tx *Tx) TouchUser(ctx context.Context, userID string) error {
+	now := tx.now.UnixMicro()
+	_, err := tx.exec(ctx, `UPDATE users SET last_active_at = ? WHERE id = ? AND (last_active_at IS NULL OR last_active_at < ?)`,
+		now, userID, now-60_000_000)
+	return err
+}
+
+// UserByID returns a user that has not been removed.
+func (tx *Tx) UserByID(ctx context.Context, id string) (*roster.User, error) {
+	u, err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ? AND status <> 'removed'`, id))
+	if err != nil {
+		return nil, fmt.Errorf("user %s: %w", id, err)
+	}
+	return u, nil
+}
+
+// UserByUsername finds a user by username, case-insensitively.
+func (tx *Tx) UserByUsername(ctx context.Context, username string) (*roster.User, error) {
+	u, err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE username_key = ?`, roster.Fold(username)))
+	if err != nil {
+		return nil, fmt.Errorf("user %q: %w", username, err)
+	}
+	return u, nil
+}
+
+// UserByEmail finds a user by email, case-insensitively.
+func (tx *Tx) UserByEmail(ctx context.Context, email string) (*roster.User, error) {
+	u, err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email_key = ?`, roster.Fold(email)))
+	if err != nil {
+		return nil, fmt.Errorf("user with email %q: %w", email, err)
+	}
+	return u, nil
+}
+
+// CountUsers counts the users of the instance that were not removed.
+func (tx *Tx) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE status <> 'removed'`).Scan(&n)
+	return n, mapError(err)
+}
+
+// CountActiveAdmins counts the organization's active admins.
+func (tx *Tx) CountActiveAdmins(ctx context.Context, orgID string) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE org_id = ? AND status = 'active' AND role = 'admin'`, orgID).Scan(&n)
+	return n, mapError(err)
+}
+
+// CountSeats counts the users holding a seat (O13): invited and active.
+func (tx *Tx) CountSeats(ctx context.Context, orgID string) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE org_id = ? AND status IN ('invited', 'active')`, orgID).Scan(&n)
+	return n, mapError(err)
+}
+
+// UserFilter selects a page of the user list.
+type UserFilter struct {
+	Query  string            // substring of username, name or email
+	Role   roster.OrgRole    // empty for any
+	Status roster.UserStatus // empty for any but removed
+	Limit  int
+	Cursor string // from the previous page's NextCursor
+}
+
+// ListUsers returns one page of the organization's users ordered by
+// username (email while invited), and the cursor of the next page.
+func (tx *Tx) ListUsers(ctx context.Context, orgID string, f UserFilter) ([]*roster.User, string, error) {
+	where := []string{"org_id = ?"}
+	args := []any{orgID}
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, string(f.Status))
+	} else {
+		where = append(where, "status <> 'removed'")
+	}
+	if f.Role != "" {
+		where, args = append(where, "role = ?"), append(args, string(f.Role))
+	}
+	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
+		where, args = append(where, `search LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(q)+"%")
+	}
+	if f.Cursor != "" {
+		sortKey, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		where = append(where, "(sort_key > ? OR (sort_key = ? AND id > ?))")
+		args = append(args, sortKey, sortKey, id)
+	}
+	args = append(args, f.Limit+1)
+	rows, err := tx.query(ctx, `SELECT `+userColumns+`, sort_key FROM users WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY sort_key, id LIMIT ?`, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	var users []*roster.User
+	var lastSort string
+	for rows.Next() {
+		var sortKey string
+		u, err := scanUser(scanPlus{rows, &sortKey})
+		if err != nil {
+			return nil, "", fmt.Errorf("list users: %w", err)
+		}
+		if len(users) == f.Limit {
+			return users, encodeCursor(lastSort, users[len(users)-1].ID), rows.Err()
+		}
+		users, lastSort = append(users, u), sortKey
+	}
+	return users, "", mapError(rows.Err())
+}
+
+// scanPlus scans a row's leading columns into a scanner and the rest into extra.
+type scanPlus struct {
+	rows  *sql.Rows
+	extra *string
+}
+
+func (s scanPlus) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func encodeCursor(sortKey, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(sortKey + "\x00" + id))
+}
+
+func decodeCursor(c string) (sortKey, id string, err error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err == nil {
+		var ok bool
+		if sortKey, id, ok = strings.Cut(string(b), "\x00"); ok {
+			return sortKey, id, nil
+		}
+	}
+	return "", "", roster.Errorf(roster.EInvalid, "cursor is not one this server gave out")
+}

@@ -1,0 +1,87 @@
+package roster
+
+import (
+	"crypto/rand"
+	"time"
+)
+
+// Default organization: an instance holds one today (P1).
+const DefaultOrgID = "org_default"
+
+// Organization is the top scope below the instance.
+type Organization struct {
+	ID        string
+	Name      string
+	CreatedAt time.Time
+}
+
+// PrincipalKind tells users from service accounts (P2).
+type PrincipalKind string
+
+// Principal kinds.
+const (
+	KindUser           PrincipalKind = "user"
+	KindServiceAccount PrincipalKind = "service_account"
+)
+
+// Interface names the edge a change came through (L2).
+type Interface string
+
+// Interfaces.
+const (
+	ViaUI   Interface = "ui"
+	ViaAPI  Interface = "api"
+	ViaSCIM Interface = "scim"
+	ViaSSO  Interface = "sso"
+	ViaCLI  Interface = "cli"
+)
+
+// Actor is who asks for a use case, through which interface, from where.
+// A nil User means an anonymous caller (sign-up, sign-in, invite accept) or
+// the server's own command line.
+type Actor struct {
+	User      *User
+	SessionID string // set when authenticated by a session
+	APIKeyID  string // set when authenticated by an API key
+	IP        string
+	Via       Interface
+}
+
+// IsOrgAdmin reports whether the actor is an active organization admin.
+func (a Actor) IsOrgAdmin() bool {
+	return a.User != nil && a.User.Status == StatusActive && a.User.Role == OrgAdmin
+}
+
+// UserID returns the acting user's id, or "" when anonymous.
+func (a Actor) UserID() string {
+	if a.User == nil {
+		return ""
+	}
+	return a.User.ID
+}
+
+// Email returns the acting user's email, or "".
+func (a Actor) Email() string {
+	if a.User == nil {
+		return ""
+	}
+	return a.User.Email
+}
+
+const idAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+// NewID returns a random identifier with a readable type prefix, such as
+// "u_k3j9...". 20 random characters give about 103 bits.
+func NewID(prefix string) string {
+	var b [20]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	out := make([]byte, 0, len(prefix)+1+len(b))
+	out = append(out, prefix...)
+	out = append(out, '_')
+	for _, c := range b {
+		out = append(out, idAlphabet[int(c)%len(idAlphabet)])
+	}
+	return string(out)
+}

@@ -1,0 +1,119 @@
+package roster
+
+import (
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// OrgRole is a user's role in the organization (O5).
+type OrgRole string
+
+// Organization roles.
+const (
+	OrgAdmin  OrgRole = "admin"
+	OrgMember OrgRole = "member"
+	OrgViewer OrgRole = "viewer"
+)
+
+// ParseOrgRole validates an organization role given as input.
+func ParseOrgRole(s string) (OrgRole, error) {
+	switch r := OrgRole(strings.ToLower(strings.TrimSpace(s))); r {
+	case OrgAdmin, OrgMember, OrgViewer:
+		return r, nil
+	}
+	return "", ReasonErrorf(EInvalid, "invalid_role", "role %q is not one of admin, member, viewer", s)
+}
+
+// UserStatus is where a user stands in the organization (P3).
+type UserStatus string
+
+// User statuses. Removed users keep their row so their runs stay attributed
+// (O9), but no interface lists or finds them.
+const (
+	StatusInvited     UserStatus = "invited"
+	StatusActive      UserStatus = "active"
+	StatusDeactivated UserStatus = "deactivated"
+	StatusRemoved     UserStatus = "removed"
+)
+
+// ParseUserStatus validates a status filter given as input.
+func ParseUserStatus(s string) (UserStatus, error) {
+	switch st := UserStatus(strings.ToLower(strings.TrimSpace(s))); st {
+	case StatusInvited, StatusActive, StatusDeactivated:
+		return st, nil
+	}
+	return "", Errorf(EInvalid, "status %q is not one of invited, active, deactivated", s)
+}
+
+// HoldsSeat reports whether a user in this status takes a license seat (O13).
+func (s UserStatus) HoldsSeat() bool { return s == StatusInvited || s == StatusActive }
+
+// User is a person in the organization.
+type User struct {
+	ID           string
+	OrgID        string
+	Username     string // empty while the invite is pending
+	Email        string
+	Name         string
+	Role         OrgRole
+	Status       UserStatus
+	PasswordHash string // argon2id PHC string; empty for invited and SSO-only users
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	LastActiveAt time.Time // zero when never active
+}
+
+// MaxNameLen bounds display names.
+const MaxNameLen = 128
+
+var usernameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// ValidateUsername checks the P4 username rule.
+func ValidateUsername(s string) error {
+	if !usernameRE.MatchString(s) {
+		return ReasonErrorf(EInvalid, "invalid_username",
+			"username must be 1 to 64 characters of letters, digits, '_' or '-'")
+	}
+	return nil
+}
+
+// NormalizeEmail validates an address and returns it trimmed, as given.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if len(s) == 0 || len(s) > 254 {
+		return "", ReasonErrorf(EInvalid, "invalid_email", "email must be a valid address of at most 254 characters")
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") && !strings.HasSuffix(s, "@localhost") {
+		return "", ReasonErrorf(EInvalid, "invalid_email", "%q is not a valid email address", s)
+	}
+	return s, nil
+}
+
+// ValidateName checks a display name.
+func ValidateName(s string) error {
+	if len([]rune(s)) > MaxNameLen {
+		return Errorf(EInvalid, "name must be at most %d characters", MaxNameLen)
+	}
+	return nil
+}
+
+// Fold is the case-insensitive key used to compare usernames and emails.
+func Fold(s string) string { return strings.ToLower(s) }
+
+// MinPasswordLen and MaxPasswordLen bound passwords (S1).
+const (
+	MinPasswordLen = 8
+	MaxPasswordLen = 256
+)
+
+// ValidatePassword checks the S1 password rule.
+func ValidatePassword(p string) error {
+	if n := len([]rune(p)); n < MinPasswordLen || len(p) > MaxPasswordLen {
+		return ReasonErrorf(EInvalid, "invalid_password",
+			"password must be between %d and %d characters", MinPasswordLen, MaxPasswordLen)
+	}
+	return nil
+}
