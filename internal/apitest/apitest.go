@@ -1,0 +1,269 @@
+// Package apitest runs a real Roster server on a fresh database for HTTP
+// tests, with helpers that build users and keys through the public API.
+package apitest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"roster/internal/app"
+	"roster/internal/auth"
+	"roster/internal/server"
+	"roster/internal/store"
+	"roster/internal/store/storetest"
+)
+
+// Env is one running server with its database and clock.
+type Env struct {
+	TB     testing.TB
+	DB     *store.DB
+	App    *app.Service
+	Server *httptest.Server
+	Clock  *Clock
+}
+
+// Clock is a settable clock; it starts at the real time and moves only
+// when told.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// TestArgon2 keeps password hashing cheap in tests; production uses
+// auth.DefaultArgon2.
+var TestArgon2 = auth.Argon2Params{Memory: 256, Time: 1, Threads: 1}
+
+// Options adjust the server under test.
+type Options struct {
+	Config app.Config
+}
+
+// New starts a server on a fresh database; it stops when the test ends.
+func New(tb testing.TB) *Env { return NewWith(tb, Options{}) }
+
+// NewWith starts a server with options.
+func NewWith(tb testing.TB, opt Options) *Env {
+	tb.Helper()
+	clock := &Clock{now: time.Now().UTC()}
+	db, err := store.Open(tb.Context(), storetest.URL(tb), store.Options{Now: clock.Now})
+	if err != nil {
+		tb.Fatalf("open database: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if opt.Config.Argon2 == (auth.Argon2Params{}) {
+		opt.Config.Argon2 = TestArgon2
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := app.New(db, opt.Config, log)
+	srv := httptest.NewServer(server.New(svc, log, server.Options{MailSink: opt.Config.MailSink}))
+	tb.Cleanup(srv.Close)
+	return &Env{TB: tb, DB: db, App: svc, Server: srv, Clock: clock}
+}
+
+// Cred is how a request authenticates.
+type Cred interface{ apply(*http.Request) }
+
+// Key authenticates with an API key as a Bearer token.
+type Key string
+
+func (k Key) apply(r *http.Request) {
+	if k != "" {
+		r.Header.Set("Authorization", "Bearer "+string(k))
+	}
+}
+
+// BasicKey authenticates with HTTP Basic, the key as the password.
+type BasicKey struct{ User, Key string }
+
+func (b BasicKey) apply(r *http.Request) { r.SetBasicAuth(b.User, b.Key) }
+
+// Session authenticates with a session cookie value.
+type Session string
+
+func (s Session) apply(r *http.Request) {
+	r.AddCookie(&http.Cookie{Name: "roster_session", Value: string(s)})
+}
+
+// Anonymous sends no credentials.
+var Anonymous Cred = Key("")
+
+// Response is a finished response with its body read.
+type Response struct {
+	*http.Response
+	Body []byte
+}
+
+// JSON decodes the body into v, failing the test on error.
+func (r *Response) JSON(tb testing.TB, v any) {
+	tb.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		tb.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// Map decodes the body as a JSON object.
+func (r *Response) Map(tb testing.TB) map[string]any {
+	tb.Helper()
+	var m map[string]any
+	r.JSON(tb, &m)
+	return m
+}
+
+// Do sends a request; body may be nil, a string (sent raw) or a value
+// encoded as JSON.
+func (e *Env) Do(method, path string, body any, cred Cred) *Response {
+	e.TB.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		buf, err := json.Marshal(b)
+		if err != nil {
+			e.TB.Fatalf("encode body: %v", err)
+		}
+		rd = bytes.NewReader(buf)
+	}
+	req, err := http.NewRequestWithContext(e.TB.Context(), method, e.Server.URL+path, rd)
+	if err != nil {
+		e.TB.Fatalf("new request: %v", err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if cred != nil {
+		cred.apply(req)
+	}
+	resp, err := e.Server.Client().Do(req)
+	if err != nil {
+		e.TB.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.TB.Fatalf("read body: %v", err)
+	}
+	return &Response{Response: resp, Body: data}
+}
+
+// Must sends a request and fails the test unless the status is want.
+func (e *Env) Must(want int, method, path string, body any, cred Cred) *Response {
+	e.TB.Helper()
+	r := e.Do(method, path, body, cred)
+	if r.StatusCode != want {
+		e.TB.Fatalf("%s %s: status %d, want %d: %s", method, path, r.StatusCode, want, r.Body)
+	}
+	return r
+}
+
+// Password is the password every helper-made user gets.
+const Password = "correct horse battery"
+
+// User is a user made by a helper, with an API key and a session.
+type User struct {
+	ID, Username, Email string
+	Key                 Key
+	Session             Session
+}
+
+// MustSignup signs up the first user (an admin) and gives them a key.
+func (e *Env) MustSignup(username string) User {
+	e.TB.Helper()
+	email := username + "@example.com"
+	r := e.Must(201, "POST", "/api/v1/signup", map[string]string{"username": username, "email": email, "password": Password}, Anonymous)
+	u := User{ID: r.Map(e.TB)["id"].(string), Username: username, Email: email}
+	u.Session = e.MustLogin(username, Password)
+	u.Key = e.MustKey(u.Session)
+	return u
+}
+
+// MustLogin signs in and returns the session cookie's value.
+func (e *Env) MustLogin(login, password string) Session {
+	e.TB.Helper()
+	r := e.Must(200, "POST", "/api/v1/login", map[string]string{"login": login, "password": password}, Anonymous)
+	for _, c := range r.Cookies() {
+		if c.Name == "roster_session" {
+			return Session(c.Value)
+		}
+	}
+	e.TB.Fatalf("login set no session cookie")
+	return ""
+}
+
+// MustKey creates an API key with the given credentials.
+func (e *Env) MustKey(cred Cred) Key {
+	e.TB.Helper()
+	r := e.Must(201, "POST", "/api/v1/users/me/api-keys", map[string]string{"name": "test"}, cred)
+	return Key(r.Map(e.TB)["key"].(string))
+}
+
+// MustInvite invites email with role and returns the invite URL's token.
+func (e *Env) MustInvite(admin Cred, email, role string) (userID, token string) {
+	e.TB.Helper()
+	r := e.Must(201, "POST", "/api/v1/users", map[string]string{"email": email, "role": role}, admin)
+	m := r.Map(e.TB)
+	url, _ := m["invite_url"].(string)
+	if url == "" {
+		e.TB.Fatalf("invite answer has no invite_url: %s", r.Body)
+	}
+	return m["id"].(string), url[strings.LastIndex(url, "/")+1:]
+}
+
+// MustUser invites, accepts and signs in a user with role, giving them a key.
+func (e *Env) MustUser(admin Cred, username, role string) User {
+	e.TB.Helper()
+	email := username + "@example.com"
+	id, token := e.MustInvite(admin, email, role)
+	e.Must(200, "POST", "/api/v1/invites/accept", map[string]string{"token": token, "username": username, "password": Password}, Anonymous)
+	u := User{ID: id, Username: username, Email: email}
+	u.Session = e.MustLogin(username, Password)
+	u.Key = e.MustKey(u.Session)
+	return u
+}
+
+// AuditCount counts audit entries with action ("" for all).
+func (e *Env) AuditCount(action string) int {
+	e.TB.Helper()
+	var n int
+	err := e.DB.Read(e.TB.Context(), func(tx *store.Tx) error {
+		var err error
+		n, err = tx.CountAudit(e.TB.Context(), "org_default", action)
+		return err
+	})
+	if err != nil {
+		e.TB.Fatalf("count audit: %v", err)
+	}
+	return n
+}
+
+// NewJar returns an empty cookie jar, for browser-like clients.
+func NewJar() http.CookieJar {
+	jar, _ := cookiejar.New(nil)
+	return jar
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test: go vet, then the whole suite on SQLite and again on a
+# throwaway PostgreSQL cluster this script starts, with the race detector.
+# Extra arguments go to `go test` (for example -run TestName).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:--buildvcs=false}"
+
+echo "== gofmt and go vet"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; fi
+go vet ./...
+
+echo "== tests on SQLite"
+ROSTER_TEST_POSTGRES= go test -race -count=1 "$@" ./...
+
+echo "== tests on PostgreSQL"
+source scripts/pg.sh
+go test -race -count=1 "$@" ./...
