@@ -45,3 +45,31 @@ func (e AuditEntry) Anonymized() AuditEntry {
 	e.ActorEmail, e.UserEmail, e.ActorIP = "", "", ""
 	return e
 }
+
+// Audit actions of teams, roles, service accounts, projects and runs.
+const (
+	ActTeamCreate               = "team:create"
+	ActTeamUpdate               = "team:update"
+	ActTeamDelete               = "team:delete"
+	ActTeamRestore              = "team:restore"
+	ActTeamInviteUser           = "team:invite_user"
+	ActTeamUninvite             = "team:uninvite"
+	ActTeamUpdateMember         = "team:update_member"
+	ActTeamCreateServiceAccount = "team:create_service_account"
+	ActTeamDeleteServiceAccount = "team:delete_service_account"
+	ActOrgCreateServiceAccount  = "organization:create_service_account"
+	ActOrgDeleteServiceAccount  = "organization:delete_service_account"
+	ActOrgUpdateSettings        = "organization:update_settings"
+	ActRoleCreate               = "role:create"
+	ActRoleUpdate               = "role:update"
+	ActRoleDelete               = "role:delete"
+	ActProjectCreate            = "project:create"
+	ActProjectUpdate            = "project:update"
+	ActProjectDelete            = "project:delete"
+	ActProjectAddMember         = "project:add_member"
+	ActProjectRemoveMember      = "project:remove_member"
+	ActRunCreate                = "run:create"
+	ActRunUpdate                = "run:update"
+	ActRunStop                  = "run:stop"
+	ActRunDelete                = "run:delete"
+)

@@ -40,11 +40,12 @@ const (
 // A nil User means an anonymous caller (sign-up, sign-in, invite accept) or
 // the server's own command line.
 type Actor struct {
-	User      *User
-	SessionID string // set when authenticated by a session
-	APIKeyID  string // set when authenticated by an API key
-	IP        string
-	Via       Interface
+	User           *User
+	ServiceAccount *ServiceAccount // set instead of User for service account keys
+	SessionID      string          // set when authenticated by a session
+	APIKeyID       string          // set when authenticated by an API key
+	IP             string
+	Via            Interface
 }
 
 // IsOrgAdmin reports whether the actor is an active organization admin.
@@ -58,6 +59,14 @@ func (a Actor) UserID() string {
 		return ""
 	}
 	return a.User.ID
+}
+
+// PrincipalID returns the acting user's or service account's id.
+func (a Actor) PrincipalID() string {
+	if a.ServiceAccount != nil {
+		return a.ServiceAccount.ID
+	}
+	return a.UserID()
 }
 
 // Email returns the acting user's email, or "".

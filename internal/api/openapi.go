@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -128,7 +129,10 @@ func ref(v any, schemas map[string]any) map[string]any {
 	return map[string]any{"$ref": "#/components/schemas/" + t.Name()}
 }
 
-var timeType = reflect.TypeOf(time.Time{})
+var (
+	timeType    = reflect.TypeOf(time.Time{})
+	rawJSONType = reflect.TypeOf(json.RawMessage{})
+)
 
 // schemaOf reflects a JSON schema from a Go type and its json tags.
 func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
@@ -138,6 +142,10 @@ func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
 		return s
 	}
 	switch {
+	case t == rawJSONType:
+		return map[string]any{"type": "object", "description": "any JSON object"}
+	case t.Kind() == reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), schemas)}
 	case t == timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
 	case t.Kind() == reflect.String:

@@ -55,15 +55,20 @@ func (api *API) logout(w http.ResponseWriter, r *http.Request, a roster.Actor) e
 }
 
 func (api *API) viewer(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
-	u, err := api.app.GetUser(r.Context(), a, a.UserID())
-	if err != nil {
-		return err
-	}
 	via := "session"
 	if a.APIKeyID != "" {
 		via = "api_key"
 	}
-	return httpx.WriteJSON(w, http.StatusOK, Viewer{Kind: string(roster.KindUser), User: userJSON(u), Via: via})
+	if a.ServiceAccount != nil {
+		sa := saJSON(a.ServiceAccount)
+		return httpx.WriteJSON(w, http.StatusOK, Viewer{Kind: string(roster.KindServiceAccount), ServiceAccount: &sa, Via: via})
+	}
+	u, err := api.app.GetUser(r.Context(), a, a.UserID())
+	if err != nil {
+		return err
+	}
+	uj := userJSON(u)
+	return httpx.WriteJSON(w, http.StatusOK, Viewer{Kind: string(roster.KindUser), User: &uj, Via: via})
 }
 
 func (api *API) changePassword(w http.ResponseWriter, r *http.Request, a roster.Actor) error {

@@ -38,9 +38,10 @@ type UserList struct {
 
 // Viewer is the calling principal.
 type Viewer struct {
-	Kind string `json:"kind" enum:"user,service_account"`
-	User User   `json:"user"`
-	Via  string `json:"auth" enum:"session,api_key"`
+	Kind           string          `json:"kind" enum:"user,service_account"`
+	User           *User           `json:"user,omitempty"`
+	ServiceAccount *ServiceAccount `json:"service_account,omitempty"`
+	Via            string          `json:"auth" enum:"session,api_key"`
 }
 
 // SignupRequest is the first user's sign-up.

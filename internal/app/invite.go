@@ -13,6 +13,13 @@ import (
 type InviteInput struct {
 	Email string
 	Role  roster.OrgRole // member when empty
+	Teams []TeamJoin     // teams the person joins on acceptance
+}
+
+// TeamJoin is a team membership attached to an invite.
+type TeamJoin struct {
+	Team string // name, display name or id
+	Role string // team role; member when empty
 }
 
 // InviteResult is a created or resent invite. URL carries the secret
@@ -40,32 +47,60 @@ func (s *Service) InviteUser(ctx context.Context, a roster.Actor, in InviteInput
 		return nil, err
 	}
 	res := &InviteResult{}
+	if len(in.Teams) > 100 {
+		return nil, roster.Errorf(roster.EInvalid, "an invite may name at most 100 teams")
+	}
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+		if err := s.inviteInTx(ctx, tx, a, email, in.Role, res); err != nil {
 			return err
 		}
-		if _, err := tx.UserByEmail(ctx, email); err == nil {
-			return roster.ReasonErrorf(roster.EConflict, "email_taken", "a user with email %s already exists", email)
-		} else if !roster.IsNotFound(err) {
-			return err
+		for _, j := range in.Teams {
+			v, err := s.loadTeam(ctx, tx, a, j.Team)
+			if err != nil {
+				return err
+			}
+			m := &roster.Membership{TeamID: v.team.ID, PrincipalID: res.User.ID, PrincipalKind: roster.KindUser}
+			if err := s.resolveRole(ctx, tx, v.team.OrgID, j.Role, m); err != nil {
+				return err
+			}
+			if err := tx.AddMember(ctx, m); err != nil {
+				return err
+			}
+			if err := auditAt(ctx, tx, a, roster.ActTeamInviteUser, where{user: res.User, team: v.team.Name}, "role "+m.RoleName()); err != nil {
+				return err
+			}
 		}
-		if err := s.reserveSeat(ctx, tx, orgID(a)); err != nil {
-			return err
-		}
-		u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Email: email, Role: in.Role, Status: roster.StatusInvited}
-		if err := tx.CreateUser(ctx, u); err != nil {
-			return err
-		}
-		res.User = u
-		if err := s.issueInvite(ctx, tx, a, u, res); err != nil {
-			return err
-		}
-		return audit(ctx, tx, a, roster.ActUserCreate, u, "invited as "+string(u.Role))
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("invite %s: %w", email, err)
 	}
 	return res, nil
+}
+
+// inviteInTx creates an invited user holding a seat and its invite, under
+// the organization lock; the caller has checked who may invite.
+func (s *Service) inviteInTx(ctx context.Context, tx *store.Tx, a roster.Actor, email string, role roster.OrgRole, res *InviteResult) error {
+	if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+		return err
+	}
+	if _, err := tx.UserByEmail(ctx, email); err == nil {
+		return roster.ReasonErrorf(roster.EConflict, "email_taken", "a user with email %s already exists", email)
+	} else if !roster.IsNotFound(err) {
+		return err
+	}
+	if err := s.reserveSeat(ctx, tx, orgID(a)); err != nil {
+		return err
+	}
+	u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Email: email, Role: role, Status: roster.StatusInvited}
+	if err := tx.CreateUser(ctx, u); err != nil {
+		return err
+	}
+	res.User = u
+	if err := s.issueInvite(ctx, tx, a, u, res); err != nil {
+		return err
+	}
+	return audit(ctx, tx, a, roster.ActUserCreate, u, "invited as "+string(u.Role))
 }
 
 // issueInvite mints a fresh token for u and stores its invite.

@@ -18,6 +18,10 @@ type Config struct {
 	PublicURL     string        // HOST: base of links in mails
 	SessionLength time.Duration // SESSION_LENGTH
 	MailSink      bool          // whether a mail sink is configured
+	// AllowUserTeamCreation lets members create teams (O6).
+	AllowUserTeamCreation bool
+	// DisableAdminTeamAccess keeps organization admins out of team data (T7).
+	DisableAdminTeamAccess bool
 	Argon2        auth.Argon2Params
 }
 
@@ -61,17 +65,31 @@ func orgID(roster.Actor) string { return roster.DefaultOrgID }
 
 // audit appends one entry for a change by actor on target in tx.
 func audit(ctx context.Context, tx *store.Tx, a roster.Actor, action string, target *roster.User, details string) error {
+	return auditAt(ctx, tx, a, action, where{user: target}, details)
+}
+
+// where names what an audited change touched.
+type where struct {
+	user    *roster.User
+	team    string // team name
+	project string // project name
+}
+
+// auditAt appends one entry for a change by actor in tx.
+func auditAt(ctx context.Context, tx *store.Tx, a roster.Actor, action string, w where, details string) error {
 	e := &roster.AuditEntry{
 		OrgID:       orgID(a),
 		Action:      action,
-		ActorUserID: a.UserID(),
+		ActorUserID: a.PrincipalID(),
 		ActorEmail:  a.Email(),
 		ActorIP:     a.IP,
 		Via:         a.Via,
 		Details:     details,
+		EntityName:  w.team,
+		ProjectName: w.project,
 	}
-	if target != nil {
-		e.UserAsset, e.UserEmail = target.ID, target.Email
+	if w.user != nil {
+		e.UserAsset, e.UserEmail = w.user.ID, w.user.Email
 	}
 	return tx.AppendAudit(ctx, e)
 }
@@ -92,6 +110,15 @@ func requireUser(a roster.Actor) error {
 		return errUnauthenticated
 	}
 	return nil
+}
+
+// requirePrincipal refuses anonymous callers and inactive users, and lets
+// active users and service accounts through.
+func requirePrincipal(a roster.Actor) error {
+	if a.ServiceAccount != nil {
+		return nil
+	}
+	return requireUser(a)
 }
 
 // requireAdmin refuses everyone but active organization admins and the CLI.

@@ -219,9 +219,13 @@ func (s *Service) KeyActor(ctx context.Context, key string, a roster.Actor) (ros
 	hash := auth.HashToken(key)
 	var k *roster.APIKey
 	var u *roster.User
+	var sa *roster.ServiceAccount
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
 		k, u, err = tx.APIKeyUser(ctx, hash)
+		if roster.IsNotFound(err) {
+			k, sa, err = tx.APIKeyServiceAccount(ctx, hash)
+		}
 		return err
 	})
 	if roster.IsNotFound(err) {
@@ -233,7 +237,7 @@ func (s *Service) KeyActor(ctx context.Context, key string, a roster.Actor) (ros
 	if !auth.EqualHash(k.Hash, hash) {
 		return fail("this API key is unknown or was deleted")
 	}
-	if u.Status != roster.StatusActive {
+	if u != nil && u.Status != roster.StatusActive {
 		return fail("the owner of this API key is not active")
 	}
 	if k.LastUsedAt.IsZero() || s.db.Now().Sub(k.LastUsedAt) > time.Minute {
@@ -241,7 +245,7 @@ func (s *Service) KeyActor(ctx context.Context, key string, a roster.Actor) (ros
 			s.log.Warn("record api key use", "key", k.ID, "err", err)
 		}
 	}
-	a.User, a.APIKeyID = u, k.ID
+	a.User, a.ServiceAccount, a.APIKeyID = u, sa, k.ID
 	return a, nil
 }
 

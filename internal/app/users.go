@@ -51,6 +51,11 @@ func (s *Service) GetUser(ctx context.Context, a roster.Actor, ref string) (*ros
 		return err
 	})
 	if err != nil {
+		// Non-admins learn nothing about other users, not even whether
+		// one exists: a missing user is refused like any other.
+		if roster.IsNotFound(err) && requireAdmin(a) != nil {
+			return nil, errNotAdmin
+		}
 		return nil, err
 	}
 	if u.ID != a.UserID() && requireAdmin(a) != nil {
@@ -182,6 +187,9 @@ func (s *Service) removeUser(ctx context.Context, tx *store.Tx, a roster.Actor, 
 		return err
 	}
 	if err := tx.DeletePrincipalAPIKeys(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := tx.RemoveAllMemberships(ctx, u.ID); err != nil {
 		return err
 	}
 	if err := tx.RevokeInvites(ctx, u.ID); err != nil {

@@ -1,0 +1,235 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"roster"
+	"roster/internal/store"
+)
+
+// projectView is a project as one principal stands in it.
+type projectView struct {
+	*teamView
+	project *roster.Project
+	perms   roster.PermSet // narrowed by the project's visibility
+}
+
+// errNoProject hides projects the actor may not read.
+func errNoProject(ref string) error {
+	return roster.Errorf(roster.ENotFound, "no project %q", truncate(ref, 64))
+}
+
+// loadProject loads a project the actor may read, with their permissions.
+func (s *Service) loadProject(ctx context.Context, tx *store.Tx, a roster.Actor, teamRef, ref string) (*projectView, error) {
+	v, err := s.loadTeam(ctx, tx, a, teamRef)
+	if err != nil {
+		return nil, err
+	}
+	if ref == "" || len(ref) > 128 {
+		return nil, errNoProject(ref)
+	}
+	p, member, err := tx.ProjectWithMember(ctx, v.team.ID, ref, a.UserID())
+	if roster.IsNotFound(err) {
+		return nil, errNoProject(ref)
+	}
+	if err != nil {
+		return nil, err
+	}
+	perms := v.access.ProjectPerms(p.Visibility, member)
+	if !perms.Has(roster.PermProjectRead) {
+		return nil, errNoProject(ref)
+	}
+	return &projectView{teamView: v, project: p, perms: perms}, nil
+}
+
+func (pv *projectView) require(p roster.Permission) error {
+	if pv.perms.Has(p) {
+		return nil
+	}
+	return roster.ReasonErrorf(roster.EForbidden, "missing_permission",
+		"you need the %s permission in project %s/%s", p, pv.team.Name, pv.project.Name)
+}
+
+// checkVisibility refuses public visibility where the team's privacy
+// settings forbid it (T6).
+func checkVisibility(v *teamView, vis roster.Visibility) error {
+	if vis != roster.VisibilityPublic {
+		return nil
+	}
+	if v.access.Settings.PrivateProjects || v.access.Settings.ForbidPublicSharing {
+		return roster.ReasonErrorf(roster.EConflict, "public_forbidden", "team %s does not allow public projects", v.team.Name)
+	}
+	return nil
+}
+
+// ProjectInput creates or changes a project.
+type ProjectInput struct {
+	Name        string
+	Description *string
+	Visibility  string
+}
+
+// CreateProject creates a project in a team (W1).
+func (s *Service) CreateProject(ctx context.Context, a roster.Actor, teamRef string, in ProjectInput) (*roster.Project, error) {
+	vis, err := roster.ParseVisibility(in.Visibility)
+	if err != nil {
+		return nil, err
+	}
+	p := &roster.Project{ID: roster.NewID("p"), Name: in.Name, Visibility: vis, CreatedBy: a.PrincipalID()}
+	if in.Description != nil {
+		p.Description = *in.Description
+	}
+	if err := roster.ValidateProject(p); err != nil {
+		return nil, err
+	}
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.loadTeam(ctx, tx, a, teamRef)
+		if err != nil {
+			return err
+		}
+		if err := v.require(roster.PermProjectCreate); err != nil {
+			return err
+		}
+		if err := checkVisibility(v, vis); err != nil {
+			return err
+		}
+		p.OrgID, p.TeamID = v.team.OrgID, v.team.ID
+		if err := tx.CreateProject(ctx, p); err != nil {
+			if roster.ErrorCode(err) == roster.EConflict {
+				return roster.ReasonErrorf(roster.EConflict, "project_name_taken", "team %s already has a project %s", v.team.Name, p.Name)
+			}
+			return err
+		}
+		if vis == roster.VisibilityRestricted && a.User != nil {
+			if err := tx.AddProjectMember(ctx, p.ID, a.User.ID); err != nil {
+				return err
+			}
+		}
+		return auditAt(ctx, tx, a, roster.ActProjectCreate, where{team: v.team.Name, project: p.Name}, "visibility "+string(vis))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create project %s: %w", in.Name, err)
+	}
+	return p, nil
+}
+
+// ListProjects lists the projects of a team the actor may read.
+func (s *Service) ListProjects(ctx context.Context, a roster.Actor, teamRef string) ([]*roster.Project, error) {
+	var out []*roster.Project
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		v, err := s.loadTeam(ctx, tx, a, teamRef)
+		if err != nil {
+			return err
+		}
+		all, err := tx.ListProjects(ctx, v.team.ID, a.UserID())
+		if err != nil {
+			return err
+		}
+		for _, e := range all {
+			if v.access.ProjectPerms(e.Project.Visibility, e.Member).Has(roster.PermProjectRead) {
+				out = append(out, e.Project)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// GetProject returns a project the actor may read.
+func (s *Service) GetProject(ctx context.Context, a roster.Actor, teamRef, ref string) (*roster.Project, error) {
+	var p *roster.Project
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		pv, err := s.loadProject(ctx, tx, a, teamRef, ref)
+		if err == nil {
+			p = pv.project
+		}
+		return err
+	})
+	return p, err
+}
+
+// UpdateProject changes a project's description or visibility.
+func (s *Service) UpdateProject(ctx context.Context, a roster.Actor, teamRef, ref string, in ProjectInput) (*roster.Project, error) {
+	var p *roster.Project
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		pv, err := s.loadProject(ctx, tx, a, teamRef, ref)
+		if err != nil {
+			return err
+		}
+		if err := pv.require(roster.PermProjectUpdate); err != nil {
+			return err
+		}
+		p = pv.project
+		if in.Visibility != "" {
+			vis, err := roster.ParseVisibility(in.Visibility)
+			if err != nil {
+				return err
+			}
+			if err := checkVisibility(pv.teamView, vis); err != nil {
+				return err
+			}
+			p.Visibility = vis
+		}
+		if in.Description != nil {
+			p.Description = *in.Description
+		}
+		if err := roster.ValidateProject(p); err != nil {
+			return err
+		}
+		if err := tx.UpdateProject(ctx, p); err != nil {
+			return err
+		}
+		return auditAt(ctx, tx, a, roster.ActProjectUpdate, where{team: pv.team.Name, project: p.Name}, "visibility "+string(p.Visibility))
+	})
+	return p, err
+}
+
+// DeleteProject deletes a project and its runs.
+func (s *Service) DeleteProject(ctx context.Context, a roster.Actor, teamRef, ref string) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		pv, err := s.loadProject(ctx, tx, a, teamRef, ref)
+		if err != nil {
+			return err
+		}
+		if err := pv.require(roster.PermProjectDelete); err != nil {
+			return err
+		}
+		if err := tx.DeleteProject(ctx, pv.project.ID); err != nil {
+			return err
+		}
+		return auditAt(ctx, tx, a, roster.ActProjectDelete, where{team: pv.team.Name, project: pv.project.Name}, "")
+	})
+}
+
+// SetProjectMember adds (or removes) a team member to a restricted
+// project (W1). Team admins and holders of project:update only.
+func (s *Service) SetProjectMember(ctx context.Context, a roster.Actor, teamRef, ref, userRef string, add bool) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		pv, err := s.loadProject(ctx, tx, a, teamRef, ref)
+		if err != nil {
+			return err
+		}
+		if err := pv.require(roster.PermProjectUpdate); err != nil {
+			return err
+		}
+		u, _, err := memberTarget(ctx, tx, pv.teamView, userRef)
+		if err != nil {
+			return err
+		}
+		action := roster.ActProjectRemoveMember
+		if add {
+			action = roster.ActProjectAddMember
+			err = tx.AddProjectMember(ctx, pv.project.ID, u.ID)
+		} else {
+			err = tx.RemoveProjectMember(ctx, pv.project.ID, u.ID)
+		}
+		if roster.IsNotFound(err) {
+			return roster.Errorf(roster.ENotFound, "%s is not a member of project %s", display(u), pv.project.Name)
+		}
+		if err != nil {
+			return err
+		}
+		return auditAt(ctx, tx, a, action, where{user: u, team: pv.team.Name, project: pv.project.Name}, "")
+	})
+}

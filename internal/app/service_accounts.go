@@ -1,0 +1,181 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"roster"
+	"roster/internal/auth"
+	"roster/internal/store"
+)
+
+// NewServiceAccount is a created service account with its first key,
+// whose secret is shown once.
+type NewServiceAccount struct {
+	Account *roster.ServiceAccount
+	Key     *NewKey
+}
+
+// mintServiceAccount stores a service account with one API key in tx.
+func mintServiceAccount(ctx context.Context, tx *store.Tx, sa *roster.ServiceAccount) (*NewKey, error) {
+	if err := tx.CreateServiceAccount(ctx, sa); err != nil {
+		return nil, err
+	}
+	secret, hash := auth.NewAPIKey()
+	k := &roster.APIKey{ID: roster.NewID("key"), OrgID: sa.OrgID, PrincipalID: sa.ID, Name: sa.Name,
+		Hint: secret[len(secret)-4:], Hash: hash}
+	if err := tx.CreateAPIKey(ctx, k); err != nil {
+		return nil, err
+	}
+	return &NewKey{Key: k, Secret: secret}, nil
+}
+
+func validateSAName(name string) error {
+	if n := len([]rune(name)); n == 0 || n > roster.MaxNameLen {
+		return roster.Errorf(roster.EInvalid, "service account name must be 1 to %d characters", roster.MaxNameLen)
+	}
+	return nil
+}
+
+// CreateTeamServiceAccount creates a team service account holding the
+// service role in its team (A1). Team admins only.
+func (s *Service) CreateTeamServiceAccount(ctx context.Context, a roster.Actor, teamRef, name string) (*NewServiceAccount, error) {
+	if err := validateSAName(name); err != nil {
+		return nil, err
+	}
+	if err := s.requireFeature(featureServiceAccounts); err != nil {
+		return nil, err
+	}
+	out := &NewServiceAccount{}
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.loadTeam(ctx, tx, a, teamRef)
+		if err != nil {
+			return err
+		}
+		if err := v.require(roster.PermTeamManageServiceAccounts); err != nil {
+			return err
+		}
+		sa := &roster.ServiceAccount{ID: roster.NewID("sa"), OrgID: v.team.OrgID, Name: name, TeamID: v.team.ID,
+			CreatedBy: a.PrincipalID(), TeamName: v.team.Name}
+		if out.Key, err = mintServiceAccount(ctx, tx, sa); err != nil {
+			return err
+		}
+		out.Account = sa
+		m := &roster.Membership{TeamID: v.team.ID, PrincipalID: sa.ID, PrincipalKind: roster.KindServiceAccount, Role: roster.TeamService}
+		if err := tx.AddMember(ctx, m); err != nil {
+			return err
+		}
+		return auditAt(ctx, tx, a, roster.ActTeamCreateServiceAccount, where{team: v.team.Name}, sa.Name+" ("+sa.ID+")")
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create service account in team %s: %w", teamRef, err)
+	}
+	return out, nil
+}
+
+// CreateOrgServiceAccount creates an organization service account with a
+// default team (A1). Organization admins only.
+func (s *Service) CreateOrgServiceAccount(ctx context.Context, a roster.Actor, name, defaultTeam string) (*NewServiceAccount, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	if err := validateSAName(name); err != nil {
+		return nil, err
+	}
+	if err := s.requireFeature(featureServiceAccounts); err != nil {
+		return nil, err
+	}
+	out := &NewServiceAccount{}
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		sa := &roster.ServiceAccount{ID: roster.NewID("sa"), OrgID: orgID(a), Name: name, CreatedBy: a.PrincipalID()}
+		if defaultTeam != "" {
+			v, err := s.loadTeam(ctx, tx, a, defaultTeam)
+			if err != nil {
+				return err
+			}
+			sa.DefaultTeamID, sa.TeamName = v.team.ID, v.team.Name
+		}
+		var err error
+		if out.Key, err = mintServiceAccount(ctx, tx, sa); err != nil {
+			return err
+		}
+		out.Account = sa
+		return auditAt(ctx, tx, a, roster.ActOrgCreateServiceAccount, where{team: sa.TeamName}, sa.Name+" ("+sa.ID+")")
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create organization service account: %w", err)
+	}
+	return out, nil
+}
+
+// ListServiceAccounts lists a team's service accounts (team admins), or the
+// organization's when teamRef is empty (organization admins).
+func (s *Service) ListServiceAccounts(ctx context.Context, a roster.Actor, teamRef string) ([]*roster.ServiceAccount, error) {
+	var out []*roster.ServiceAccount
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		teamID := ""
+		if teamRef == "" {
+			if err := requireAdmin(a); err != nil {
+				return err
+			}
+		} else {
+			v, err := s.loadTeam(ctx, tx, a, teamRef)
+			if err != nil {
+				return err
+			}
+			if err := v.require(roster.PermTeamManageServiceAccounts); err != nil {
+				return err
+			}
+			teamID = v.team.ID
+		}
+		var err error
+		out, err = tx.ListServiceAccounts(ctx, orgID(a), teamID)
+		return err
+	})
+	return out, err
+}
+
+// DeleteServiceAccount deletes a service account and its keys; runs it
+// created keep their creator.
+func (s *Service) DeleteServiceAccount(ctx context.Context, a roster.Actor, teamRef, id string) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		sa, err := tx.ServiceAccount(ctx, orgID(a), id)
+		if roster.IsNotFound(err) {
+			return roster.Errorf(roster.ENotFound, "no service account %q", truncate(id, 64))
+		}
+		if err != nil {
+			return err
+		}
+		action, team := roster.ActOrgDeleteServiceAccount, ""
+		if teamRef == "" {
+			if err := requireAdmin(a); err != nil {
+				return err
+			}
+			if !sa.IsOrgScoped() {
+				return roster.Errorf(roster.ENotFound, "no organization service account %q", id)
+			}
+		} else {
+			v, err := s.loadTeam(ctx, tx, a, teamRef)
+			if err != nil {
+				return err
+			}
+			if err := v.require(roster.PermTeamManageServiceAccounts); err != nil {
+				return err
+			}
+			if sa.TeamID != v.team.ID {
+				return roster.Errorf(roster.ENotFound, "no service account %q in team %s", id, v.team.Name)
+			}
+			action, team = roster.ActTeamDeleteServiceAccount, v.team.Name
+			if err := tx.RemoveMember(ctx, v.team.ID, sa.ID); err != nil && !roster.IsNotFound(err) {
+				return err
+			}
+		}
+		if err := tx.DeleteServiceAccount(ctx, sa.ID); err != nil {
+			return err
+		}
+		if err := tx.DeletePrincipalAPIKeys(ctx, sa.ID); err != nil {
+			return err
+		}
+		return auditAt(ctx, tx, a, action, where{team: team}, sa.Name+" ("+sa.ID+")")
+	})
+}

@@ -1,0 +1,251 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"roster"
+	"roster/internal/store"
+)
+
+// AddMemberInput adds a person to a team by username or email (T4).
+type AddMemberInput struct {
+	Username string
+	Email    string
+	Role     string // built-in or custom role name; member when empty
+}
+
+// AddMemberResult is the new membership, with the organization invite
+// when the email had no user behind it.
+type AddMemberResult struct {
+	Member *roster.Membership
+	User   *roster.User
+	Invite *InviteResult // nil unless a new person was invited
+}
+
+// resolveRole turns a role name into a membership role: built-in or custom.
+func (s *Service) resolveRole(ctx context.Context, tx *store.Tx, org, name string, m *roster.Membership) error {
+	if name == "" {
+		name = string(roster.TeamMember)
+	}
+	if r, ok := roster.ParseBuiltinTeamRole(name); ok {
+		if r == roster.TeamService {
+			return roster.ReasonErrorf(roster.EInvalid, "invalid_role", "the service role belongs to service accounts; create one instead")
+		}
+		if r == roster.TeamViewer {
+			if err := s.requireFeature(featureViewerTeamRole); err != nil {
+				return err
+			}
+		}
+		m.Role, m.CustomRole = r, nil
+		return nil
+	}
+	if len(name) > 64 {
+		return roster.Errorf(roster.EInvalid, "role name must be at most 64 characters")
+	}
+	cr, err := tx.CustomRole(ctx, org, name)
+	if roster.IsNotFound(err) {
+		return roster.ReasonErrorf(roster.EInvalid, "invalid_role", "role %q is neither admin, member, viewer nor a custom role", name)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.requireFeature(featureCustomRoles); err != nil {
+		return err
+	}
+	m.Role, m.CustomRole = roster.TeamCustom, cr
+	return nil
+}
+
+// AddTeamMember adds a known user at once, or invites an unknown email to
+// the organization with the membership attached (T4). Team admins and
+// organization admins may add; members only when the team lets them, and
+// only as member or viewer.
+func (s *Service) AddTeamMember(ctx context.Context, a roster.Actor, teamRef string, in AddMemberInput) (*AddMemberResult, error) {
+	if (in.Username == "") == (in.Email == "") {
+		return nil, roster.Errorf(roster.EInvalid, "give either username or email")
+	}
+	res := &AddMemberResult{}
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.loadTeam(ctx, tx, a, teamRef)
+		if err != nil {
+			return err
+		}
+		if err := v.require(roster.PermTeamInvite); err != nil {
+			return err
+		}
+		m := &roster.Membership{TeamID: v.team.ID, PrincipalKind: roster.KindUser}
+		if err := s.resolveRole(ctx, tx, v.team.OrgID, in.Role, m); err != nil {
+			return err
+		}
+		if !v.perms.Has(roster.PermTeamUpdateMemberRole) && m.Role != roster.TeamMember && m.Role != roster.TeamViewer {
+			return roster.ReasonErrorf(roster.EForbidden, "missing_permission",
+				"you may add people only as member or viewer; adding as %s needs team:update_member_role", m.RoleName())
+		}
+		u, err := s.memberToAdd(ctx, tx, a, in, res)
+		if err != nil {
+			return err
+		}
+		if s.cfg.DisableAdminTeamAccess && u.ID == a.UserID() && v.member == nil {
+			return roster.ReasonErrorf(roster.EForbidden, "admin_team_access_disabled",
+				"organization admins may not add themselves to teams on this instance")
+		}
+		m.PrincipalID, res.User, res.Member = u.ID, u, m
+		if err := tx.AddMember(ctx, m); err != nil {
+			if roster.ErrorCode(err) == roster.EConflict {
+				return roster.ReasonErrorf(roster.EConflict, "already_member", "%s is already in team %s", display(u), v.team.Name)
+			}
+			return err
+		}
+		m.Username, m.Email, m.Name, m.Status = u.Username, u.Email, u.Name, u.Status
+		return auditAt(ctx, tx, a, roster.ActTeamInviteUser, where{user: u, team: v.team.Name}, "role "+m.RoleName())
+	})
+	if err != nil {
+		return nil, fmt.Errorf("add member to team %s: %w", teamRef, err)
+	}
+	return res, nil
+}
+
+// memberToAdd finds the user to add, inviting an unknown email.
+func (s *Service) memberToAdd(ctx context.Context, tx *store.Tx, a roster.Actor, in AddMemberInput, res *AddMemberResult) (*roster.User, error) {
+	if in.Username != "" {
+		u, err := tx.UserByUsername(ctx, strings.TrimSpace(in.Username))
+		if roster.IsNotFound(err) {
+			return nil, roster.Errorf(roster.ENotFound, "no user %q in this organization", truncate(in.Username, 64))
+		}
+		return u, err
+	}
+	email, err := roster.NormalizeEmail(in.Email)
+	if err != nil {
+		return nil, err
+	}
+	u, err := tx.UserByEmail(ctx, email)
+	if err == nil || !roster.IsNotFound(err) {
+		return u, err
+	}
+	if a.ServiceAccount != nil {
+		return nil, roster.Errorf(roster.EForbidden, "service accounts cannot invite people to the organization")
+	}
+	res.Invite = &InviteResult{}
+	if err := s.inviteInTx(ctx, tx, a, email, roster.OrgMember, res.Invite); err != nil {
+		return nil, err
+	}
+	return res.Invite.User, nil
+}
+
+// ListTeamMembers lists a team's members.
+func (s *Service) ListTeamMembers(ctx context.Context, a roster.Actor, teamRef string) ([]*roster.Membership, error) {
+	var out []*roster.Membership
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		v, err := s.loadTeam(ctx, tx, a, teamRef)
+		if err != nil {
+			return err
+		}
+		if err := v.require(roster.PermTeamRead); err != nil {
+			return err
+		}
+		out, err = tx.ListMembers(ctx, v.team.ID)
+		return err
+	})
+	return out, err
+}
+
+// memberTarget loads the membership of the user named by ref in team v.
+func memberTarget(ctx context.Context, tx *store.Tx, v *teamView, ref string) (*roster.User, *roster.Membership, error) {
+	u, err := findUser(ctx, tx, ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	_, m, err := tx.TeamWithMember(ctx, v.team.OrgID, v.team.ID, u.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if m == nil {
+		return nil, nil, roster.Errorf(roster.ENotFound, "%s is not in team %s", display(u), v.team.Name)
+	}
+	return u, m, nil
+}
+
+// ensureNotLastTeamAdmin refuses removing or demoting a team's last admin (T5).
+func ensureNotLastTeamAdmin(ctx context.Context, tx *store.Tx, v *teamView, m *roster.Membership, what string) error {
+	if m.Role != roster.TeamAdmin {
+		return nil
+	}
+	n, err := tx.CountTeamAdmins(ctx, v.team.ID)
+	if err != nil {
+		return err
+	}
+	if n <= 1 {
+		return roster.ReasonErrorf(roster.EConflict, "last_team_admin",
+			"cannot %s the last admin of team %s; make another member admin first", what, v.team.Name)
+	}
+	return nil
+}
+
+// ChangeTeamRole changes a member's team role (T3, R3).
+func (s *Service) ChangeTeamRole(ctx context.Context, a roster.Actor, teamRef, userRef, role string) (*roster.Membership, error) {
+	var out *roster.Membership
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.loadTeam(ctx, tx, a, teamRef)
+		if err != nil {
+			return err
+		}
+		if err := v.require(roster.PermTeamUpdateMemberRole); err != nil {
+			return err
+		}
+		u, m, err := memberTarget(ctx, tx, v, userRef)
+		if err != nil {
+			return err
+		}
+		old := m.RoleName()
+		next := *m
+		if err := s.resolveRole(ctx, tx, v.team.OrgID, role, &next); err != nil {
+			return err
+		}
+		if next.RoleName() == old {
+			out = m
+			return nil
+		}
+		if next.Role != roster.TeamAdmin {
+			if err := ensureNotLastTeamAdmin(ctx, tx, v, m, "demote"); err != nil {
+				return err
+			}
+		}
+		next.ViaGroupClaim = false
+		if err := tx.SetMemberRole(ctx, &next); err != nil {
+			return err
+		}
+		next.Username, next.Email, next.Name, next.Status = u.Username, u.Email, u.Name, u.Status
+		out = &next
+		return auditAt(ctx, tx, a, roster.ActTeamUpdateMember, where{user: u, team: v.team.Name}, fmt.Sprintf("role %s -> %s", old, next.RoleName()))
+	})
+	return out, err
+}
+
+// RemoveTeamMember takes a user out of a team; their runs stay (T5).
+// Anyone may leave a team themselves.
+func (s *Service) RemoveTeamMember(ctx context.Context, a roster.Actor, teamRef, userRef string) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.loadTeam(ctx, tx, a, teamRef)
+		if err != nil {
+			return err
+		}
+		u, m, err := memberTarget(ctx, tx, v, userRef)
+		if err != nil {
+			return err
+		}
+		if u.ID != a.UserID() {
+			if err := v.require(roster.PermTeamRemoveMember); err != nil {
+				return err
+			}
+		}
+		if err := ensureNotLastTeamAdmin(ctx, tx, v, m, "remove"); err != nil {
+			return err
+		}
+		if err := tx.RemoveMember(ctx, v.team.ID, u.ID); err != nil {
+			return err
+		}
+		return auditAt(ctx, tx, a, roster.ActTeamUninvite, where{user: u, team: v.team.Name}, "")
+	})
+}

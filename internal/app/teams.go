@@ -1,0 +1,367 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	_ "image/gif"  // registers GIF for avatar checks
+	_ "image/jpeg" // registers JPEG for avatar checks
+	_ "image/png"  // registers PNG for avatar checks
+	"time"
+
+	"roster"
+	"roster/internal/store"
+)
+
+// CreateTeamInput is the "Create new team" form (T2).
+type CreateTeamInput struct {
+	Name        string
+	DisplayName string
+	Storage     roster.Storage
+}
+
+// CreateTeam creates a team whose creator becomes its first admin (T2, O6).
+func (s *Service) CreateTeam(ctx context.Context, a roster.Actor, in CreateTeamInput) (*roster.Team, error) {
+	if err := requireUser(a); err != nil {
+		return nil, err
+	}
+	switch {
+	case a.IsOrgAdmin():
+	case a.User.Role == roster.OrgMember && s.cfg.AllowUserTeamCreation:
+	default:
+		return nil, roster.ReasonErrorf(roster.EForbidden, "team_creation_disabled", "only organization admins may create teams here")
+	}
+	if err := roster.ValidateTeamName(in.Name); err != nil {
+		return nil, err
+	}
+	if in.DisplayName == "" {
+		in.DisplayName = in.Name
+	}
+	if err := roster.ValidateDisplayName(in.DisplayName); err != nil {
+		return nil, err
+	}
+	if err := roster.ValidateStorage(&in.Storage); err != nil {
+		return nil, err
+	}
+	t := &roster.Team{ID: roster.NewID("t"), OrgID: orgID(a), Name: in.Name, DisplayName: in.DisplayName,
+		Storage: in.Storage, CreatedBy: a.UserID()}
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if taken, err := tx.TeamNameTaken(ctx, t.OrgID, t.Name); err != nil {
+			return err
+		} else if taken {
+			return roster.ReasonErrorf(roster.EConflict, "team_name_taken", "a team named %s already exists", t.Name)
+		}
+		if err := tx.CreateTeam(ctx, t); err != nil {
+			return err
+		}
+		m := &roster.Membership{TeamID: t.ID, PrincipalID: a.UserID(), PrincipalKind: roster.KindUser, Role: roster.TeamAdmin}
+		if err := tx.AddMember(ctx, m); err != nil {
+			return err
+		}
+		return auditAt(ctx, tx, a, roster.ActTeamCreate, where{team: t.Name}, "storage "+t.Storage.Type)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create team %s: %w", in.Name, err)
+	}
+	return t, nil
+}
+
+// TeamInfo is a team with the actor's standing in it.
+type TeamInfo struct {
+	Team        *roster.Team
+	Settings    roster.TeamSettings // effective, after enforcement
+	Policy      roster.PrivacyPolicy
+	Role        string // the actor's role name; "" when not a member
+	Permissions []roster.Permission
+}
+
+// GetTeam returns a team the actor may see.
+func (s *Service) GetTeam(ctx context.Context, a roster.Actor, ref string) (*TeamInfo, error) {
+	var info *TeamInfo
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		v, err := s.loadTeam(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		info, err = s.teamInfo(ctx, tx, v)
+		return err
+	})
+	return info, err
+}
+
+func (s *Service) teamInfo(ctx context.Context, tx *store.Tx, v *teamView) (*TeamInfo, error) {
+	policy, err := tx.OrgPolicy(ctx, v.team.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	info := &TeamInfo{Team: v.team, Settings: v.access.Settings, Policy: policy, Permissions: v.perms.List()}
+	if v.member != nil {
+		info.Role = v.member.RoleName()
+	}
+	return info, nil
+}
+
+// ListTeams lists the teams the actor may see; archived ones for admins.
+func (s *Service) ListTeams(ctx context.Context, a roster.Actor, archived bool) ([]store.TeamListEntry, error) {
+	if err := requirePrincipal(a); err != nil {
+		return nil, err
+	}
+	if archived {
+		if err := requireAdmin(a); err != nil {
+			return nil, err
+		}
+	}
+	var out []store.TeamListEntry
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		all, err := tx.ListTeams(ctx, orgID(a), a.PrincipalID(), archived)
+		if err != nil {
+			return err
+		}
+		policy, err := tx.OrgPolicy(ctx, orgID(a))
+		if err != nil {
+			return err
+		}
+		for _, e := range all {
+			hidden := policy.Apply(e.Team.Settings).HideFromNonMembers
+			orgWide := a.IsOrgAdmin() || a.ServiceAccount != nil && a.ServiceAccount.IsOrgScoped()
+			if e.RoleName != "" || orgWide || !hidden {
+				out = append(out, e)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// UpdateTeamInput changes a team; nil fields stay as they are.
+type UpdateTeamInput struct {
+	DisplayName *string
+	Settings    *roster.TeamSettings
+	Alerts      *roster.TeamAlerts
+	Storage     *roster.Storage // refused: storage is fixed at creation
+}
+
+// UpdateTeam changes a team's display name, privacy switches or alerts.
+func (s *Service) UpdateTeam(ctx context.Context, a roster.Actor, ref string, in UpdateTeamInput) (*TeamInfo, error) {
+	var info *TeamInfo
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.loadTeam(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		if err := v.require(roster.PermTeamUpdateSettings); err != nil {
+			return err
+		}
+		t := v.team
+		if in.Storage != nil {
+			st := *in.Storage
+			if err := roster.ValidateStorage(&st); err != nil || st != t.Storage {
+				return roster.ReasonErrorf(roster.EConflict, "storage_fixed", "a team's storage is fixed at creation and cannot be changed")
+			}
+		}
+		var changed []string
+		if in.DisplayName != nil && *in.DisplayName != t.DisplayName {
+			if err := roster.ValidateDisplayName(*in.DisplayName); err != nil {
+				return err
+			}
+			t.DisplayName, changed = *in.DisplayName, append(changed, "display name")
+		}
+		if in.Settings != nil && *in.Settings != t.Settings {
+			policy, err := tx.OrgPolicy(ctx, t.OrgID)
+			if err != nil {
+				return err
+			}
+			if err := checkEnforced(policy, *in.Settings); err != nil {
+				return err
+			}
+			t.Settings, changed = *in.Settings, append(changed, "privacy")
+		}
+		if in.Alerts != nil && *in.Alerts != t.Alerts {
+			if err := roster.ValidateAlerts(*in.Alerts); err != nil {
+				return err
+			}
+			t.Alerts, changed = *in.Alerts, append(changed, "alerts")
+		}
+		if len(changed) > 0 {
+			if err := tx.UpdateTeam(ctx, t); err != nil {
+				return err
+			}
+			if err := auditAt(ctx, tx, a, roster.ActTeamUpdate, where{team: t.Name}, fmt.Sprint(changed)); err != nil {
+				return err
+			}
+		}
+		info, err = s.teamInfo(ctx, tx, v)
+		if info != nil {
+			info.Settings = info.Policy.Apply(t.Settings)
+		}
+		return err
+	})
+	return info, err
+}
+
+// checkEnforced refuses a team setting that contradicts the organization's
+// enforcement (T6).
+func checkEnforced(p roster.PrivacyPolicy, want roster.TeamSettings) error {
+	for _, c := range []struct {
+		name     string
+		enforced *bool
+		want     bool
+	}{
+		{"hide_from_non_members", p.HideFromNonMembers, want.HideFromNonMembers},
+		{"private_projects", p.PrivateProjects, want.PrivateProjects},
+		{"members_can_invite", p.MembersCanInvite, want.MembersCanInvite},
+		{"forbid_public_sharing", p.ForbidPublicSharing, want.ForbidPublicSharing},
+	} {
+		if c.enforced != nil && *c.enforced != c.want {
+			return roster.ReasonErrorf(roster.EConflict, "setting_enforced",
+				"%s is enforced as %v by the organization and cannot be changed by a team", c.name, *c.enforced)
+		}
+	}
+	return nil
+}
+
+// ArchiveTeam archives a team (T11): it leaves every list and its members
+// lose access, while projects and runs are kept. Organization admins only.
+func (s *Service) ArchiveTeam(ctx context.Context, a roster.Actor, ref string) error {
+	return s.setArchived(ctx, a, ref, true)
+}
+
+// RestoreTeam brings an archived team back (T11). Organization admins only.
+func (s *Service) RestoreTeam(ctx context.Context, a roster.Actor, ref string) error {
+	return s.setArchived(ctx, a, ref, false)
+}
+
+func (s *Service) setArchived(ctx context.Context, a roster.Actor, ref string, archive bool) error {
+	if err := requireAdmin(a); err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.loadTeamAny(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		t := v.team
+		if archive == !t.ArchivedAt.IsZero() {
+			return nil
+		}
+		action := roster.ActTeamRestore
+		t.ArchivedAt = time.Time{}
+		if archive {
+			action, t.ArchivedAt = roster.ActTeamDelete, tx.Now()
+		}
+		if err := tx.UpdateTeam(ctx, t); err != nil {
+			return err
+		}
+		return auditAt(ctx, tx, a, action, where{team: t.Name}, "")
+	})
+}
+
+// MaxAvatarBytes bounds team avatars (T8).
+const MaxAvatarBytes = 1 << 20
+
+// SetTeamAvatar stores a team avatar after checking by content that it is a
+// PNG, JPEG, GIF or WebP image of at most 1 MiB (T8).
+func (s *Service) SetTeamAvatar(ctx context.Context, a roster.Actor, ref string, data []byte) error {
+	if len(data) > MaxAvatarBytes {
+		return roster.Errorf(roster.ETooLarge, "avatar must be at most 1 MiB, this one is %d bytes", len(data))
+	}
+	contentType, err := avatarType(data)
+	if err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.loadTeam(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		if err := v.require(roster.PermTeamUpdateSettings); err != nil {
+			return err
+		}
+		if err := tx.SetTeamAvatar(ctx, v.team.ID, contentType, data); err != nil {
+			return err
+		}
+		return auditAt(ctx, tx, a, roster.ActTeamUpdate, where{team: v.team.Name}, "avatar "+contentType)
+	})
+}
+
+// avatarType identifies an image by its bytes, not its name.
+func avatarType(data []byte) (string, error) {
+	bad := roster.ReasonErrorf(roster.EInvalid, "invalid_avatar", "avatar must be a PNG, JPEG, GIF or WebP image")
+	if len(data) >= 30 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP" {
+		switch string(data[12:16]) {
+		case "VP8 ", "VP8L", "VP8X":
+			return "image/webp", nil
+		}
+		return "", bad
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > 8192 || cfg.Height > 8192 {
+		return "", bad
+	}
+	return "image/" + format, nil
+}
+
+// TeamAvatar returns a visible team's avatar and its content type.
+func (s *Service) TeamAvatar(ctx context.Context, a roster.Actor, ref string) (string, []byte, error) {
+	var ct string
+	var data []byte
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		v, err := s.loadTeam(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		ct, data, err = tx.TeamAvatar(ctx, v.team.ID)
+		if roster.IsNotFound(err) {
+			return roster.Errorf(roster.ENotFound, "team %s has no avatar", v.team.Name)
+		}
+		return err
+	})
+	return ct, data, err
+}
+
+// TeamUsage returns a team's usage figures for the last 30 days (T10).
+func (s *Service) TeamUsage(ctx context.Context, a roster.Actor, ref string) (*store.TeamUsage, error) {
+	var u *store.TeamUsage
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		v, err := s.loadTeam(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		if err := v.require(roster.PermTeamReadUsage); err != nil {
+			return err
+		}
+		since := tx.Now().Truncate(24*time.Hour).AddDate(0, 0, -29)
+		u, err = tx.TeamUsage(ctx, v.team.ID, since.UnixMicro())
+		return err
+	})
+	return u, err
+}
+
+// OrgPolicy returns the organization's privacy enforcement.
+func (s *Service) OrgPolicy(ctx context.Context, a roster.Actor) (roster.PrivacyPolicy, error) {
+	var p roster.PrivacyPolicy
+	if err := requireUser(a); err != nil {
+		return p, err
+	}
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		p, err = tx.OrgPolicy(ctx, orgID(a))
+		return err
+	})
+	return p, err
+}
+
+// SetOrgPolicy changes which privacy switches the organization enforces
+// for every team (T6). Admins only.
+func (s *Service) SetOrgPolicy(ctx context.Context, a roster.Actor, p roster.PrivacyPolicy) error {
+	if err := requireAdmin(a); err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.SetOrgPolicy(ctx, orgID(a), p); err != nil {
+			return err
+		}
+		return auditAt(ctx, tx, a, roster.ActOrgUpdateSettings, where{}, "privacy enforcement")
+	})
+}

@@ -1,0 +1,235 @@
+package roster
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Team is where projects and runs live (T1).
+type Team struct {
+	ID          string
+	OrgID       string
+	Name        string // P4 rule, unique per organization, in URLs
+	DisplayName string
+	Storage     Storage
+	Settings    TeamSettings // as the team set them
+	Alerts      TeamAlerts
+	HasAvatar   bool
+	CreatedBy   string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	ArchivedAt  time.Time // zero unless archived (T11)
+}
+
+// TeamSettings are the privacy switches of T6.
+type TeamSettings struct {
+	HideFromNonMembers  bool `json:"hide_from_non_members"`
+	PrivateProjects     bool `json:"private_projects"`
+	MembersCanInvite    bool `json:"members_can_invite"`
+	ForbidPublicSharing bool `json:"forbid_public_sharing"`
+}
+
+// PrivacyPolicy is the organization's enforcement of T6 switches: a nil
+// field leaves the choice to each team.
+type PrivacyPolicy struct {
+	HideFromNonMembers  *bool `json:"hide_from_non_members"`
+	PrivateProjects     *bool `json:"private_projects"`
+	MembersCanInvite    *bool `json:"members_can_invite"`
+	ForbidPublicSharing *bool `json:"forbid_public_sharing"`
+}
+
+// Apply returns the team's settings with the enforced ones overriding.
+func (p PrivacyPolicy) Apply(s TeamSettings) TeamSettings {
+	pick := func(enforced *bool, own bool) bool {
+		if enforced != nil {
+			return *enforced
+		}
+		return own
+	}
+	return TeamSettings{
+		HideFromNonMembers:  pick(p.HideFromNonMembers, s.HideFromNonMembers),
+		PrivateProjects:     pick(p.PrivateProjects, s.PrivateProjects),
+		MembersCanInvite:    pick(p.MembersCanInvite, s.MembersCanInvite),
+		ForbidPublicSharing: pick(p.ForbidPublicSharing, s.ForbidPublicSharing),
+	}
+}
+
+// TeamAlerts choose who hears about finished and crashed runs (T9).
+type TeamAlerts struct {
+	EmailOnFinish bool   `json:"email_on_finish"`
+	EmailOnCrash  bool   `json:"email_on_crash"`
+	WebhookURL    string `json:"webhook_url"`
+}
+
+// ValidateAlerts checks the webhook URL: https only, with a host.
+func ValidateAlerts(a TeamAlerts) error {
+	if a.WebhookURL == "" {
+		return nil
+	}
+	u, err := url.Parse(a.WebhookURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" || len(a.WebhookURL) > 2048 {
+		return ReasonErrorf(EInvalid, "invalid_webhook", "webhook URL must be an https:// URL of at most 2048 characters")
+	}
+	return nil
+}
+
+// Storage is where a team's run files live; fixed at creation (T2).
+type Storage struct {
+	Type     string `json:"type"` // default or bucket
+	Provider string `json:"provider,omitempty"`
+	Bucket   string `json:"bucket,omitempty"`
+	Path     string `json:"path,omitempty"`
+	Region   string `json:"region,omitempty"`
+	KMSKey   string `json:"kms_key,omitempty"`
+}
+
+// Storage types and providers.
+const (
+	StorageDefault = "default"
+	StorageBucket  = "bucket"
+)
+
+// ValidateStorage normalizes and checks a storage choice, including the
+// bucket name against its provider's naming rules.
+func ValidateStorage(s *Storage) error {
+	s.Type = strings.ToLower(strings.TrimSpace(s.Type))
+	switch s.Type {
+	case "", StorageDefault:
+		*s = Storage{Type: StorageDefault}
+		return nil
+	case StorageBucket:
+	default:
+		return ReasonErrorf(EInvalid, "invalid_storage", "storage type must be default or bucket, not %q", s.Type)
+	}
+	s.Provider = strings.ToLower(strings.TrimSpace(s.Provider))
+	rule, ok := bucketRules[s.Provider]
+	if !ok {
+		return ReasonErrorf(EInvalid, "invalid_storage", "storage provider must be one of aws, gcp, azure, minio, coreweave, not %q", s.Provider)
+	}
+	if err := rule(s.Bucket); err != nil {
+		return ReasonErrorf(EInvalid, "invalid_bucket", "bucket %q is not a valid %s bucket name: %v", s.Bucket, s.Provider, err)
+	}
+	s.Path = strings.Trim(s.Path, "/")
+	for name, v := range map[string]string{"path": s.Path, "region": s.Region, "kms_key": s.KMSKey} {
+		if len(v) > 1024 || strings.ContainsAny(v, "\x00\n\r") {
+			return Errorf(EInvalid, "storage %s must be at most 1024 characters on one line", name)
+		}
+	}
+	return nil
+}
+
+var (
+	s3BucketRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	gcsBucketRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$`)
+	azureBucketRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9]|-[a-z0-9]){2,62}$`)
+)
+
+var bucketRules = map[string]func(string) error{
+	"aws":       s3Bucket,
+	"minio":     s3Bucket,
+	"coreweave": s3Bucket,
+	"gcp": func(b string) error {
+		if !gcsBucketRE.MatchString(b) {
+			return fmt.Errorf("use 3 to 222 lowercase letters, digits, '-', '_' or '.', starting and ending with a letter or digit")
+		}
+		for _, part := range strings.Split(b, ".") {
+			if len(part) > 63 || part == "" {
+				return fmt.Errorf("each dot-separated part must be 1 to 63 characters")
+			}
+		}
+		if len(b) > 63 && !strings.Contains(b, ".") {
+			return fmt.Errorf("names over 63 characters must contain dots")
+		}
+		if strings.HasPrefix(b, "goog") || strings.Contains(b, "google") {
+			return fmt.Errorf("names may not start with goog or contain google")
+		}
+		if net.ParseIP(b) != nil {
+			return fmt.Errorf("names may not be IP addresses")
+		}
+		return nil
+	},
+	"azure": func(b string) error {
+		if !azureBucketRE.MatchString(b) {
+			return fmt.Errorf("use 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit")
+		}
+		return nil
+	},
+}
+
+// s3Bucket applies Amazon S3's general-purpose bucket naming rules, which
+// MinIO and CoreWeave object storage follow too.
+func s3Bucket(b string) error {
+	switch {
+	case !s3BucketRE.MatchString(b):
+		return fmt.Errorf("use 3 to 63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit")
+	case strings.Contains(b, ".."), strings.Contains(b, ".-"), strings.Contains(b, "-."):
+		return fmt.Errorf("dots may not be next to each other or to hyphens")
+	case net.ParseIP(b) != nil:
+		return fmt.Errorf("names may not be IP addresses")
+	case strings.HasPrefix(b, "xn--"), strings.HasPrefix(b, "sthree-"), strings.HasPrefix(b, "amzn-s3-demo-"):
+		return fmt.Errorf("names may not start with xn--, sthree- or amzn-s3-demo-")
+	case strings.HasSuffix(b, "-s3alias"), strings.HasSuffix(b, "--ol-s3"), strings.HasSuffix(b, ".mrap"), strings.HasSuffix(b, "--x-s3"):
+		return fmt.Errorf("names may not end with -s3alias, --ol-s3, .mrap or --x-s3")
+	}
+	return nil
+}
+
+// ValidateTeamName checks the P4 rule for team names.
+func ValidateTeamName(s string) error {
+	if !usernameRE.MatchString(s) {
+		return ReasonErrorf(EInvalid, "invalid_team_name", "team name must be 1 to 64 characters of letters, digits, '_' or '-'")
+	}
+	return nil
+}
+
+// ValidateDisplayName checks a team's display name.
+func ValidateDisplayName(s string) error {
+	if n := len([]rune(s)); n > MaxNameLen || strings.TrimSpace(s) == "" {
+		return Errorf(EInvalid, "display name must be 1 to %d characters", MaxNameLen)
+	}
+	return nil
+}
+
+var nonNameRun = regexp.MustCompile(`[^a-z0-9_]+`)
+
+// TeamNameFromDisplay derives a team name from a display name (P4):
+// lower case, every run of other characters replaced by '-'. The caller
+// makes it unique.
+func TeamNameFromDisplay(display string) string {
+	n := strings.Trim(nonNameRun.ReplaceAllString(strings.ToLower(display), "-"), "-")
+	if n == "" {
+		n = "team"
+	}
+	if len(n) > 56 {
+		n = strings.TrimRight(n[:56], "-")
+	}
+	return n
+}
+
+// Membership is a principal's membership in a team.
+type Membership struct {
+	TeamID        string
+	PrincipalID   string
+	PrincipalKind PrincipalKind
+	Role          TeamRole
+	CustomRole    *CustomRole // set when Role is custom
+	ViaGroupClaim bool        // joined through an SSO groups claim (S6)
+	CreatedAt     time.Time
+	// Display fields, filled by listings.
+	Username string
+	Email    string
+	Name     string
+	Status   UserStatus
+}
+
+// RoleName is the name of the member's role, custom or built-in.
+func (m *Membership) RoleName() string {
+	if m.Role == TeamCustom && m.CustomRole != nil {
+		return m.CustomRole.Name
+	}
+	return string(m.Role)
+}
