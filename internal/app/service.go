@@ -22,7 +22,7 @@ type Config struct {
 	AllowUserTeamCreation bool
 	// DisableAdminTeamAccess keeps organization admins out of team data (T7).
 	DisableAdminTeamAccess bool
-	Argon2        auth.Argon2Params
+	Argon2                 auth.Argon2Params
 }
 
 // Service runs the use cases against one database.
