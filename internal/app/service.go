@@ -104,8 +104,11 @@ var (
 // which is trusted because it already holds the database.
 func isSystem(a roster.Actor) bool { return a.Via == roster.ViaCLI && a.User == nil }
 
-// requireUser refuses anonymous and inactive actors.
+// requireUser refuses anonymous and inactive actors, and service accounts.
 func requireUser(a roster.Actor) error {
+	if a.ServiceAccount != nil {
+		return roster.ReasonErrorf(roster.EForbidden, "not_a_user", "service accounts cannot do this; use a user's API key")
+	}
 	if a.User == nil || a.User.Status != roster.StatusActive {
 		return errUnauthenticated
 	}

@@ -200,6 +200,7 @@ func (s *Service) SessionActor(ctx context.Context, token string, a roster.Actor
 		return a, roster.ReasonErrorf(roster.EUnauthenticated, "inactive", "this account is not active")
 	}
 	a.User, a.SessionID = u, sess.ID
+	s.touchUser(ctx, u)
 	return a, nil
 }
 
@@ -246,6 +247,9 @@ func (s *Service) KeyActor(ctx context.Context, key string, a roster.Actor) (ros
 		}
 	}
 	a.User, a.ServiceAccount, a.APIKeyID = u, sa, k.ID
+	if u != nil {
+		s.touchUser(ctx, u)
+	}
 	return a, nil
 }
 
@@ -254,4 +258,15 @@ func truncate(s string, n int) string {
 		return string(r[:n])
 	}
 	return s
+}
+
+// touchUser records a user's activity for the "last active" column, at
+// most once a minute so that requests stay reads.
+func (s *Service) touchUser(ctx context.Context, u *roster.User) {
+	if !u.LastActiveAt.IsZero() && s.db.Now().Sub(u.LastActiveAt) < time.Minute {
+		return
+	}
+	if err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.TouchUser(ctx, u.ID) }); err != nil {
+		s.log.Warn("record user activity", "user", u.ID, "err", err)
+	}
 }
