@@ -98,7 +98,7 @@ func (web *Web) users(w http.ResponseWriter, r *http.Request, a roster.Actor) er
 		return err
 	}
 	if isHTMX(r) && r.Header.Get("HX-Target") == "users-table" {
-		return web.fragment(w, http.StatusOK, "users", "users-table", p)
+		return web.fragment(w, http.StatusOK, "users", "users-table", p.Table)
 	}
 	return web.page(w, http.StatusOK, "users", p)
 }
