@@ -151,7 +151,7 @@ func (b *tab) waitJS(expr string) error {
 // waitText waits until the element matching sel shows want.
 func (b *tab) waitText(sel, want string) {
 	b.t.Helper()
-	expr := fmt.Sprintf(`(() => { const e = document.querySelector(%s); return !!e && e.innerText.includes(%s); })()`, js(sel), js(want))
+	expr := fmt.Sprintf(`(() => { const e = document.querySelector(%s); return !!e && (e.innerText ?? e.textContent).includes(%s); })()`, js(sel), js(want))
 	if err := b.waitJS(expr); err != nil {
 		got, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](fmt.Sprintf(`(document.querySelector(%s) || {innerText: "(no such element)"}).innerText`, js(sel))))
 		b.t.Fatalf("waiting for %q in %s: %v; it shows %q", want, sel, err, got)
@@ -269,3 +269,6 @@ func repoRoot(t *testing.T) string {
 		dir = parent
 	}
 }
+
+// chromedpNavigate opens an absolute URL, such as another site's page.
+func chromedpNavigate(u string) chromedp.Action[chromedp.Void] { return chromedp.Navigate(u) }

@@ -50,7 +50,7 @@ func TestBrowserSignupAndInvite(t *testing.T) {
 	}
 	admin.waitText(`tr[data-user="grace@example.com"]`, "Invite pending")
 	admin.waitText("#seats-used", "2")
-	admin.screenshot("dashboard-invite")
+	admin.screenshot("dashboard-add-user")
 
 	grace := admin.otherProfile()
 	grace.visit(strings.TrimPrefix(link, "http://localhost:8080"))
@@ -109,7 +109,7 @@ func TestBrowserUserLifecycle(t *testing.T) {
 	b.waitText(row, "Deactivated")
 	b.waitText("#flash", "bob is deactivated")
 	b.waitText("#seats-used", "1")
-	b.screenshot("dashboard")
+	b.screenshot("dashboard-deactivated")
 
 	b.click(row + " .row-menu summary")
 	b.click(row + ` button[data-action="reactivate"]`)

@@ -57,7 +57,7 @@ func (web *Web) usage(w http.ResponseWriter, r *http.Request, a roster.Actor) er
 		return err
 	}
 	p := UsagePage{Page: web.basePage(w, r, a, h.Display+" · Usage", "team"), Team: h, Members: u.Members, Projects: u.Projects,
-		Runs: u.Runs, Stored: bytesLabel(u.StoredBytes), Chart: runsChart(u.RunsPerDay, time.Now().UTC())}
+		Runs: u.Runs, Stored: bytesLabel(u.StoredBytes), Chart: runsChart(u.RunsPerDay, web.app.DB().Now())}
 	return web.page(w, http.StatusOK, "usage", p)
 }
 
