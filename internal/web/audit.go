@@ -39,7 +39,7 @@ func (AuditFilter) Objects() []string {
 
 func (web *Web) audit(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
 	q := r.URL.Query()
-	today := time.Now().UTC().Truncate(24 * time.Hour)
+	today := web.app.DB().Now().Truncate(24 * time.Hour)
 	f := AuditFilter{Start: q.Get("start"), Action: strings.TrimSpace(q.Get("action")), Who: strings.TrimSpace(q.Get("who")), Days: 7}
 	p := AuditPage{Page: web.basePage(w, r, a, "Audit log", "audit"), Filter: f}
 	if f.Start == "" {

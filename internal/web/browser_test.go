@@ -148,6 +148,14 @@ func (b *tab) waitJS(expr string) error {
 	}
 }
 
+// waitJSOrFail waits until a JavaScript expression is true.
+func (b *tab) waitJSOrFail(expr string) {
+	b.t.Helper()
+	if err := b.waitJS(expr); err != nil {
+		b.t.Fatalf("waiting for %s: %v", expr, err)
+	}
+}
+
 // waitText waits until the element matching sel shows want.
 func (b *tab) waitText(sel, want string) {
 	b.t.Helper()
@@ -190,6 +198,7 @@ func (b *tab) waitPath(path string) {
 // fill empties an input, as select-all and delete would, then types v.
 func (b *tab) fill(sel, v string) {
 	b.t.Helper()
+	b.settled()
 	clear := fmt.Sprintf(`(() => { const e = document.querySelector(%s); if (e.value !== "") { e.value = ""; e.dispatchEvent(new Event("input", {bubbles: true})); } })()`, js(sel))
 	steps := []chromedp.Action[chromedp.Void]{chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Evaluate[chromedp.Void](clear)}
 	if v != "" {
@@ -198,9 +207,20 @@ func (b *tab) fill(sel, v string) {
 	b.do("fill "+sel, steps...)
 }
 
+// settled waits until htmx has finished every request and swap, so the
+// next action meets the page a person would see.
+func (b *tab) settled() {
+	b.t.Helper()
+	busy := `document.readyState === "complete" && document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added") === null`
+	if err := b.waitJS(busy); err != nil {
+		b.t.Fatalf("waiting for the page to settle: %v", err)
+	}
+}
+
 // click clicks a visible element.
 func (b *tab) click(sel string) {
 	b.t.Helper()
+	b.settled()
 	b.do("click "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)))
 }
 
@@ -210,6 +230,7 @@ func (b *tab) click(sel string) {
 func (b *tab) pick(sel, label string) {
 	b.t.Helper()
 	typed := strings.Fields(label)[0]
+	b.settled()
 	// A select joins keys typed within a second into one search.
 	time.Sleep(time.Until(b.picked[sel].Add(1100 * time.Millisecond)))
 	defer func() { b.picked[sel] = time.Now() }()

@@ -1,7 +1,15 @@
 package web_test
 
 import (
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"roster/internal/apitest"
 )
@@ -100,4 +108,60 @@ func TestBrowserCustomRole(t *testing.T) {
 	if got := b.value(row + " select.member-role"); got != "editor" {
 		t.Fatalf("bob's role after reload: %q", got)
 	}
+}
+
+// TestBrowserTeamSettings uploads an avatar, sets privacy and alerts, and
+// creates a team service account, each answered in place, with errors
+// beside the field that caused them.
+func TestBrowserTeamSettings(t *testing.T) {
+	env := apitest.New(t)
+	ada := env.MustSignup("ada")
+	env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "vision", "storage": map[string]any{"type": "bucket", "provider": "aws", "bucket": "vision-runs", "region": "eu-west-1"}}, ada.Key)
+	dir := t.TempDir()
+	bad, good := filepath.Join(dir, "notes.png"), filepath.Join(dir, "logo.png")
+	os.WriteFile(bad, []byte("not an image"), 0o644)
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	os.WriteFile(good, buf.Bytes(), 0o644)
+
+	b := newTab(t, newBrowser(t), env)
+	b.signIn("ada", password)
+	b.visit("/teams/vision/settings/general")
+	b.waitText("#storage-card", "vision-runs")
+	b.waitText("#storage-card", "eu-west-1")
+	b.do("choose a file that is no image", chromedp.SetUploadFiles(chromedp.CSS("#avatar-file"), []string{bad}))
+	b.click("#avatar-form button[type=submit]")
+	b.waitText("#avatar-form .field-error", "must be a PNG, JPEG, GIF or WebP image")
+	b.do("choose an image", chromedp.SetUploadFiles(chromedp.CSS("#avatar-file"), []string{good}))
+	b.click("#avatar-form button[type=submit]")
+	b.waitText("#avatar-form .notice", "Avatar uploaded")
+	b.waitJSOrFail(`document.querySelector("#avatar-form img") !== null && document.querySelector("#avatar-form img").naturalWidth === 8`)
+
+	b.visit("/teams/vision/settings/privacy")
+	b.click("#sw-members_can_invite")
+	b.click("#privacy-form button[type=submit]")
+	b.waitText("#privacy-form .notice", "Privacy settings saved")
+	b.visit("/teams/vision/settings/privacy")
+	b.waitJSOrFail(`document.querySelector("#sw-members_can_invite").checked`)
+
+	b.visit("/teams/vision/settings/alerts")
+	b.fill("#al-webhook", "http://hooks.example.com/x")
+	b.click("#alerts-form button[type=submit]")
+	b.waitText("#alerts-form .field-error", "must be an https:// URL")
+	b.fill("#al-webhook", "https://hooks.example.com/x")
+	b.click("#al-crash")
+	b.click("#alerts-form button[type=submit]")
+	b.waitText("#alerts-form .notice", "Alert settings saved")
+
+	b.visit("/teams/vision/settings/service-accounts")
+	b.fill("#team-sa-name", "ci-bot")
+	b.click("#team-sa-form button[type=submit]")
+	b.waitText("#team-sa-section .notice", "Copy its API key now")
+	if key := b.value("#team-sa-section .copy-value"); !strings.HasPrefix(key, "roster-") {
+		t.Fatalf("service account key %q", key)
+	}
+	b.waitText("#team-sa-table", "ci-bot")
+	b.visit("/teams/vision/settings/service-accounts")
+	b.waitGone("#team-sa-section .copy-value")
 }
