@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test: go vet, then the whole suite on SQLite and again on a
 # throwaway PostgreSQL cluster this script starts, with the race detector.
+# The web edge's browser tests need Chromium, which scripts/chromium.sh
+# installs when it is missing.
 # Extra arguments go to `go test` (for example -run TestName).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:--buildvcs=false}"
+
+echo "== Chromium for the browser tests"
+bash scripts/chromium.sh
 
 echo "== gofmt and go vet"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))

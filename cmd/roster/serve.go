@@ -16,6 +16,7 @@ import (
 	"roster/internal/config"
 	"roster/internal/server"
 	"roster/internal/store"
+	"roster/internal/web"
 )
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
@@ -71,7 +72,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer db.Close()
 	svc := newService(db, cfg, log)
-	handler := server.New(svc, log, server.Options{MailSink: cfg.EmailSink != "", SecureCookie: cfg.SecureCookies()})
+	sso := web.SSO{Enabled: cfg.OIDCIssuer != "", Issuer: cfg.OIDCIssuer, Provisioning: !cfg.DisableSSOProvisioning}
+	handler := server.New(svc, log, server.Options{MailSink: cfg.EmailSink != "", SecureCookie: cfg.SecureCookies(), SSO: sso})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -59,6 +59,7 @@ var TestArgon2 = auth.Argon2Params{Memory: 256, Time: 1, Threads: 1}
 // Options adjust the server under test.
 type Options struct {
 	Config app.Config
+	Server server.Options // MailSink comes from Config
 }
 
 // New starts a server on a fresh database; it stops when the test ends.
@@ -78,7 +79,9 @@ func NewWith(tb testing.TB, opt Options) *Env {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := app.New(db, opt.Config, log)
-	srv := httptest.NewServer(server.New(svc, log, server.Options{MailSink: opt.Config.MailSink}))
+	sopt := opt.Server
+	sopt.MailSink = opt.Config.MailSink
+	srv := httptest.NewServer(server.New(svc, log, sopt))
 	tb.Cleanup(srv.Close)
 	return &Env{TB: tb, DB: db, App: svc, Server: srv, Clock: clock}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,12 +16,14 @@ import (
 	"roster/internal/api"
 	"roster/internal/app"
 	"roster/internal/httpx"
+	"roster/internal/web"
 )
 
 // Options configure the handler.
 type Options struct {
 	MailSink     bool
 	SecureCookie bool
+	SSO          web.SSO // what the web pages say about single sign-on
 }
 
 // New returns the whole HTTP handler for svc.
@@ -31,6 +34,8 @@ func New(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 
 	mux := http.NewServeMux()
 	api.New(svc, log, api.Options{MailSink: opt.MailSink, SecureCookie: opt.SecureCookie}).Register(mux)
+	ui := web.New(svc, log, web.Options{MailSink: opt.MailSink, SecureCookie: opt.SecureCookie, SSO: opt.SSO})
+	ui.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
@@ -58,7 +63,22 @@ func New(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 	// (D5): browsers send Sec-Fetch-Site or Origin; API clients send neither.
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		httpx.WriteProblem(w, r, http.StatusForbidden, errCrossOrigin)
+		if isAPIPath(r.URL.Path) {
+			httpx.WriteProblem(w, r, http.StatusForbidden, errCrossOrigin)
+			return
+		}
+		ui.RenderError(w, r, http.StatusForbidden, errCrossOrigin)
 	}))
 	return httpx.Middleware(log, metrics, csrf.Handler(mux))
+}
+
+// isAPIPath reports whether a path belongs to a machine interface, whose
+// errors are problem documents rather than pages.
+func isAPIPath(p string) bool {
+	for _, prefix := range []string{"/api/", "/admin/", "/scim"} {
+		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return false
 }

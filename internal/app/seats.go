@@ -1,0 +1,36 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"roster"
+	"roster/internal/store"
+)
+
+// SeatUsage is the seat figure the dashboard shows (O13, O15).
+type SeatUsage struct {
+	Used  int // active and invited users
+	Limit int // 0 when unlimited
+}
+
+// Full reports whether no seat is left.
+func (s SeatUsage) Full() bool { return s.Limit > 0 && s.Used >= s.Limit }
+
+// SeatUsage counts the seats in use and the limit. Admins only. The limit
+// is the license's once licenses are wired in; until then it is unlimited.
+func (s *Service) SeatUsage(ctx context.Context, a roster.Actor) (SeatUsage, error) {
+	if err := requireAdmin(a); err != nil {
+		return SeatUsage{}, err
+	}
+	u := SeatUsage{Limit: s.seatLimit()}
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		u.Used, err = tx.CountSeats(ctx, orgID(a))
+		return err
+	})
+	if err != nil {
+		return SeatUsage{}, fmt.Errorf("seat usage: %w", err)
+	}
+	return u, nil
+}

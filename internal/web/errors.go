@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"roster"
+	"roster/internal/httpx"
+)
+
+// ErrorPage is a page that says what went wrong.
+type ErrorPage struct {
+	Page
+	Status  int
+	Message string
+}
+
+// RenderError shows err as a page, or for htmx as an alert in the flash
+// area. An unauthenticated visitor is sent to sign in.
+func (web *Web) RenderError(w http.ResponseWriter, r *http.Request, status int, err error) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("Cache-Control", "no-store")
+	if status == http.StatusUnauthorized {
+		to := "/sign-in"
+		if r.Method == http.MethodGet && !isHTMX(r) {
+			to += "?next=" + url.QueryEscape(r.URL.RequestURI())
+		}
+		redirect(w, r, to)
+		return
+	}
+	data := ErrorPage{Page: Page{Title: http.StatusText(status)}, Status: status, Message: roster.ErrorMessage(err)}
+	var rerr error
+	if isHTMX(r) {
+		h.Set("HX-Retarget", "#flash")
+		h.Set("HX-Reswap", "innerHTML")
+		rerr = web.fragment(w, status, "error", "alert", data)
+	} else {
+		rerr = web.page(w, status, "error", data)
+	}
+	if rerr != nil {
+		web.log.Error("render error page", "err", rerr)
+	}
+}
+
+// formErrors places a domain error beside the field its reason names, or
+// on the form as a whole; internal errors are returned to be logged.
+func formErrors(err error, byReason map[string]string) (Errors, int, error) {
+	if roster.ErrorCode(err) == roster.EInternal {
+		return nil, 0, err
+	}
+	field := byReason[roster.ErrorReason(err)]
+	return Errors{field: roster.ErrorMessage(err)}, httpx.Status(err), nil
+}

@@ -1,0 +1,82 @@
+package web
+
+import (
+	"net/http"
+
+	"roster"
+)
+
+// access says who may open a route. The use cases decide for real; this
+// picks between the sign-in redirect and the page.
+type access int
+
+const (
+	public   access = iota // anyone, signed in or not
+	signedIn               // an active user's session
+)
+
+// route is one page or action.
+type route struct {
+	method, path string
+	access       access
+	handle       func(w http.ResponseWriter, r *http.Request, a roster.Actor) error
+}
+
+// table lists every route of the web edge in one place.
+func (web *Web) table() []route {
+	return []route{
+		{"GET", "/{$}", public, web.home},
+		{"GET", "/sign-in", public, web.signInPage},
+		{"POST", "/sign-in", public, web.signIn},
+		{"GET", "/sign-up", public, web.signUpPage},
+		{"POST", "/sign-up", public, web.signUp},
+		{"GET", "/invite/{token}", public, web.invitePage},
+		{"POST", "/invite/{token}", public, web.acceptInvite},
+		{"POST", "/sign-out", signedIn, web.signOut},
+
+		{"GET", "/profile", signedIn, web.profile},
+		{"POST", "/profile/api-keys", signedIn, web.createKey},
+		{"POST", "/profile/api-keys/{id}/delete", signedIn, web.deleteKey},
+
+		{"GET", "/org/users", signedIn, web.users},
+		{"GET", "/org/users/new", signedIn, web.inviteForm},
+		{"POST", "/org/users", signedIn, web.inviteUser},
+		{"POST", "/org/users/{id}/role", signedIn, web.changeRole},
+		{"POST", "/org/users/{id}/deactivate", signedIn, web.deactivate},
+		{"POST", "/org/users/{id}/reactivate", signedIn, web.reactivate},
+		{"POST", "/org/users/{id}/resend-invite", signedIn, web.resendInvite},
+		{"POST", "/org/users/{id}/remove", signedIn, web.removeUser},
+		{"GET", "/org/teams", signedIn, web.orgTeams},
+		{"GET", "/org/teams/new", signedIn, web.newTeamForm},
+		{"POST", "/org/teams", signedIn, web.createTeam},
+		{"GET", "/org/roles", signedIn, web.roles},
+		{"POST", "/org/roles", signedIn, web.createRole},
+		{"POST", "/org/roles/{role}/delete", signedIn, web.deleteRole},
+		{"GET", "/org/service-accounts", signedIn, web.orgServiceAccounts},
+		{"POST", "/org/service-accounts", signedIn, web.createOrgServiceAccount},
+		{"POST", "/org/service-accounts/{id}/delete", signedIn, web.deleteOrgServiceAccount},
+		{"GET", "/org/audit", signedIn, web.audit},
+		{"GET", "/org/settings", signedIn, web.orgSettings},
+		{"POST", "/org/settings/privacy", signedIn, web.savePolicy},
+		{"POST", "/org/settings/test-email", signedIn, web.testEmail},
+
+		{"GET", "/teams/{team}", signedIn, web.team},
+		{"GET", "/teams/{team}/avatar", signedIn, web.teamAvatar},
+		{"GET", "/teams/{team}/settings", signedIn, web.teamSettings},
+		{"GET", "/teams/{team}/settings/members", signedIn, web.members},
+		{"POST", "/teams/{team}/settings/members", signedIn, web.addMember},
+		{"POST", "/teams/{team}/settings/members/{user}/role", signedIn, web.changeMemberRole},
+		{"POST", "/teams/{team}/settings/members/{user}/remove", signedIn, web.removeMember},
+		{"GET", "/teams/{team}/settings/general", signedIn, web.general},
+		{"POST", "/teams/{team}/settings/general", signedIn, web.saveGeneral},
+		{"POST", "/teams/{team}/settings/avatar", signedIn, web.uploadAvatar},
+		{"GET", "/teams/{team}/settings/privacy", signedIn, web.privacy},
+		{"POST", "/teams/{team}/settings/privacy", signedIn, web.savePrivacy},
+		{"GET", "/teams/{team}/settings/alerts", signedIn, web.alerts},
+		{"POST", "/teams/{team}/settings/alerts", signedIn, web.saveAlerts},
+		{"GET", "/teams/{team}/settings/service-accounts", signedIn, web.teamServiceAccounts},
+		{"POST", "/teams/{team}/settings/service-accounts", signedIn, web.createTeamServiceAccount},
+		{"POST", "/teams/{team}/settings/service-accounts/{id}/delete", signedIn, web.deleteTeamServiceAccount},
+		{"GET", "/teams/{team}/settings/usage", signedIn, web.usage},
+	}
+}

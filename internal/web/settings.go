@@ -1,0 +1,111 @@
+package web
+
+import (
+	"net/http"
+
+	"roster"
+	"roster/internal/app"
+)
+
+// SettingsPage is the organization's settings (U1): privacy enforcement,
+// single sign-on, email and license.
+type SettingsPage struct {
+	Page
+	Policy     []PolicyRow
+	PolicySave *Notice
+	SSO        SSO
+	MailSink   bool
+	CanTest    bool // a test email can be sent
+	TestResult *Notice
+	Seats      app.SeatUsage
+}
+
+// PolicyRow is one privacy switch and how the organization enforces it.
+type PolicyRow struct {
+	Key, Label, Help string
+	Value            string // "", "on" or "off"
+}
+
+// privacySwitches are the T6 switches with their labels.
+var privacySwitches = []struct{ Key, Label, Help string }{
+	{"hide_from_non_members", "Hide teams from non-members", "Only members see the team and its projects."},
+	{"private_projects", "Make future projects private", "New projects cannot be public."},
+	{"members_can_invite", "Let members invite", "Team members may add people as member or read-only."},
+	{"forbid_public_sharing", "Forbid public sharing", "Public projects act as team-only."},
+}
+
+// policyFields are the policy's switches by key.
+func policyFields(p *roster.PrivacyPolicy) map[string]**bool {
+	return map[string]**bool{"hide_from_non_members": &p.HideFromNonMembers, "private_projects": &p.PrivateProjects,
+		"members_can_invite": &p.MembersCanInvite, "forbid_public_sharing": &p.ForbidPublicSharing}
+}
+
+// settingsPage loads what the settings page shows.
+func (web *Web) settingsPage(w http.ResponseWriter, r *http.Request, a roster.Actor) (SettingsPage, error) {
+	p := SettingsPage{Page: web.basePage(w, r, a, "Settings", "settings"), SSO: web.opt.SSO, MailSink: web.opt.MailSink,
+		CanTest: web.opt.TestMail != nil && web.opt.MailSink}
+	if !a.IsOrgAdmin() {
+		return p, errAdminsOnly
+	}
+	policy, err := web.app.OrgPolicy(r.Context(), a)
+	if err != nil {
+		return p, err
+	}
+	fields := policyFields(&policy)
+	for _, s := range privacySwitches {
+		row := PolicyRow{Key: s.Key, Label: s.Label, Help: s.Help}
+		if v := *fields[s.Key]; v != nil {
+			row.Value = map[bool]string{true: "on", false: "off"}[*v]
+		}
+		p.Policy = append(p.Policy, row)
+	}
+	p.Seats, err = web.opt.Seats.SeatUsage(r.Context(), a)
+	return p, err
+}
+
+func (web *Web) orgSettings(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	p, err := web.settingsPage(w, r, a)
+	if err != nil {
+		return err
+	}
+	return web.page(w, http.StatusOK, "settings", p)
+}
+
+func (web *Web) savePolicy(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	var policy roster.PrivacyPolicy
+	for key, dst := range policyFields(&policy) {
+		switch form(r, key) {
+		case "on":
+			*dst = new(true)
+		case "off":
+			*dst = new(false)
+		}
+	}
+	if err := web.app.SetOrgPolicy(r.Context(), a, policy); err != nil {
+		return err
+	}
+	p, err := web.settingsPage(w, r, a)
+	if err != nil {
+		return err
+	}
+	p.PolicySave = ok("Privacy enforcement saved. It applies to every team at once.")
+	return web.show(w, r, http.StatusOK, "settings", "policy-form", p)
+}
+
+func (web *Web) testEmail(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	p, err := web.settingsPage(w, r, a)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !p.CanTest:
+		p.TestResult = &Notice{Kind: "error", Text: "Email is not configured on this server, so no test email can be sent."}
+	default:
+		if err := web.opt.TestMail(r.Context(), a, a.User.Email); err != nil {
+			p.TestResult = &Notice{Kind: "error", Text: "The test email failed: " + roster.ErrorMessage(err)}
+		} else {
+			p.TestResult = ok("A test email is on its way to " + a.User.Email + ".")
+		}
+	}
+	return web.show(w, r, http.StatusOK, "settings", "email-card", p)
+}

@@ -1,0 +1,153 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"roster"
+	"roster/internal/app"
+)
+
+// SignInPage is the sign-in form (U3).
+type SignInPage struct {
+	Page
+	Login, Next string
+	Errors      Errors
+}
+
+// SignUpPage is the first user's sign-up form (O1).
+type SignUpPage struct {
+	Page
+	Name, Username, Email string
+	Errors                Errors
+}
+
+// InvitePage is the invite acceptance form (O8).
+type InvitePage struct {
+	Page
+	Token          string
+	Invite         *app.InviteDetails // nil when the link is not usable
+	Name, Username string
+	Errors         Errors
+}
+
+func (web *Web) home(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	if a.User == nil {
+		open, err := web.app.SignupOpen(r.Context())
+		if err != nil {
+			return err
+		}
+		if open {
+			return redirect(w, r, "/sign-up")
+		}
+		return redirect(w, r, "/sign-in")
+	}
+	return web.teamsHome(w, r, a)
+}
+
+func (web *Web) signInPage(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	next := safeNext(r.URL.Query().Get("next"))
+	if a.User != nil {
+		return redirect(w, r, next)
+	}
+	if open, err := web.app.SignupOpen(r.Context()); err != nil {
+		return err
+	} else if open {
+		return redirect(w, r, "/sign-up")
+	}
+	return web.page(w, http.StatusOK, "signin", SignInPage{Page: web.basePage(w, r, a, "Sign in", ""), Next: next})
+}
+
+func (web *Web) signIn(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	login, next := form(r, "login"), safeNext(r.PostFormValue("next"))
+	_, token, err := web.app.Login(r.Context(), a, login, r.PostFormValue("password"))
+	if err != nil {
+		errs, status, err := formErrors(err, map[string]string{"bad_credentials": "password"})
+		if err != nil {
+			return err
+		}
+		p := SignInPage{Page: web.basePage(w, r, a, "Sign in", ""), Login: login, Next: next, Errors: errs}
+		return web.show(w, r, status, "signin", "signin-form", p)
+	}
+	web.setSession(w, token, web.sessionExpiry())
+	return redirect(w, r, next)
+}
+
+func (web *Web) signUpPage(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	if open, err := web.app.SignupOpen(r.Context()); err != nil {
+		return err
+	} else if !open {
+		return redirect(w, r, "/sign-in")
+	}
+	return web.page(w, http.StatusOK, "signup", SignUpPage{Page: web.basePage(w, r, a, "Create the first account", "")})
+}
+
+// signUpFields places sign-up and invite errors beside their fields.
+var signUpFields = map[string]string{
+	"invalid_username": "username", "username_taken": "username", "invalid_email": "email",
+	"email_taken": "email", "invalid_password": "password",
+}
+
+func (web *Web) signUp(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	in := app.SignupInput{Name: form(r, "name"), Username: form(r, "username"), Email: form(r, "email"), Password: r.PostFormValue("password")}
+	if _, err := web.app.Signup(r.Context(), a, in); err != nil {
+		errs, status, err := formErrors(err, signUpFields)
+		if err != nil {
+			return err
+		}
+		p := SignUpPage{Page: web.basePage(w, r, a, "Create the first account", ""), Name: in.Name, Username: in.Username, Email: in.Email, Errors: errs}
+		return web.show(w, r, status, "signup", "signup-form", p)
+	}
+	return web.openSession(w, r, a, in.Username, in.Password, "/org/users")
+}
+
+// openSession signs in a user who just chose their password.
+func (web *Web) openSession(w http.ResponseWriter, r *http.Request, a roster.Actor, login, password, next string) error {
+	_, token, err := web.app.Login(r.Context(), a, login, password)
+	if err != nil {
+		return err
+	}
+	web.setSession(w, token, web.sessionExpiry())
+	return redirect(w, r, next)
+}
+
+func (web *Web) invitePage(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	token := r.PathValue("token")
+	p := InvitePage{Page: web.basePage(w, r, a, "Accept your invite", ""), Token: token}
+	inv, err := web.app.InviteByToken(r.Context(), token)
+	if err != nil {
+		if roster.ErrorCode(err) == roster.EInternal {
+			return err
+		}
+		p.Errors = Errors{"": roster.ErrorMessage(err)}
+		return web.page(w, http.StatusNotFound, "invite", p)
+	}
+	p.Invite = inv
+	return web.page(w, http.StatusOK, "invite", p)
+}
+
+func (web *Web) acceptInvite(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	token := r.PathValue("token")
+	in := app.AcceptInput{Token: token, Username: form(r, "username"), Password: r.PostFormValue("password"), Name: form(r, "name")}
+	inv, lookErr := web.app.InviteByToken(r.Context(), token)
+	if _, err := web.app.AcceptInvite(r.Context(), a, in); err != nil {
+		errs, status, err := formErrors(err, signUpFields)
+		if err != nil {
+			return err
+		}
+		p := InvitePage{Page: web.basePage(w, r, a, "Accept your invite", ""), Token: token, Name: in.Name, Username: in.Username, Errors: errs}
+		if lookErr == nil {
+			p.Invite = inv
+		}
+		return web.show(w, r, status, "invite", "invite-form", p)
+	}
+	return web.openSession(w, r, a, in.Username, in.Password, "/")
+}
+
+func (web *Web) signOut(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	if err := web.app.Logout(r.Context(), a); err != nil {
+		return err
+	}
+	web.setSession(w, "", time.Time{})
+	return redirect(w, r, "/sign-in")
+}

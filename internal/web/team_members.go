@@ -1,0 +1,177 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"roster"
+	"roster/internal/app"
+	"roster/internal/httpx"
+)
+
+// MembersPage is the team's Members tab (U2, T4, T5).
+type MembersPage struct {
+	Page
+	Team    TeamHeader
+	Query   string
+	Members []MemberRow
+	Roles   []RoleChoice // built-in and custom team roles
+	Form    MemberForm
+	Admins  int
+	Notice  *Notice
+}
+
+// FewAdmins reports whether the team has fewer than two admins (T5).
+func (p MembersPage) FewAdmins() bool { return p.Admins < 2 }
+
+// MemberRow is one member of the team.
+type MemberRow struct {
+	ID, Name, Username, Email, Role, Status string
+	Service                                 bool // a service account: no role picker, no delete
+	Error                                   string
+}
+
+// Display names the member in labels.
+func (m MemberRow) Display() string {
+	if m.Username != "" {
+		return m.Username
+	}
+	return m.Email
+}
+
+// MemberForm adds someone by email or username.
+type MemberForm struct {
+	Who, Role string
+	Errors    Errors
+}
+
+// membersPage loads the tab; query narrows the list.
+func (web *Web) membersPage(w http.ResponseWriter, r *http.Request, a roster.Actor, query string) (MembersPage, error) {
+	_, h, err := web.teamHeader(r, a, "settings", "members")
+	if err != nil {
+		return MembersPage{}, err
+	}
+	p := MembersPage{Page: web.basePage(w, r, a, h.Display+" · Members", "team"), Team: h, Query: query, Form: MemberForm{Role: "member"}}
+	members, err := web.app.ListTeamMembers(r.Context(), a, h.Name)
+	if err != nil {
+		return p, err
+	}
+	q := strings.ToLower(query)
+	for _, m := range members {
+		if m.Role == roster.TeamAdmin && m.PrincipalKind == roster.KindUser {
+			p.Admins++
+		}
+		if q != "" && !strings.Contains(strings.ToLower(m.Username+"\n"+m.Name+"\n"+m.Email), q) {
+			continue
+		}
+		p.Members = append(p.Members, MemberRow{ID: m.PrincipalID, Name: m.Name, Username: m.Username, Email: m.Email,
+			Role: m.RoleName(), Status: string(m.Status), Service: m.PrincipalKind == roster.KindServiceAccount})
+	}
+	p.Roles, err = web.teamRoles(r, a)
+	return p, err
+}
+
+// teamRoles are the roles a member may be given: built-in, then custom.
+func (web *Web) teamRoles(r *http.Request, a roster.Actor) ([]RoleChoice, error) {
+	out := []RoleChoice{{"admin", "Admin", "manages members and settings"}, {"member", "Member", "logs runs, creates projects"},
+		{"viewer", "Read-only", "reads the team's projects and runs"}}
+	custom, err := web.app.ListCustomRoles(r.Context(), a)
+	if err != nil {
+		return nil, err
+	}
+	for _, cr := range custom {
+		out = append(out, RoleChoice{Name: cr.Name, Label: cr.Name, Help: "custom, based on " + teamRoleLabel(string(cr.Base))})
+	}
+	return out, nil
+}
+
+func (web *Web) members(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	p, err := web.membersPage(w, r, a, strings.TrimSpace(r.URL.Query().Get("q")))
+	if err != nil {
+		return err
+	}
+	if isHTMX(r) && r.Header.Get("HX-Target") == "members-list" {
+		return web.fragment(w, http.StatusOK, "members", "members-list", p)
+	}
+	return web.page(w, http.StatusOK, "members", p)
+}
+
+// memberFields places add-member errors beside their fields.
+var memberFields = map[string]string{
+	"invalid_email": "who", "email_taken": "who", "already_member": "who", "not_found": "who", "invalid": "who",
+	"seat_limit_reached": "who", "admin_team_access_disabled": "who", "invalid_role": "role", "missing_permission": "role",
+}
+
+// showMembers answers a membership change with the members section.
+func (web *Web) showMembers(w http.ResponseWriter, r *http.Request, a roster.Actor, status int, edit func(*MembersPage)) error {
+	p, err := web.membersPage(w, r, a, "")
+	if err != nil {
+		return err
+	}
+	edit(&p)
+	return web.show(w, r, status, "members", "members-section", p)
+}
+
+func (web *Web) addMember(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	f := MemberForm{Who: form(r, "who"), Role: form(r, "role")}
+	in := app.AddMemberInput{Username: f.Who, Role: f.Role}
+	if strings.Contains(f.Who, "@") {
+		in.Username, in.Email = "", f.Who
+	}
+	res, err := web.app.AddTeamMember(r.Context(), a, r.PathValue("team"), in)
+	if err != nil {
+		errs, status, err := formErrors(err, memberFields)
+		if err != nil {
+			return err
+		}
+		f.Errors = errs
+		return web.showMembers(w, r, a, status, func(p *MembersPage) { p.Form = f })
+	}
+	n := ok(display(res.User) + " joined the team as " + teamRoleLabel(res.Member.RoleName()) + ".")
+	if res.Invite != nil {
+		n = web.inviteNotice(res.Invite, "Invited to the organization and the team: ")
+	}
+	return web.showMembers(w, r, a, http.StatusOK, func(p *MembersPage) { p.Notice = n })
+}
+
+func (web *Web) changeMemberRole(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	user, role := r.PathValue("user"), form(r, "role")
+	m, err := web.app.ChangeTeamRole(r.Context(), a, r.PathValue("team"), user, role)
+	if err != nil {
+		if roster.ErrorCode(err) == roster.EInternal {
+			return err
+		}
+		return web.showMembers(w, r, a, httpx.Status(err), func(p *MembersPage) { p.markError(user, roster.ErrorMessage(err)) })
+	}
+	who := m.Username
+	if who == "" {
+		who = m.Email
+	}
+	return web.showMembers(w, r, a, http.StatusOK, func(p *MembersPage) {
+		p.Notice = ok(who + " is now " + teamRoleLabel(m.RoleName()) + " in this team.")
+	})
+}
+
+func (web *Web) removeMember(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	user := r.PathValue("user")
+	if err := web.app.RemoveTeamMember(r.Context(), a, r.PathValue("team"), user); err != nil {
+		if roster.ErrorCode(err) == roster.EInternal {
+			return err
+		}
+		return web.showMembers(w, r, a, httpx.Status(err), func(p *MembersPage) { p.markError(user, roster.ErrorMessage(err)) })
+	}
+	return web.showMembers(w, r, a, http.StatusOK, func(p *MembersPage) {
+		p.Notice = ok("Member removed from the team; their runs stay.")
+	})
+}
+
+// markError shows msg in the row of the member with id.
+func (p *MembersPage) markError(id, msg string) {
+	for i := range p.Members {
+		if p.Members[i].ID == id {
+			p.Members[i].Error = msg
+			return
+		}
+	}
+	p.Notice = &Notice{Kind: "error", Text: msg}
+}

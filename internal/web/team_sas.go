@@ -1,0 +1,64 @@
+package web
+
+import (
+	"net/http"
+
+	"roster"
+)
+
+// TeamSAPage is the team's Service accounts tab (A1).
+type TeamSAPage struct {
+	Page
+	Team     TeamHeader
+	Accounts []SAItem
+	Form     SAForm
+}
+
+func (web *Web) teamSAPage(w http.ResponseWriter, r *http.Request, a roster.Actor, f SAForm) (TeamSAPage, error) {
+	_, h, err := web.teamHeader(r, a, "settings", "service-accounts")
+	if err != nil {
+		return TeamSAPage{}, err
+	}
+	p := TeamSAPage{Page: web.basePage(w, r, a, h.Display+" · Service accounts", "team"), Team: h, Form: f}
+	if h.Can.ServiceAccounts {
+		p.Accounts, err = web.saItems(r, a, h.Name)
+	}
+	return p, err
+}
+
+func (web *Web) teamServiceAccounts(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	p, err := web.teamSAPage(w, r, a, SAForm{})
+	if err != nil {
+		return err
+	}
+	return web.page(w, http.StatusOK, "teamsas", p)
+}
+
+func (web *Web) createTeamServiceAccount(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	f := SAForm{Name: form(r, "name")}
+	status := http.StatusOK
+	res, err := web.app.CreateTeamServiceAccount(r.Context(), a, r.PathValue("team"), f.Name)
+	if err != nil {
+		if f.Errors, status, err = formErrors(err, map[string]string{"invalid": "name"}); err != nil {
+			return err
+		}
+	} else {
+		f = SAForm{Secret: saSecret(res.Account.Name, res.Key.Secret)}
+	}
+	p, err := web.teamSAPage(w, r, a, f)
+	if err != nil {
+		return err
+	}
+	return web.show(w, r, status, "teamsas", "team-sa-section", p)
+}
+
+func (web *Web) deleteTeamServiceAccount(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	if err := web.app.DeleteServiceAccount(r.Context(), a, r.PathValue("team"), r.PathValue("id")); err != nil {
+		return err
+	}
+	p, err := web.teamSAPage(w, r, a, SAForm{Notice: ok("Service account deleted; its keys stopped working.")})
+	if err != nil {
+		return err
+	}
+	return web.show(w, r, http.StatusOK, "teamsas", "team-sa-section", p)
+}

@@ -1,0 +1,194 @@
+package web
+
+import (
+	"io"
+	"net/http"
+
+	"roster"
+	"roster/internal/app"
+)
+
+// GeneralPage is the team's General tab: display name, avatar (T8) and
+// the storage chosen at creation, read-only (T2).
+type GeneralPage struct {
+	Page
+	Team         TeamHeader
+	Display      string
+	Storage      roster.Storage
+	Errors       Errors
+	Notice       *Notice
+	AvatarErrors Errors
+	AvatarNotice *Notice
+}
+
+// generalPage loads the General tab.
+func (web *Web) generalPage(w http.ResponseWriter, r *http.Request, a roster.Actor) (GeneralPage, error) {
+	info, h, err := web.teamHeader(r, a, "settings", "general")
+	if err != nil {
+		return GeneralPage{}, err
+	}
+	return GeneralPage{Page: web.basePage(w, r, a, h.Display+" · General", "team"), Team: h, Display: h.Display, Storage: info.Team.Storage}, nil
+}
+
+func (web *Web) general(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	p, err := web.generalPage(w, r, a)
+	if err != nil {
+		return err
+	}
+	return web.page(w, http.StatusOK, "general", p)
+}
+
+func (web *Web) saveGeneral(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	display := form(r, "display_name")
+	_, err := web.app.UpdateTeam(r.Context(), a, r.PathValue("team"), app.UpdateTeamInput{DisplayName: &display})
+	p, perr := web.generalPage(w, r, a)
+	if perr != nil {
+		return perr
+	}
+	status := http.StatusOK
+	if err != nil {
+		if p.Errors, status, err = formErrors(err, map[string]string{"invalid": "display_name"}); err != nil {
+			return err
+		}
+		p.Display = display
+	} else {
+		p.Notice = ok("Display name saved.")
+	}
+	return web.show(w, r, status, "general", "general-form", p)
+}
+
+func (web *Web) uploadAvatar(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	var data []byte
+	var err error
+	if f, _, ferr := r.FormFile("avatar"); ferr != nil {
+		err = roster.ReasonErrorf(roster.EInvalid, "invalid_avatar", "choose an image file to upload")
+	} else {
+		data, err = io.ReadAll(io.LimitReader(f, app.MaxAvatarBytes+1))
+		f.Close()
+		if err == nil {
+			err = web.app.SetTeamAvatar(r.Context(), a, r.PathValue("team"), data)
+		}
+	}
+	p, perr := web.generalPage(w, r, a)
+	if perr != nil {
+		return perr
+	}
+	status := http.StatusOK
+	if err != nil {
+		if p.AvatarErrors, status, err = formErrors(err, map[string]string{"invalid_avatar": "avatar", "too_large": "avatar"}); err != nil {
+			return err
+		}
+	} else {
+		p.AvatarNotice = ok("Avatar uploaded.")
+	}
+	return web.show(w, r, status, "general", "avatar-form", p)
+}
+
+// PrivacyPage is the team's Privacy tab (T6).
+type PrivacyPage struct {
+	Page
+	Team     TeamHeader
+	Switches []Switch
+	Notice   *Notice
+}
+
+// Switch is one privacy switch; Enforced ones are fixed by the organization.
+type Switch struct {
+	Key, Label, Help string
+	On, Enforced     bool
+}
+
+// privacyPage loads the Privacy tab.
+func (web *Web) privacyPage(w http.ResponseWriter, r *http.Request, a roster.Actor) (PrivacyPage, error) {
+	info, h, err := web.teamHeader(r, a, "settings", "privacy")
+	if err != nil {
+		return PrivacyPage{}, err
+	}
+	p := PrivacyPage{Page: web.basePage(w, r, a, h.Display+" · Privacy", "team"), Team: h}
+	s, policy := info.Settings, info.Policy
+	on := map[string]bool{"hide_from_non_members": s.HideFromNonMembers, "private_projects": s.PrivateProjects,
+		"members_can_invite": s.MembersCanInvite, "forbid_public_sharing": s.ForbidPublicSharing}
+	enforced := policyFields(&policy)
+	for _, sw := range privacySwitches {
+		p.Switches = append(p.Switches, Switch{Key: sw.Key, Label: sw.Label, Help: sw.Help, On: on[sw.Key], Enforced: *enforced[sw.Key] != nil})
+	}
+	return p, nil
+}
+
+func (web *Web) privacy(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	p, err := web.privacyPage(w, r, a)
+	if err != nil {
+		return err
+	}
+	return web.page(w, http.StatusOK, "privacy", p)
+}
+
+func (web *Web) savePrivacy(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	cur, err := web.privacyPage(w, r, a)
+	if err != nil {
+		return err
+	}
+	want := map[string]bool{}
+	for _, s := range cur.Switches {
+		want[s.Key] = s.On // enforced switches keep their value
+		if !s.Enforced {
+			want[s.Key] = r.PostFormValue(s.Key) == "on"
+		}
+	}
+	s := roster.TeamSettings{HideFromNonMembers: want["hide_from_non_members"], PrivateProjects: want["private_projects"],
+		MembersCanInvite: want["members_can_invite"], ForbidPublicSharing: want["forbid_public_sharing"]}
+	if _, err := web.app.UpdateTeam(r.Context(), a, r.PathValue("team"), app.UpdateTeamInput{Settings: &s}); err != nil {
+		return err
+	}
+	p, err := web.privacyPage(w, r, a)
+	if err != nil {
+		return err
+	}
+	p.Notice = ok("Privacy settings saved.")
+	return web.show(w, r, http.StatusOK, "privacy", "privacy-form", p)
+}
+
+// AlertsPage is the team's Alerts tab (T9).
+type AlertsPage struct {
+	Page
+	Team   TeamHeader
+	Alerts roster.TeamAlerts
+	Errors Errors
+	Notice *Notice
+}
+
+func (web *Web) alertsPage(w http.ResponseWriter, r *http.Request, a roster.Actor) (AlertsPage, error) {
+	info, h, err := web.teamHeader(r, a, "settings", "alerts")
+	if err != nil {
+		return AlertsPage{}, err
+	}
+	return AlertsPage{Page: web.basePage(w, r, a, h.Display+" · Alerts", "team"), Team: h, Alerts: info.Team.Alerts}, nil
+}
+
+func (web *Web) alerts(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	p, err := web.alertsPage(w, r, a)
+	if err != nil {
+		return err
+	}
+	return web.page(w, http.StatusOK, "alerts", p)
+}
+
+func (web *Web) saveAlerts(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	al := roster.TeamAlerts{EmailOnFinish: r.PostFormValue("email_on_finish") == "on", EmailOnCrash: r.PostFormValue("email_on_crash") == "on",
+		WebhookURL: form(r, "webhook_url")}
+	_, err := web.app.UpdateTeam(r.Context(), a, r.PathValue("team"), app.UpdateTeamInput{Alerts: &al})
+	p, perr := web.alertsPage(w, r, a)
+	if perr != nil {
+		return perr
+	}
+	status := http.StatusOK
+	if err != nil {
+		if p.Errors, status, err = formErrors(err, map[string]string{"invalid_webhook": "webhook_url"}); err != nil {
+			return err
+		}
+		p.Alerts = al
+	} else {
+		p.Notice = ok("Alert settings saved.")
+	}
+	return web.show(w, r, status, "alerts", "alerts-form", p)
+}

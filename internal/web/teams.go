@@ -1,0 +1,121 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"roster"
+	"roster/internal/app"
+)
+
+// TeamItem is a team in a list.
+type TeamItem struct {
+	Name, Display, Role, Storage string
+	Members                      int
+}
+
+// HomePage lists the teams of the signed-in user and the others they may
+// see.
+type HomePage struct {
+	Page
+	Mine, Others []TeamItem
+}
+
+// TeamsPage is the dashboard's list of teams.
+type TeamsPage struct {
+	Page
+	Teams []TeamItem
+}
+
+// NewTeamPage holds the "Create new team" form (T2).
+type NewTeamPage struct {
+	Page
+	Form TeamForm
+}
+
+// TeamForm is the "Create new team" form's values and errors.
+type TeamForm struct {
+	Name, Display, Storage                 string
+	Provider, Bucket, Path, Region, KMSKey string
+	Errors                                 Errors
+}
+
+// Providers are the bucket providers of T2.
+func (TeamForm) Providers() []string { return []string{"aws", "gcp", "azure", "minio", "coreweave"} }
+
+// teamItems turns list entries into views.
+func (web *Web) teamItems(r *http.Request, a roster.Actor) ([]TeamItem, error) {
+	teams, err := web.app.ListTeams(r.Context(), a, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TeamItem, 0, len(teams))
+	for _, e := range teams {
+		st := "Instance default"
+		if e.Team.Storage.Type == roster.StorageBucket {
+			st = e.Team.Storage.Provider + ": " + e.Team.Storage.Bucket
+		}
+		out = append(out, TeamItem{Name: e.Team.Name, Display: e.Team.DisplayName, Role: e.RoleName, Members: e.Members, Storage: st})
+	}
+	return out, nil
+}
+
+// teamsHome is the landing page of a signed-in user.
+func (web *Web) teamsHome(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	items, err := web.teamItems(r, a)
+	if err != nil {
+		return err
+	}
+	p := HomePage{Page: web.basePage(w, r, a, "Your teams", "home")}
+	for _, t := range items {
+		if t.Role != "" {
+			p.Mine = append(p.Mine, t)
+		} else {
+			p.Others = append(p.Others, t)
+		}
+	}
+	return web.page(w, http.StatusOK, "home", p)
+}
+
+func (web *Web) orgTeams(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	if !a.IsOrgAdmin() {
+		return errAdminsOnly
+	}
+	items, err := web.teamItems(r, a)
+	if err != nil {
+		return err
+	}
+	return web.page(w, http.StatusOK, "teams", TeamsPage{Page: web.basePage(w, r, a, "Teams", "teams"), Teams: items})
+}
+
+var errAdminsOnly = roster.ReasonErrorf(roster.EForbidden, "not_admin", "only organization admins may open the organization dashboard")
+
+func (web *Web) newTeamForm(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	p := NewTeamPage{Page: web.basePage(w, r, a, "Create new team", "teams"), Form: TeamForm{Storage: roster.StorageDefault, Provider: "aws"}}
+	return web.show(w, r, http.StatusOK, "newteam", "team-modal", p)
+}
+
+// teamFields places team creation errors beside their fields.
+var teamFields = map[string]string{
+	"invalid_team_name": "name", "team_name_taken": "name", "invalid_storage": "provider", "invalid_bucket": "bucket",
+}
+
+func (web *Web) createTeam(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	f := TeamForm{Name: form(r, "name"), Display: form(r, "display_name"), Storage: form(r, "storage"), Provider: form(r, "provider"),
+		Bucket: form(r, "bucket"), Path: form(r, "path"), Region: form(r, "region"), KMSKey: form(r, "kms_key")}
+	st := roster.Storage{Type: f.Storage}
+	if f.Storage == roster.StorageBucket {
+		st = roster.Storage{Type: f.Storage, Provider: f.Provider, Bucket: f.Bucket, Path: f.Path, Region: f.Region, KMSKey: f.KMSKey}
+	}
+	t, err := web.app.CreateTeam(r.Context(), a, app.CreateTeamInput{Name: f.Name, DisplayName: f.Display, Storage: st})
+	if err != nil {
+		errs, status, err := formErrors(err, teamFields)
+		if err != nil {
+			return err
+		}
+		f.Errors = errs
+		p := NewTeamPage{Page: web.basePage(w, r, a, "Create new team", "teams"), Form: f}
+		return web.show(w, r, status, "newteam", "team-form", p)
+	}
+	return redirect(w, r, "/teams/"+url.PathEscape(t.Name))
+}

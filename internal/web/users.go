@@ -1,0 +1,176 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"roster"
+	"roster/internal/app"
+	"roster/internal/store"
+)
+
+// usersPageSize is how many users one page of the dashboard shows.
+const usersPageSize = 20
+
+// UsersPage is the organization dashboard: the user list (U1, O12).
+type UsersPage struct {
+	Page
+	Summary OrgSummary
+	Filter  UserFilter
+	Table   UsersTable
+	Invite  InviteForm
+}
+
+// OrgSummary is the seat count and the lone-admin warning (O3, O15).
+type OrgSummary struct {
+	Seats  app.SeatUsage
+	Admins int  // active admins, counted up to two
+	OOB    bool // sent out of band beside another fragment
+}
+
+// OneAdmin reports whether the seed's advice of two admins is unmet.
+func (s OrgSummary) OneAdmin() bool { return s.Admins < 2 }
+
+// UserFilter is the search box, the filters and the page cursor.
+type UserFilter struct {
+	Query, Role, Status, Cursor string
+}
+
+// query encodes the filter with a cursor for a paging link.
+func (f UserFilter) query(cursor string) string {
+	v := url.Values{}
+	for k, s := range map[string]string{"query": f.Query, "role": f.Role, "status": f.Status, "cursor": cursor} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return "/org/users?" + v.Encode()
+}
+
+// UsersTable is the table of users with its paging links.
+type UsersTable struct {
+	Rows              []UserRow
+	NextURL, FirstURL string
+	Filtered          bool
+	OOB               bool
+}
+
+// UserRow is one user in the table.
+type UserRow struct {
+	CSRF                      string
+	ID, Name, Username, Email string
+	Role, Status              string
+	LastActive                time.Time
+	Teams                     []string
+	Self                      bool
+	Error                     string // beside the role or the menu
+}
+
+// Display names the user in labels and confirmations.
+func (u UserRow) Display() string {
+	if u.Username != "" {
+		return u.Username
+	}
+	return u.Email
+}
+
+// StatusLabel is the status as the seed words it.
+func (u UserRow) StatusLabel() string {
+	switch roster.UserStatus(u.Status) {
+	case roster.StatusInvited:
+		return "Invite pending"
+	case roster.StatusDeactivated:
+		return "Deactivated"
+	}
+	return "Active"
+}
+
+// Roles are the organization roles a role picker offers.
+func (UserRow) Roles() []string { return []string{"admin", "member", "viewer"} }
+
+func (web *Web) users(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	q := r.URL.Query()
+	f := UserFilter{Query: q.Get("query"), Role: q.Get("role"), Status: q.Get("status"), Cursor: q.Get("cursor")}
+	p, err := web.usersPage(w, r, a, f)
+	if err != nil {
+		return err
+	}
+	if isHTMX(r) && r.Header.Get("HX-Target") == "users-table" {
+		return web.fragment(w, http.StatusOK, "users", "users-table", p.Table)
+	}
+	return web.page(w, http.StatusOK, "users", p)
+}
+
+// usersPage loads everything the dashboard shows.
+func (web *Web) usersPage(w http.ResponseWriter, r *http.Request, a roster.Actor, f UserFilter) (UsersPage, error) {
+	p := UsersPage{Page: web.basePage(w, r, a, "Users", "users"), Filter: f}
+	var err error
+	if p.Summary, err = web.summary(r.Context(), a); err != nil {
+		return p, err
+	}
+	if p.Table, err = web.usersTable(r.Context(), a, p.CSRF, f); err != nil {
+		return p, err
+	}
+	p.Invite, err = web.newInviteForm(r.Context(), a, p.CSRF, p.Summary)
+	return p, err
+}
+
+// summary counts seats and admins.
+func (web *Web) summary(ctx context.Context, a roster.Actor) (OrgSummary, error) {
+	seats, err := web.opt.Seats.SeatUsage(ctx, a)
+	if err != nil {
+		return OrgSummary{}, err
+	}
+	admins, err := web.app.ListUsers(ctx, a, store.UserFilter{Role: roster.OrgAdmin, Status: roster.StatusActive, Limit: 2})
+	if err != nil {
+		return OrgSummary{}, err
+	}
+	return OrgSummary{Seats: seats, Admins: len(admins.Users)}, nil
+}
+
+// usersTable lists one page of users with their teams.
+func (web *Web) usersTable(ctx context.Context, a roster.Actor, csrf string, f UserFilter) (UsersTable, error) {
+	sf := store.UserFilter{Query: f.Query, Cursor: f.Cursor, Limit: usersPageSize}
+	var err error
+	if f.Role != "" {
+		if sf.Role, err = roster.ParseOrgRole(f.Role); err != nil {
+			return UsersTable{}, err
+		}
+	}
+	if f.Status != "" {
+		if sf.Status, err = roster.ParseUserStatus(f.Status); err != nil {
+			return UsersTable{}, err
+		}
+	}
+	page, err := web.app.ListUsers(ctx, a, sf)
+	if err != nil {
+		return UsersTable{}, err
+	}
+	t := UsersTable{Filtered: f.Query != "" || f.Role != "" || f.Status != ""}
+	if page.NextCursor != "" {
+		t.NextURL = f.query(page.NextCursor)
+	}
+	if f.Cursor != "" {
+		t.FirstURL = f.query("")
+	}
+	ids := make([]string, 0, len(page.Users))
+	for _, u := range page.Users {
+		ids = append(ids, u.ID)
+	}
+	teams, err := web.app.UserTeams(ctx, a, ids)
+	if err != nil {
+		return UsersTable{}, err
+	}
+	for _, u := range page.Users {
+		t.Rows = append(t.Rows, userRow(a, csrf, u, teams[u.ID]))
+	}
+	return t, nil
+}
+
+// userRow is the view of one user.
+func userRow(a roster.Actor, csrf string, u *roster.User, teams []string) UserRow {
+	return UserRow{CSRF: csrf, ID: u.ID, Name: u.Name, Username: u.Username, Email: u.Email, Role: string(u.Role),
+		Status: string(u.Status), LastActive: u.LastActiveAt, Teams: teams, Self: u.ID == a.UserID()}
+}

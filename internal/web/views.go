@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+
+	"roster"
+)
+
+// Page is what the layout needs on every page.
+type Page struct {
+	Title   string
+	Me      *Me    // nil when signed out
+	CSRF    string // the token forms and htmx requests send back
+	Section string // the active navigation entry
+	Flash   *Notice
+	SSO     bool // whether "Sign in with SSO" is offered
+}
+
+// Me is the signed-in user, for the avatar menu.
+type Me struct {
+	ID, Name, Username, Email string
+	Admin                     bool
+}
+
+// Notice is a message above the page or inside a fragment. Copy, when set,
+// is a value to copy, such as an invite link or a new key's secret.
+type Notice struct {
+	Kind string // ok, info, warn or error
+	Text string
+	Copy string
+}
+
+// Errors maps a form field to the message shown beside it; "" holds the
+// message that belongs to the form as a whole.
+type Errors map[string]string
+
+// Any reports whether there is an error to show.
+func (e Errors) Any() bool { return len(e) > 0 }
+
+// page builds the layout's data for the actor.
+func (web *Web) basePage(w http.ResponseWriter, r *http.Request, a roster.Actor, title, section string) Page {
+	p := Page{Title: title, Section: section, CSRF: web.csrfFor(w, r, a), SSO: web.opt.SSO.Enabled}
+	if u := a.User; u != nil {
+		name := u.Name
+		if name == "" {
+			name = u.Username
+		}
+		p.Me = &Me{ID: u.ID, Name: name, Username: u.Username, Email: u.Email, Admin: a.IsOrgAdmin()}
+	}
+	return p
+}
+
+// ok is a success notice.
+func ok(text string) *Notice { return &Notice{Kind: "ok", Text: text} }
