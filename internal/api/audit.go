@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"roster"
@@ -83,12 +84,9 @@ func (api *API) auditLogs(w http.ResponseWriter, r *http.Request, a roster.Actor
 	}
 	f := store.AuditFilter{From: from, To: to, Limit: limit}
 	if c := q.Get("cursor"); c != "" {
-		b, err := base64.RawURLEncoding.DecodeString(c)
-		id, err2 := strconv.ParseInt(string(b), 10, 64)
-		if err != nil || err2 != nil || id < 0 {
-			return roster.Errorf(roster.EInvalid, "cursor is not one this server gave out")
+		if f.AfterTime, f.AfterID, err = decodeAuditCursor(c); err != nil {
+			return err
 		}
-		f.AfterID = id
 	}
 	if limit == 0 && q.Get("endDate") == "" {
 		return api.streamAudit(w, r, a, f, anonymize)
@@ -97,10 +95,10 @@ func (api *API) auditLogs(w http.ResponseWriter, r *http.Request, a roster.Actor
 		f.Limit = app.MaxAuditPage
 	}
 	page := AuditPage{AuditLogs: []AuditEntry{}, RangeStartTime: from.Format(time.RFC3339), RangeEndTime: to.Format(time.RFC3339)}
-	var lastID int64
+	var last *roster.AuditEntry
 	err = api.app.ListAudit(r.Context(), a, f, anonymize, func(e *roster.AuditEntry) error {
 		page.AuditLogs = append(page.AuditLogs, auditJSON(e))
-		lastID = e.ID
+		last = e
 		return nil
 	})
 	if err != nil {
@@ -108,9 +106,30 @@ func (api *API) auditLogs(w http.ResponseWriter, r *http.Request, a roster.Actor
 	}
 	page.Count = len(page.AuditLogs)
 	if page.Count == f.Limit {
-		page.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(lastID, 10)))
+		page.NextCursor = encodeAuditCursor(last)
 	}
 	return httpx.WriteJSON(w, http.StatusOK, page)
+}
+
+// encodeAuditCursor names the last entry of a page by its place in the
+// log's order: time, then id.
+func encodeAuditCursor(e *roster.AuditEntry) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(e.Timestamp.UnixMicro(), 10) + "." + strconv.FormatInt(e.ID, 10)))
+}
+
+func decodeAuditCursor(c string) (time.Time, int64, error) {
+	bad := roster.Errorf(roster.EInvalid, "cursor is not one this server gave out")
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return time.Time{}, 0, bad
+	}
+	tsPart, idPart, ok := strings.Cut(string(b), ".")
+	ts, err1 := strconv.ParseInt(tsPart, 10, 64)
+	id, err2 := strconv.ParseInt(idPart, 10, 64)
+	if !ok || err1 != nil || err2 != nil || id < 0 {
+		return time.Time{}, 0, bad
+	}
+	return time.UnixMicro(ts).UTC(), id, nil
 }
 
 // streamAudit writes the range as newline-delimited JSON. Errors after the

@@ -100,17 +100,19 @@ func (api *API) updateUser(w http.ResponseWriter, r *http.Request, a roster.Acto
 		return roster.Errorf(roster.EInvalid, "send role or name to change")
 	}
 	ref := userRef(r, a)
-	var u *roster.User
+	// Check the whole request before changing anything, so that a refused
+	// name does not leave a changed role behind (D4).
+	var role roster.OrgRole
 	if in.Role != nil {
-		role, err := roster.ParseOrgRole(*in.Role)
-		if err != nil {
-			return err
-		}
-		if u, err = api.app.ChangeRole(r.Context(), a, ref, role); err != nil {
+		var err error
+		if role, err = roster.ParseOrgRole(*in.Role); err != nil {
 			return err
 		}
 	}
 	if in.Name != nil {
+		if err := roster.ValidateName(*in.Name); err != nil {
+			return err
+		}
 		self, err := api.app.GetUser(r.Context(), a, ref)
 		if err != nil {
 			return err
@@ -118,6 +120,15 @@ func (api *API) updateUser(w http.ResponseWriter, r *http.Request, a roster.Acto
 		if self.ID != a.UserID() {
 			return roster.Errorf(roster.EForbidden, "only %s may change their own name", self.Username)
 		}
+	}
+	var u *roster.User
+	var err error
+	if in.Role != nil {
+		if u, err = api.app.ChangeRole(r.Context(), a, ref, role); err != nil {
+			return err
+		}
+	}
+	if in.Name != nil {
 		if u, err = api.app.UpdateProfile(r.Context(), a, *in.Name); err != nil {
 			return err
 		}

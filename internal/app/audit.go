@@ -26,6 +26,9 @@ func (s *Service) ListAudit(ctx context.Context, a roster.Actor, f store.AuditFi
 		return tx.ListAudit(ctx, orgID(a), f, func(e *roster.AuditEntry) error {
 			if anonymize {
 				anon := e.Anonymized()
+				// Details quote what people typed, such as a failed
+				// sign-in's login or a key's name: personal data too (L3).
+				anon.Details = ""
 				e = &anon
 			}
 			return fn(e)

@@ -116,6 +116,12 @@ func (s *Service) Login(ctx context.Context, a roster.Actor, login, password str
 	hash := auth.DummyHash
 	if u != nil {
 		hash = u.PasswordHash
+		// A known account is limited as one, whether it is named by
+		// username or by email (D5).
+		acctKey = u.ID
+		if s.limits.loginAccount.Blocked(acctKey) {
+			return nil, "", roster.ReasonErrorf(roster.ETooMany, "rate_limited", "too many failed sign-ins; wait a minute and try again")
+		}
 	}
 	ok, err := auth.CheckPassword(hash, password)
 	if err != nil {

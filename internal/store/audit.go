@@ -22,11 +22,14 @@ func (tx *Tx) AppendAudit(ctx context.Context, e *roster.AuditEntry) error {
 	return nil
 }
 
-// AuditFilter selects audit entries in [From, To) after the entry AfterID.
+// AuditFilter selects audit entries in [From, To) that come after the
+// entry (AfterTime, AfterID) in time order. Both parts are needed: entry
+// times need not rise with ids when servers' clocks differ (D1).
 type AuditFilter struct {
-	From, To time.Time
-	AfterID  int64
-	Limit    int // 0 for no limit
+	From, To  time.Time
+	AfterTime time.Time // with AfterID, the last entry already read; zero for none
+	AfterID   int64
+	Limit     int // 0 for no limit
 }
 
 // ListAudit calls fn for each matching entry in time order; it stops early
@@ -34,8 +37,14 @@ type AuditFilter struct {
 func (tx *Tx) ListAudit(ctx context.Context, orgID string, f AuditFilter, fn func(*roster.AuditEntry) error) error {
 	q := `SELECT id, org_id, ts, action, actor_user_id, actor_email, actor_ip, user_asset, user_email,
 		entity_name, project_name, via, details FROM audit_log
-		WHERE org_id = ? AND ts >= ? AND ts < ? AND id > ? ORDER BY ts, id`
-	args := []any{orgID, f.From.UnixMicro(), f.To.UnixMicro(), f.AfterID}
+		WHERE org_id = ? AND ts >= ? AND ts < ?`
+	args := []any{orgID, f.From.UnixMicro(), f.To.UnixMicro()}
+	if !f.AfterTime.IsZero() || f.AfterID != 0 {
+		after := f.AfterTime.UnixMicro()
+		q += ` AND (ts > ? OR (ts = ? AND id > ?))`
+		args = append(args, after, after, f.AfterID)
+	}
+	q += ` ORDER BY ts, id`
 	if f.Limit > 0 {
 		q += ` LIMIT ?`
 		args = append(args, f.Limit)

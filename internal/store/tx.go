@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -90,17 +91,64 @@ func (tx *Tx) rebind(q string) string {
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := checkText(args); err != nil {
+		return nil, err
+	}
 	res, err := tx.tx.ExecContext(ctx, tx.rebind(q), args...)
 	return res, mapError(err)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := checkText(args); err != nil {
+		return nil, err
+	}
 	rows, err := tx.tx.QueryContext(ctx, tx.rebind(q), args...)
 	return rows, mapError(err)
 }
 
-func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, tx.rebind(q), args...)
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) row {
+	if err := checkText(args); err != nil {
+		return row{err: err}
+	}
+	return row{row: tx.tx.QueryRowContext(ctx, tx.rebind(q), args...)}
+}
+
+// row is a single-row result, or the error that kept the query from running.
+type row struct {
+	row *sql.Row
+	err error
+}
+
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.row.Scan(dest...)
+}
+
+// errBadText refuses text that PostgreSQL cannot store (it fails such
+// queries) and SQLite would store as is: refusing it on both engines
+// keeps them alike and makes it bad input, not a server error (D4).
+var errBadText = roster.ReasonErrorf(roster.EInvalid, "invalid_text", "text must be valid UTF-8 without NUL characters")
+
+// checkText returns errBadText when a text argument is not valid UTF-8 or
+// holds a NUL character.
+func checkText(args []any) error {
+	for _, a := range args {
+		var s string
+		switch v := a.(type) {
+		case string:
+			s = v
+		case sql.NullString:
+			s = v.String
+		default:
+			continue
+		}
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			return errBadText
+		}
+	}
+	return nil
 }
 
 // LockOrg serializes transactions that check organization-wide invariants
