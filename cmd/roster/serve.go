@@ -48,7 +48,8 @@ func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB
 }
 
 func newService(db *store.DB, cfg config.Config, log *slog.Logger) *app.Service {
-	return app.New(db, app.Config{PublicURL: cfg.PublicURL, SessionLength: cfg.SessionLength, MailSink: cfg.EmailSink != ""}, log)
+	return app.New(db, app.Config{PublicURL: cfg.PublicURL, SessionLength: cfg.SessionLength, MailSink: cfg.EmailSink != "",
+		License: cfg.License, LicenseKey: cfg.LicensePublicKey}, log)
 }
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
@@ -70,6 +71,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer db.Close()
 	svc := newService(db, cfg, log)
+	logLicense(log, svc.LicenseStatusAt(time.Now()))
 	handler := server.New(svc, log, server.Options{MailSink: cfg.EmailSink != "", SecureCookie: cfg.SecureCookies()})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -152,4 +154,17 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", args[0])
 	return nil
+}
+
+// logLicense reports the license at start-up; a bad one is ignored (O14).
+func logLicense(log *slog.Logger, st app.LicenseStatus) {
+	switch st.Status {
+	case app.LicenseNone:
+		log.Info("no license: no seat limit, every feature on")
+	case app.LicenseValid:
+		log.Info("license valid", "licensee", st.License.Licensee, "seats", st.License.Seats,
+			"features", st.License.Features, "expires", st.License.Expires)
+	default:
+		log.Error("license ignored: running without seat limit or feature restrictions", "status", st.Status, "reason", st.Reason)
+	}
 }

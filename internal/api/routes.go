@@ -106,6 +106,8 @@ func (api *API) table() []route {
 			access: admin, status: 204, handle: api.revokeInvite},
 		{method: "POST", path: "/api/v1/invites/accept", summary: "Accept an invite with a username and password (O8).",
 			access: public, request: AcceptInviteRequest{}, response: User{}, status: 200, handle: api.acceptInvite},
+		{method: "GET", path: "/api/v1/license", summary: "The license: status, seats used and available, features, expiry (O14, O15).",
+			access: admin, response: License{}, status: 200, handle: api.license},
 		{method: "GET", path: "/admin/audit_logs", summary: "The audit log (I2): NDJSON stream without limit and endDate, else a page.",
 			access: admin, response: AuditPage{}, status: 200, stream: true, handle: api.auditLogs, query: []param{
 				{"startDate", "string", "first day, YYYY-MM-DD (UTC)"},

@@ -49,7 +49,7 @@ func (s *Service) InviteUser(ctx context.Context, a roster.Actor, in InviteInput
 		} else if !roster.IsNotFound(err) {
 			return err
 		}
-		if err := s.reserveSeat(ctx, tx, orgID(a)); err != nil {
+		if err := s.ReserveSeat(ctx, tx, orgID(a)); err != nil {
 			return err
 		}
 		u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Email: email, Role: in.Role, Status: roster.StatusInvited}

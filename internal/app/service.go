@@ -19,14 +19,17 @@ type Config struct {
 	SessionLength time.Duration // SESSION_LENGTH
 	MailSink      bool          // whether a mail sink is configured
 	Argon2        auth.Argon2Params
+	License       string // LICENSE: the signed license document, if any
+	LicenseKey    string // ROSTER_LICENSE_PUBLIC_KEY: base64 Ed25519 public key
 }
 
 // Service runs the use cases against one database.
 type Service struct {
-	db     *store.DB
-	cfg    Config
-	log    *slog.Logger
-	limits limits
+	db      *store.DB
+	cfg     Config
+	log     *slog.Logger
+	limits  limits
+	license licenseState
 }
 
 // limits rate-limit failed credential checks (D5).
@@ -46,7 +49,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Service {
 		cfg.Argon2 = auth.DefaultArgon2
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	return &Service{db: db, cfg: cfg, log: log, limits: limits{
+	return &Service{db: db, cfg: cfg, log: log, license: loadLicense(cfg.License, cfg.LicenseKey), limits: limits{
 		loginAccount: auth.NewLimiter(10, time.Minute),
 		loginAddress: auth.NewLimiter(60, time.Second),
 		keyAddress:   auth.NewLimiter(60, time.Second),
@@ -124,26 +127,6 @@ func ensureNotLastAdmin(ctx context.Context, tx *store.Tx, u *roster.User, what 
 	}
 	return nil
 }
-
-// reserveSeat checks that one more user may hold a seat (O13). The caller
-// holds the organization lock. No limit is configured until a license is.
-func (s *Service) reserveSeat(ctx context.Context, tx *store.Tx, org string) error {
-	limit := s.seatLimit()
-	if limit <= 0 {
-		return nil
-	}
-	used, err := tx.CountSeats(ctx, org)
-	if err != nil {
-		return err
-	}
-	if used >= limit {
-		return roster.ReasonErrorf(roster.EConflict, "seat_limit_reached", "seat limit reached (%d of %d used)", used, limit)
-	}
-	return nil
-}
-
-// seatLimit is the license's seat count; 0 means unlimited.
-func (s *Service) seatLimit() int { return 0 }
 
 // display names a user in messages: username, else email.
 func display(u *roster.User) string {

@@ -149,7 +149,7 @@ func (s *Service) Reactivate(ctx context.Context, a roster.Actor, ref string) (*
 		if u.Status != roster.StatusDeactivated {
 			return nil
 		}
-		if err := s.reserveSeat(ctx, tx, u.OrgID); err != nil {
+		if err := s.ReserveSeat(ctx, tx, u.OrgID); err != nil {
 			return err
 		}
 		u.Status = roster.StatusActive
