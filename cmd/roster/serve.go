@@ -14,6 +14,7 @@ import (
 
 	"roster/internal/app"
 	"roster/internal/config"
+	"roster/internal/mail"
 	"roster/internal/server"
 	"roster/internal/store"
 )
@@ -47,9 +48,17 @@ func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB
 	return db, nil
 }
 
-func newService(db *store.DB, cfg config.Config, log *slog.Logger) *app.Service {
-	return app.New(db, app.Config{PublicURL: cfg.PublicURL, SessionLength: cfg.SessionLength, MailSink: cfg.EmailSink != "",
-		License: cfg.License, LicenseKey: cfg.LicensePublicKey}, log)
+func newService(db *store.DB, cfg config.Config, log *slog.Logger) (*app.Service, error) {
+	ac := app.Config{PublicURL: cfg.PublicURL, SessionLength: cfg.SessionLength,
+		License: cfg.License, LicenseKey: cfg.LicensePublicKey}
+	if cfg.EmailSink != "" {
+		sink, err := mail.ParseSink(cfg.EmailSink)
+		if err != nil {
+			return nil, err
+		}
+		ac.Mailer, ac.MailSinkURL, ac.MailFrom = mail.NewSMTP(sink, cfg.EmailFrom, mail.SMTPOptions{}), sink.String(), cfg.EmailFrom
+	}
+	return app.New(db, ac, log), nil
 }
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
@@ -70,8 +79,16 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer db.Close()
-	svc := newService(db, cfg, log)
+	svc, err := newService(db, cfg, log)
+	if err != nil {
+		return err
+	}
 	logLicense(log, svc.LicenseStatusAt(time.Now()))
+	if cfg.EmailSink != "" {
+		log.Info("mail goes out through the outbox", "sink", store.RedactURL(cfg.EmailSink), "from", cfg.EmailFrom)
+	} else {
+		log.Warn("no mail sink (GORILLA_EMAIL_SINK): mails are logged and invite links shown to admins")
+	}
 	handler := server.New(svc, log, server.Options{MailSink: cfg.EmailSink != "", SecureCookie: cfg.SecureCookies()})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -84,6 +101,15 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info("roster serving", "addr", ln.Addr().String(), "db", store.RedactURL(cfg.DB), "engine", db.Engine(), "version", Version)
 
 	go svc.RunMaintenance(ctx, time.Hour)
+	mailCtx, stopMail := context.WithCancel(ctx)
+	mailerDone := make(chan struct{})
+	go func() {
+		defer close(mailerDone)
+		svc.RunMailWorker(mailCtx, app.MailWorkerOptions{})
+	}()
+	// The mail worker finishes the attempt in flight before the database
+	// closes; unsent mail stays in the outbox for the next start.
+	defer func() { stopMail(); <-mailerDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

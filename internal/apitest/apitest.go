@@ -4,6 +4,7 @@ package apitest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -26,9 +27,14 @@ import (
 type Env struct {
 	TB     testing.TB
 	DB     *store.DB
+	DBURL  string // the database, to start another server on it
 	App    *app.Service
 	Server *httptest.Server
 	Clock  *Clock
+
+	closeOnce sync.Once
+	stop      context.CancelFunc // stops the mail worker
+	workerWG  sync.WaitGroup
 }
 
 // Clock is a settable clock; it starts at the real time and moves only
@@ -59,6 +65,13 @@ var TestArgon2 = auth.Argon2Params{Memory: 256, Time: 1, Threads: 1}
 // Options adjust the server under test.
 type Options struct {
 	Config app.Config
+	// DBURL reuses a database, as a restarted server would; a fresh one
+	// when empty.
+	DBURL string
+	// MailWorker starts the outbox worker with these options when set.
+	MailWorker *app.MailWorkerOptions
+	// Log receives the server's log; discarded when nil.
+	Log io.Writer
 }
 
 // New starts a server on a fresh database; it stops when the test ends.
@@ -68,19 +81,44 @@ func New(tb testing.TB) *Env { return NewWith(tb, Options{}) }
 func NewWith(tb testing.TB, opt Options) *Env {
 	tb.Helper()
 	clock := &Clock{now: time.Now().UTC()}
-	db, err := store.Open(tb.Context(), storetest.URL(tb), store.Options{Now: clock.Now})
+	if opt.DBURL == "" {
+		opt.DBURL = storetest.URL(tb)
+	}
+	db, err := store.Open(tb.Context(), opt.DBURL, store.Options{Now: clock.Now})
 	if err != nil {
 		tb.Fatalf("open database: %v", err)
 	}
-	tb.Cleanup(func() { db.Close() })
 	if opt.Config.Argon2 == (auth.Argon2Params{}) {
 		opt.Config.Argon2 = TestArgon2
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if opt.Log == nil {
+		opt.Log = io.Discard
+	}
+	log := slog.New(slog.NewTextHandler(opt.Log, nil))
 	svc := app.New(db, opt.Config, log)
-	srv := httptest.NewServer(server.New(svc, log, server.Options{MailSink: opt.Config.MailSink}))
-	tb.Cleanup(srv.Close)
-	return &Env{TB: tb, DB: db, App: svc, Server: srv, Clock: clock}
+	srv := httptest.NewServer(server.New(svc, log, server.Options{MailSink: opt.Config.MailSink || opt.Config.Mailer != nil}))
+	ctx, stop := context.WithCancel(context.Background())
+	e := &Env{TB: tb, DB: db, DBURL: opt.DBURL, App: svc, Server: srv, Clock: clock, stop: stop}
+	if opt.MailWorker != nil {
+		e.workerWG.Add(1)
+		go func() {
+			defer e.workerWG.Done()
+			svc.RunMailWorker(ctx, *opt.MailWorker)
+		}()
+	}
+	tb.Cleanup(e.Close)
+	return e
+}
+
+// Close stops the server, its mail worker and its database, as killing
+// the process would (minus the in-flight work); later calls do nothing.
+func (e *Env) Close() {
+	e.closeOnce.Do(func() {
+		e.Server.Close()
+		e.stop()
+		e.workerWG.Wait()
+		e.DB.Close()
+	})
 }
 
 // Cred is how a request authenticates.
