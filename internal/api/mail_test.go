@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"roster"
-	"roster/internal/app"
 	"roster/internal/apitest"
+	"roster/internal/app"
 	"roster/internal/mail"
 	"roster/internal/mail/mailtest"
 	"roster/internal/store"
