@@ -32,6 +32,9 @@ func (o MailWorkerOptions) withDefaults() MailWorkerOptions {
 	def(&o.SendTimeout, time.Minute)
 	def(&o.Backoff, 30*time.Second)
 	def(&o.MaxBackoff, time.Hour)
+	// A lease shorter than an attempt would let another worker send the
+	// same mail while the first is still at it.
+	o.Lease = max(o.Lease, 2*o.SendTimeout)
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = roster.MaxMailAttempts
 	}
