@@ -84,11 +84,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	logLicense(log, svc.LicenseStatusAt(time.Now()))
-	if cfg.EmailSink != "" {
-		log.Info("mail goes out through the outbox", "sink", store.RedactURL(cfg.EmailSink), "from", cfg.EmailFrom)
-	} else {
-		log.Warn("no mail sink (GORILLA_EMAIL_SINK): mails are logged and invite links shown to admins")
-	}
+	logMail(log, cfg)
 	handler := server.New(svc, log, server.Options{MailSink: cfg.EmailSink != "", SecureCookie: cfg.SecureCookies()})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -101,15 +97,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info("roster serving", "addr", ln.Addr().String(), "db", store.RedactURL(cfg.DB), "engine", db.Engine(), "version", Version)
 
 	go svc.RunMaintenance(ctx, time.Hour)
-	mailCtx, stopMail := context.WithCancel(ctx)
-	mailerDone := make(chan struct{})
-	go func() {
-		defer close(mailerDone)
-		svc.RunMailWorker(mailCtx, app.MailWorkerOptions{})
-	}()
-	// The mail worker finishes the attempt in flight before the database
-	// closes; unsent mail stays in the outbox for the next start.
-	defer func() { stopMail(); <-mailerDone }()
+	defer startMailWorker(ctx, svc)()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -180,6 +168,28 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", args[0])
 	return nil
+}
+
+// startMailWorker runs the outbox worker until the returned function is
+// called, which waits for the attempt in flight so that it finishes before
+// the database closes; unsent mail stays in the outbox for the next start.
+func startMailWorker(ctx context.Context, svc *app.Service) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		svc.RunMailWorker(ctx, app.MailWorkerOptions{})
+	}()
+	return func() { cancel(); <-done }
+}
+
+// logMail reports where mail goes at start-up.
+func logMail(log *slog.Logger, cfg config.Config) {
+	if cfg.EmailSink == "" {
+		log.Warn("no mail sink (GORILLA_EMAIL_SINK): mails are logged and invite links shown to admins")
+		return
+	}
+	log.Info("mail goes out through the outbox", "sink", store.RedactURL(cfg.EmailSink), "from", cfg.EmailFrom)
 }
 
 // logLicense reports the license at start-up; a bad one is ignored (O14).
