@@ -50,7 +50,10 @@ func cmdAdmin(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer db.Close()
-	svc := newService(db, cfg, log)
+	svc, err := newService(db, cfg, log)
+	if err != nil {
+		return err
+	}
 	readPassword := func() (string, error) {
 		if *password != "" {
 			return *password, nil

@@ -31,6 +31,10 @@ Usage:
                                         set a user's password and end their sessions
   roster admin api-key create --user U [--name N]
                                         print a new API key for a user
+  roster license keygen                 print a new license signing key pair
+  roster license issue --private-key K --licensee NAME --seats N [--features a,b] --expires YYYY-MM-DD
+                                        print a signed license document on one line
+  roster license check                  verify LICENSE with ROSTER_LICENSE_PUBLIC_KEY
   roster backup FILE                    copy a SQLite database to FILE while serving
   roster config                         print the effective configuration, secrets masked
   roster version                        print the version
@@ -63,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdMigrate(ctx, getenv, stdout)
 	case "admin":
 		return cmdAdmin(ctx, args[1:], getenv, stdin, stdout)
+	case "license":
+		return cmdLicense(args[1:], getenv, stdout)
 	case "backup":
 		return cmdBackup(ctx, args[1:], getenv, stdout)
 	case "config":

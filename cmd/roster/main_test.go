@@ -10,8 +10,8 @@ import (
 	"roster/internal/store/storetest"
 )
 
-// runCLI runs the program with the given environment and stdin.
-func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (string, error) {
+// runStdin runs the program with the given environment and stdin.
+func runStdin(t *testing.T, env map[string]string, stdin string, args ...string) (string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &errOut)
@@ -20,37 +20,38 @@ func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (
 
 func TestAdminCommandsRecoverAccess(t *testing.T) {
 	env := map[string]string{"ROSTER_DB": storetest.URL(t)}
-	out, err := runCLI(t, env, "", "admin", "create", "--username", "root", "--email", "root@example.com", "--password", "first password")
+	out, err := runStdin(t, env, "", "admin", "create", "--username", "root", "--email", "root@example.com", "--password", "first password")
 	if err != nil || !strings.Contains(out, "created admin root") {
 		t.Fatalf("admin create: %q %v", out, err)
 	}
-	if _, err := runCLI(t, env, "", "admin", "create", "--username", "ROOT", "--email", "other@example.com", "--password", "first password"); err == nil {
+	if _, err := runStdin(t, env, "", "admin", "create", "--username", "ROOT", "--email", "other@example.com", "--password", "first password"); err == nil {
 		t.Fatal("a second admin with the same username (other case) was created")
 	}
-	out, err = runCLI(t, env, "second password\n", "admin", "reset-password", "--user", "root@example.com")
+	out, err = runStdin(t, env, "second password\n", "admin", "reset-password", "--user", "root@example.com")
 	if err != nil || !strings.Contains(out, "reset") {
 		t.Fatalf("reset-password from stdin: %q %v", out, err)
 	}
-	if _, err := runCLI(t, env, "short\n", "admin", "reset-password", "--user", "root"); err == nil {
+	if _, err := runStdin(t, env, "short\n", "admin", "reset-password", "--user", "root"); err == nil {
 		t.Fatal("a 5-character password was accepted")
 	}
-	out, err = runCLI(t, env, "", "admin", "api-key", "create", "--user", "root")
+	out, err = runStdin(t, env, "", "admin", "api-key", "create", "--user", "root")
 	if err != nil || !strings.HasPrefix(out, "roster-") || len(strings.TrimSpace(out)) < 47 {
 		t.Fatalf("api-key create: %q %v", out, err)
 	}
-	if _, err := runCLI(t, env, "", "admin", "api-key", "create", "--user", "nobody"); err == nil {
+	if _, err := runStdin(t, env, "", "admin", "api-key", "create", "--user", "nobody"); err == nil {
 		t.Fatal("api-key for an unknown user succeeded")
 	}
 }
 
 func TestConfigMasksSecrets(t *testing.T) {
 	env := map[string]string{
-		"ROSTER_DB":          "postgres://roster:hunter2@db.internal/roster",
-		"OIDC_CLIENT_SECRET": "s3cret-value",
-		"GORILLA_EMAIL_SINK": "smtp://mailer:pa55word@127.0.0.1:25",
-		"LICENSE":            "license-document",
+		"ROSTER_DB":                  "postgres://roster:hunter2@db.internal/roster",
+		"OIDC_CLIENT_SECRET":         "s3cret-value",
+		"GORILLA_EMAIL_SINK":         "smtp://mailer:pa55word@127.0.0.1:25",
+		"GORILLA_EMAIL_FROM_ADDRESS": "roster@example.com",
+		"LICENSE":                    "license-document",
 	}
-	out, err := runCLI(t, env, "", "config")
+	out, err := runStdin(t, env, "", "config")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,18 +66,18 @@ func TestConfigMasksSecrets(t *testing.T) {
 }
 
 func TestBadConfigAndUsage(t *testing.T) {
-	if _, err := runCLI(t, map[string]string{"SESSION_LENGTH": "forever"}, "", "config"); err == nil || !strings.Contains(err.Error(), "SESSION_LENGTH") {
+	if _, err := runStdin(t, map[string]string{"SESSION_LENGTH": "forever"}, "", "config"); err == nil || !strings.Contains(err.Error(), "SESSION_LENGTH") {
 		t.Errorf("bad SESSION_LENGTH: %v", err)
 	}
-	if _, err := runCLI(t, map[string]string{"GORILLA_ALLOW_USER_TEAM_CREATION": "maybe"}, "", "config"); err == nil {
+	if _, err := runStdin(t, map[string]string{"GORILLA_ALLOW_USER_TEAM_CREATION": "maybe"}, "", "config"); err == nil {
 		t.Error("bad boolean accepted")
 	}
-	_, err := runCLI(t, nil, "", "frobnicate")
+	_, err := runStdin(t, nil, "", "frobnicate")
 	var ue usageError
 	if !errors.As(err, &ue) || exitCode(err) != 2 {
 		t.Errorf("unknown command: %v", err)
 	}
-	out, err := runCLI(t, nil, "", "version")
+	out, err := runStdin(t, nil, "", "version")
 	if err != nil || !strings.HasPrefix(out, "roster ") {
 		t.Errorf("version: %q %v", out, err)
 	}
@@ -84,7 +85,7 @@ func TestBadConfigAndUsage(t *testing.T) {
 
 func TestMigrateAndBackup(t *testing.T) {
 	env := map[string]string{"ROSTER_DB": storetest.URL(t)}
-	out, err := runCLI(t, env, "", "migrate")
+	out, err := runStdin(t, env, "", "migrate")
 	if err != nil || !strings.Contains(out, "applied 0 migration(s)") {
 		t.Fatalf("migrate on a current database: %q %v", out, err)
 	}
@@ -92,10 +93,10 @@ func TestMigrateAndBackup(t *testing.T) {
 		return
 	}
 	file := t.TempDir() + "/copy.db"
-	if out, err := runCLI(t, env, "", "backup", file); err != nil {
+	if out, err := runStdin(t, env, "", "backup", file); err != nil {
 		t.Fatalf("backup: %q %v", out, err)
 	}
-	out, err = runCLI(t, map[string]string{"ROSTER_DB": "sqlite:" + file}, "", "migrate")
+	out, err = runStdin(t, map[string]string{"ROSTER_DB": "sqlite:" + file}, "", "migrate")
 	if err != nil || !strings.Contains(out, "applied 0") {
 		t.Fatalf("the backup is not a current database: %q %v", out, err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"roster/internal/app"
 	"roster/internal/config"
+	"roster/internal/mail"
 	"roster/internal/server"
 	"roster/internal/store"
 	"roster/internal/web"
@@ -48,9 +49,18 @@ func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB
 	return db, nil
 }
 
-func newService(db *store.DB, cfg config.Config, log *slog.Logger) *app.Service {
-	return app.New(db, app.Config{PublicURL: cfg.PublicURL, SessionLength: cfg.SessionLength, MailSink: cfg.EmailSink != "",
-		AllowUserTeamCreation: cfg.AllowUserTeamCreation, DisableAdminTeamAccess: cfg.DisableAdminTeamAccess}, log)
+func newService(db *store.DB, cfg config.Config, log *slog.Logger) (*app.Service, error) {
+	ac := app.Config{PublicURL: cfg.PublicURL, SessionLength: cfg.SessionLength,
+		License: cfg.License, LicenseKey: cfg.LicensePublicKey,
+		AllowUserTeamCreation: cfg.AllowUserTeamCreation, DisableAdminTeamAccess: cfg.DisableAdminTeamAccess}
+	if cfg.EmailSink != "" {
+		sink, err := mail.ParseSink(cfg.EmailSink)
+		if err != nil {
+			return nil, err
+		}
+		ac.Mailer, ac.MailSinkURL, ac.MailFrom = mail.NewSMTP(sink, cfg.EmailFrom, mail.SMTPOptions{}), sink.String(), cfg.EmailFrom
+	}
+	return app.New(db, ac, log), nil
 }
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
@@ -71,7 +81,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer db.Close()
-	svc := newService(db, cfg, log)
+	svc, err := newService(db, cfg, log)
+	if err != nil {
+		return err
+	}
+	logLicense(log, svc.LicenseStatusAt(time.Now()))
+	logMail(log, cfg)
 	sso := web.SSO{Enabled: cfg.OIDCIssuer != "", Issuer: cfg.OIDCIssuer, Provisioning: !cfg.DisableSSOProvisioning}
 	handler := server.New(svc, log, server.Options{MailSink: cfg.EmailSink != "", SecureCookie: cfg.SecureCookies(), SSO: sso})
 
@@ -85,6 +100,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info("roster serving", "addr", ln.Addr().String(), "db", store.RedactURL(cfg.DB), "engine", db.Engine(), "version", Version)
 
 	go svc.RunMaintenance(ctx, time.Hour)
+	defer startMailWorker(ctx, svc)()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -155,4 +171,39 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", args[0])
 	return nil
+}
+
+// startMailWorker runs the outbox worker until the returned function is
+// called, which waits for the attempt in flight so that it finishes before
+// the database closes; unsent mail stays in the outbox for the next start.
+func startMailWorker(ctx context.Context, svc *app.Service) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		svc.RunMailWorker(ctx, app.MailWorkerOptions{})
+	}()
+	return func() { cancel(); <-done }
+}
+
+// logMail reports where mail goes at start-up.
+func logMail(log *slog.Logger, cfg config.Config) {
+	if cfg.EmailSink == "" {
+		log.Warn("no mail sink (GORILLA_EMAIL_SINK): mails are logged and invite links shown to admins")
+		return
+	}
+	log.Info("mail goes out through the outbox", "sink", store.RedactURL(cfg.EmailSink), "from", cfg.EmailFrom)
+}
+
+// logLicense reports the license at start-up; a bad one is ignored (O14).
+func logLicense(log *slog.Logger, st app.LicenseStatus) {
+	switch st.Status {
+	case app.LicenseNone:
+		log.Info("no license: no seat limit, every feature on")
+	case app.LicenseValid:
+		log.Info("license valid", "licensee", st.License.Licensee, "seats", st.License.Seats,
+			"features", st.License.Features, "expires", st.License.Expires)
+	default:
+		log.Error("license ignored: running without seat limit or feature restrictions", "status", st.Status, "reason", st.Reason)
+	}
 }

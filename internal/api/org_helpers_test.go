@@ -23,11 +23,7 @@ import (
 
 // within returns e reporting to t, for subtests of the test that made e:
 // a failed Must then fails the subtest, on its own goroutine.
-func within(e *apitest.Env, t testing.TB) *apitest.Env {
-	c := *e
-	c.TB = t
-	return &c
-}
+func within(e *apitest.Env, t testing.TB) *apitest.Env { return e.For(t) }
 
 // cli is the server's own command line as the use cases see it (O4).
 var cli = roster.Actor{Via: roster.ViaCLI, IP: "local"}

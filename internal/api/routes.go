@@ -188,6 +188,12 @@ func (api *API) table() []route {
 			access: signedIn, response: Run{}, status: 200, handle: api.stopRun},
 		{method: "DELETE", path: "/api/v1/teams/{team}/projects/{project}/runs/{id}", summary: "Delete a run.",
 			access: signedIn, status: 204, handle: api.deleteRun},
+		{method: "GET", path: "/api/v1/license", summary: "The license: status, seats used and available, features, expiry (O14, O15).",
+			access: admin, response: License{}, status: 200, handle: api.license},
+		{method: "GET", path: "/api/v1/settings/email", summary: "Where mail goes: the SMTP sink (password hidden) and the sender (E1).",
+			access: admin, response: EmailSettings{}, status: 200, handle: api.emailSettings},
+		{method: "POST", path: "/api/v1/settings/email/test", summary: "Send a test mail now and report the SMTP server's answer or error; 409 without a mail sink.",
+			access: admin, request: TestEmailRequest{}, response: TestEmailResult{}, status: 200, handle: api.testEmail},
 		{method: "GET", path: "/admin/audit_logs", summary: "The audit log (I2): NDJSON stream without limit and endDate, else a page.",
 			access: admin, response: AuditPage{}, status: 200, stream: true, handle: api.auditLogs, query: []param{
 				{"startDate", "string", "first day, YYYY-MM-DD (UTC)"},

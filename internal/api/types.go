@@ -18,6 +18,35 @@ type User struct {
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 	LastActiveAt *time.Time `json:"last_active_at"`
+	// Invite is the pending invite of an invited user, shown to admins.
+	Invite *InviteStatus `json:"invite,omitempty"`
+}
+
+// InviteStatus is a pending invite and how far its mail got (E2).
+// Delivery is manual when no mail sink is configured.
+type InviteStatus struct {
+	ExpiresAt     time.Time  `json:"expires_at"`
+	Delivery      string     `json:"delivery" enum:"queued,sent,failed,canceled,manual"`
+	DeliveryError string     `json:"delivery_error,omitempty"`
+	Attempts      int        `json:"delivery_attempts"`
+	NextAttemptAt *time.Time `json:"next_attempt_at"`
+	SentAt        *time.Time `json:"sent_at"`
+}
+
+func inviteStatusJSON(st *app.InviteState) *InviteStatus {
+	if st == nil {
+		return nil
+	}
+	return &InviteStatus{ExpiresAt: st.ExpiresAt, Delivery: st.Delivery, DeliveryError: st.DeliveryError,
+		Attempts: st.Attempts, NextAttemptAt: timePtr(st.NextAttemptAt), SentAt: timePtr(st.SentAt)}
+}
+
+// timePtr is nil for the zero time, for nullable JSON times.
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 func userJSON(u *roster.User) User {
@@ -122,6 +151,7 @@ type InvitedUser struct {
 
 func invitedJSON(res *app.InviteResult, showURL bool) InvitedUser {
 	out := InvitedUser{User: userJSON(res.User), InviteExpiresAt: res.Invite.ExpiresAt}
+	out.Invite = inviteStatusJSON(res.State)
 	if showURL {
 		out.InviteURL = res.URL
 	}

@@ -38,7 +38,9 @@ func (api *API) listUsers(w http.ResponseWriter, r *http.Request, a roster.Actor
 	}
 	out := UserList{Users: make([]User, 0, len(page.Users)), NextCursor: page.NextCursor}
 	for _, u := range page.Users {
-		out.Users = append(out.Users, userJSON(u))
+		j := userJSON(u)
+		j.Invite = inviteStatusJSON(page.Invites[u.ID])
+		out.Users = append(out.Users, j)
 	}
 	return httpx.WriteJSON(w, http.StatusOK, out)
 }
@@ -88,7 +90,15 @@ func (api *API) getUser(w http.ResponseWriter, r *http.Request, a roster.Actor) 
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, userJSON(u))
+	out := userJSON(u)
+	if u.Status == roster.StatusInvited && a.IsOrgAdmin() {
+		st, err := api.app.InviteStatus(r.Context(), a, u.ID)
+		if err != nil {
+			return err
+		}
+		out.Invite = inviteStatusJSON(st)
+	}
+	return httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 func (api *API) updateUser(w http.ResponseWriter, r *http.Request, a roster.Actor) error {

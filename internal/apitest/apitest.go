@@ -4,6 +4,7 @@ package apitest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -26,9 +27,28 @@ import (
 type Env struct {
 	TB     testing.TB
 	DB     *store.DB
+	DBURL  string // the database, to start another server on it
 	App    *app.Service
 	Server *httptest.Server
 	Clock  *Clock
+
+	life *lifecycle // shared by the views For returns
+}
+
+// lifecycle is what stopping an Env needs, kept behind a pointer so that
+// views of one Env share it.
+type lifecycle struct {
+	closeOnce sync.Once
+	stop      context.CancelFunc // stops the mail worker
+	workerWG  sync.WaitGroup
+}
+
+// For returns a view of e that reports to tb, for subtests and goroutines
+// of the test that made e.
+func (e *Env) For(tb testing.TB) *Env {
+	c := *e
+	c.TB = tb
+	return &c
 }
 
 // Clock is a settable clock; it starts at the real time and moves only
@@ -60,6 +80,13 @@ var TestArgon2 = auth.Argon2Params{Memory: 256, Time: 1, Threads: 1}
 type Options struct {
 	Config app.Config
 	Server server.Options // MailSink comes from Config
+	// DBURL reuses a database, as a restarted server would; a fresh one
+	// when empty.
+	DBURL string
+	// MailWorker starts the outbox worker with these options when set.
+	MailWorker *app.MailWorkerOptions
+	// Log receives the server's log; discarded when nil.
+	Log io.Writer
 }
 
 // New starts a server on a fresh database; it stops when the test ends.
@@ -69,21 +96,46 @@ func New(tb testing.TB) *Env { return NewWith(tb, Options{}) }
 func NewWith(tb testing.TB, opt Options) *Env {
 	tb.Helper()
 	clock := &Clock{now: time.Now().UTC()}
-	db, err := store.Open(tb.Context(), storetest.URL(tb), store.Options{Now: clock.Now})
+	if opt.DBURL == "" {
+		opt.DBURL = storetest.URL(tb)
+	}
+	db, err := store.Open(tb.Context(), opt.DBURL, store.Options{Now: clock.Now})
 	if err != nil {
 		tb.Fatalf("open database: %v", err)
 	}
-	tb.Cleanup(func() { db.Close() })
 	if opt.Config.Argon2 == (auth.Argon2Params{}) {
 		opt.Config.Argon2 = TestArgon2
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if opt.Log == nil {
+		opt.Log = io.Discard
+	}
+	log := slog.New(slog.NewTextHandler(opt.Log, nil))
 	svc := app.New(db, opt.Config, log)
 	sopt := opt.Server
-	sopt.MailSink = opt.Config.MailSink
+	sopt.MailSink = opt.Config.MailSink || opt.Config.Mailer != nil
 	srv := httptest.NewServer(server.New(svc, log, sopt))
-	tb.Cleanup(srv.Close)
-	return &Env{TB: tb, DB: db, App: svc, Server: srv, Clock: clock}
+	ctx, stop := context.WithCancel(context.Background())
+	e := &Env{TB: tb, DB: db, DBURL: opt.DBURL, App: svc, Server: srv, Clock: clock, life: &lifecycle{stop: stop}}
+	if opt.MailWorker != nil {
+		e.life.workerWG.Add(1)
+		go func() {
+			defer e.life.workerWG.Done()
+			svc.RunMailWorker(ctx, *opt.MailWorker)
+		}()
+	}
+	tb.Cleanup(e.Close)
+	return e
+}
+
+// Close stops the server, its mail worker and its database, as killing
+// the process would (minus the in-flight work); later calls do nothing.
+func (e *Env) Close() {
+	e.life.closeOnce.Do(func() {
+		e.Server.Close()
+		e.life.stop()
+		e.life.workerWG.Wait()
+		e.DB.Close()
+	})
 }
 
 // Cred is how a request authenticates.

@@ -26,7 +26,7 @@ func (s *Service) CreateAdmin(ctx context.Context, a roster.Actor, username, ema
 		if err := ensureUnique(ctx, tx, u); err != nil {
 			return err
 		}
-		if err := s.reserveSeat(ctx, tx, u.OrgID); err != nil {
+		if err := s.ReserveSeat(ctx, tx, u.OrgID); err != nil {
 			return err
 		}
 		if err := tx.CreateUser(ctx, u); err != nil {

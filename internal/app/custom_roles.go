@@ -42,7 +42,7 @@ func (s *Service) CreateCustomRole(ctx context.Context, a roster.Actor, in RoleI
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
-	if err := s.requireFeature(featureCustomRoles); err != nil {
+	if err := s.RequireFeature(featureCustomRoles); err != nil {
 		return nil, err
 	}
 	r, err := in.role(orgID(a))

@@ -1,10 +1,6 @@
 package app
 
-// requireFeature refuses a feature the license does not enable (O14). Until
-// licenses are wired in, every feature is on, as without a license.
-func (s *Service) requireFeature(name string) error { return nil }
-
-// Licensed features.
+// Licensed features a use case may need (O14); RequireFeature checks them.
 const (
 	featureCustomRoles     = "custom_roles"
 	featureViewerTeamRole  = "viewer_team_role"

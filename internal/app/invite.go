@@ -6,6 +6,7 @@ import (
 
 	"roster"
 	"roster/internal/auth"
+	"roster/internal/mail"
 	"roster/internal/store"
 )
 
@@ -28,6 +29,8 @@ type InviteResult struct {
 	User   *roster.User
 	Invite *roster.Invite
 	URL    string
+	State  *InviteState
+	mail   *mail.Message // the invite mail, logged after commit without a sink
 }
 
 // InviteUser creates a user in status invited holding a seat, and an
@@ -75,21 +78,19 @@ func (s *Service) InviteUser(ctx context.Context, a roster.Actor, in InviteInput
 	if err != nil {
 		return nil, fmt.Errorf("invite %s: %w", email, err)
 	}
+	s.afterInvite(res)
 	return res, nil
 }
 
 // inviteInTx creates an invited user holding a seat and its invite, under
 // the organization lock; the caller has checked who may invite.
 func (s *Service) inviteInTx(ctx context.Context, tx *store.Tx, a roster.Actor, email string, role roster.OrgRole, res *InviteResult) error {
-	if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+	if err := s.ReserveSeat(ctx, tx, orgID(a)); err != nil {
 		return err
 	}
 	if _, err := tx.UserByEmail(ctx, email); err == nil {
 		return roster.ReasonErrorf(roster.EConflict, "email_taken", "a user with email %s already exists", email)
 	} else if !roster.IsNotFound(err) {
-		return err
-	}
-	if err := s.reserveSeat(ctx, tx, orgID(a)); err != nil {
 		return err
 	}
 	u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Email: email, Role: role, Status: roster.StatusInvited}
@@ -103,7 +104,8 @@ func (s *Service) inviteInTx(ctx context.Context, tx *store.Tx, a roster.Actor, 
 	return audit(ctx, tx, a, roster.ActUserCreate, u, "invited as "+string(u.Role))
 }
 
-// issueInvite mints a fresh token for u and stores its invite.
+// issueInvite mints a fresh token for u, stores its invite and queues its
+// mail.
 func (s *Service) issueInvite(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, res *InviteResult) error {
 	token, hash := auth.NewToken()
 	inv := &roster.Invite{ID: roster.NewID("inv"), OrgID: u.OrgID, UserID: u.ID, Email: u.Email, Role: u.Role,
@@ -112,7 +114,7 @@ func (s *Service) issueInvite(ctx context.Context, tx *store.Tx, a roster.Actor,
 		return err
 	}
 	res.Invite, res.URL = inv, s.InviteURL(token)
-	return nil
+	return s.queueInviteMail(ctx, tx, a, inv, res)
 }
 
 // InviteURL is the link that accepts an invite.
@@ -132,6 +134,9 @@ func (s *Service) ResendInvite(ctx context.Context, a roster.Actor, ref string) 
 		if u.Status != roster.StatusInvited {
 			return roster.ReasonErrorf(roster.EConflict, "not_invited", "%s has no pending invite", display(u))
 		}
+		if err := tx.CancelInviteMail(ctx, u.ID); err != nil {
+			return err
+		}
 		if err := tx.RevokeInvites(ctx, u.ID); err != nil {
 			return err
 		}
@@ -140,8 +145,12 @@ func (s *Service) ResendInvite(ctx context.Context, a roster.Actor, ref string) 
 		}
 		return audit(ctx, tx, a, roster.ActUserResendInvite, u, "")
 	})
+	if err != nil {
+		return nil, err
+	}
 	res.User = u
-	return res, err
+	s.afterInvite(res)
+	return res, nil
 }
 
 // RevokeInvite withdraws a pending invite: the invited user is removed and
@@ -195,6 +204,9 @@ func (s *Service) AcceptInvite(ctx context.Context, a roster.Actor, in AcceptInp
 			return err
 		}
 		if err := tx.MarkInviteAccepted(ctx, inv.ID); err != nil {
+			return err
+		}
+		if err := tx.CancelInviteMail(ctx, u.ID); err != nil {
 			return err
 		}
 		u.Username, u.PasswordHash, u.Status, u.Name = in.Username, hash, roster.StatusActive, in.Name

@@ -7,22 +7,30 @@ import (
 	"roster/internal/store"
 )
 
-// RunMaintenance deletes expired sessions every interval until ctx ends.
+// MailRetention is how long settled mails (sent, canceled or given up on)
+// stay in the outbox, so that admins can see how an invite went.
+const MailRetention = 30 * 24 * time.Hour
+
+// RunMaintenance deletes expired sessions and old settled mail every
+// interval until ctx ends.
 func (s *Service) RunMaintenance(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		var n int64
+		var sessions, mails int64
 		err := s.db.Tx(ctx, func(tx *store.Tx) error {
 			var err error
-			n, err = tx.DeleteExpiredSessions(ctx)
+			if sessions, err = tx.DeleteExpiredSessions(ctx); err != nil {
+				return err
+			}
+			mails, err = tx.DeleteSettledMail(ctx, tx.Now().Add(-MailRetention))
 			return err
 		})
 		switch {
 		case err != nil && ctx.Err() == nil:
-			s.log.Warn("delete expired sessions", "err", err)
-		case n > 0:
-			s.log.Info("deleted expired sessions", "count", n)
+			s.log.Warn("maintenance", "err", err)
+		case sessions > 0 || mails > 0:
+			s.log.Info("maintenance", "expired_sessions_deleted", sessions, "settled_mails_deleted", mails)
 		}
 		select {
 		case <-ctx.Done():

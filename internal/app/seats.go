@@ -17,14 +17,16 @@ type SeatUsage struct {
 // Full reports whether no seat is left.
 func (s SeatUsage) Full() bool { return s.Limit > 0 && s.Used >= s.Limit }
 
-// SeatUsage counts the seats in use and the limit. Admins only. The limit
-// is the license's once licenses are wired in; until then it is unlimited.
+// SeatUsage counts the seats in use and the license's limit. Admins only.
 func (s *Service) SeatUsage(ctx context.Context, a roster.Actor) (SeatUsage, error) {
 	if err := requireAdmin(a); err != nil {
 		return SeatUsage{}, err
 	}
-	u := SeatUsage{Limit: s.seatLimit()}
+	var u SeatUsage
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		if l := s.activeLicense(tx.Now()); l != nil {
+			u.Limit = l.Seats
+		}
 		var err error
 		u.Used, err = tx.CountSeats(ctx, orgID(a))
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"roster"
 	"roster/internal/auth"
+	"roster/internal/mail"
 	"roster/internal/store"
 )
 
@@ -17,20 +18,28 @@ import (
 type Config struct {
 	PublicURL     string        // HOST: base of links in mails
 	SessionLength time.Duration // SESSION_LENGTH
-	MailSink      bool          // whether a mail sink is configured
+	MailSink      bool          // whether mail goes to the outbox; true whenever Mailer is set
+	Mailer        Mailer        // sends the outbox's mail; nil without GORILLA_EMAIL_SINK
+	MailSinkURL   string        // the sink with its password hidden, for display
+	MailFrom      string        // GORILLA_EMAIL_FROM_ADDRESS, for display
+	Argon2        auth.Argon2Params
+	License       string // LICENSE: the signed license document, if any
+	LicenseKey    string // ROSTER_LICENSE_PUBLIC_KEY: base64 Ed25519 public key
 	// AllowUserTeamCreation lets members create teams (O6).
 	AllowUserTeamCreation bool
 	// DisableAdminTeamAccess keeps organization admins out of team data (T7).
 	DisableAdminTeamAccess bool
-	Argon2                 auth.Argon2Params
 }
 
 // Service runs the use cases against one database.
 type Service struct {
-	db     *store.DB
-	cfg    Config
-	log    *slog.Logger
-	limits limits
+	db        *store.DB
+	cfg       Config
+	log       *slog.Logger
+	limits    limits
+	license   licenseState
+	templates *mail.Templates
+	wake      chan struct{} // wakes the mail worker after an invite commits
 }
 
 // limits rate-limit failed credential checks (D5).
@@ -50,11 +59,13 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Service {
 		cfg.Argon2 = auth.DefaultArgon2
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	return &Service{db: db, cfg: cfg, log: log, limits: limits{
-		loginAccount: auth.NewLimiter(10, time.Minute),
-		loginAddress: auth.NewLimiter(60, time.Second),
-		keyAddress:   auth.NewLimiter(60, time.Second),
-	}}
+	cfg.MailSink = cfg.MailSink || cfg.Mailer != nil
+	return &Service{db: db, cfg: cfg, log: log, license: loadLicense(cfg.License, cfg.LicenseKey),
+		templates: mail.MustTemplates(), wake: make(chan struct{}, 1), limits: limits{
+			loginAccount: auth.NewLimiter(10, time.Minute),
+			loginAddress: auth.NewLimiter(60, time.Second),
+			keyAddress:   auth.NewLimiter(60, time.Second),
+		}}
 }
 
 // DB returns the service's database, for health checks.
@@ -154,26 +165,6 @@ func ensureNotLastAdmin(ctx context.Context, tx *store.Tx, u *roster.User, what 
 	}
 	return nil
 }
-
-// reserveSeat checks that one more user may hold a seat (O13). The caller
-// holds the organization lock. No limit is configured until a license is.
-func (s *Service) reserveSeat(ctx context.Context, tx *store.Tx, org string) error {
-	limit := s.seatLimit()
-	if limit <= 0 {
-		return nil
-	}
-	used, err := tx.CountSeats(ctx, org)
-	if err != nil {
-		return err
-	}
-	if used >= limit {
-		return roster.ReasonErrorf(roster.EConflict, "seat_limit_reached", "seat limit reached (%d of %d used)", used, limit)
-	}
-	return nil
-}
-
-// seatLimit is the license's seat count; 0 means unlimited.
-func (s *Service) seatLimit() int { return 0 }
 
 // display names a user in messages: username, else email.
 func display(u *roster.User) string {

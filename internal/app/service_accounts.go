@@ -43,7 +43,7 @@ func (s *Service) CreateTeamServiceAccount(ctx context.Context, a roster.Actor, 
 	if err := validateSAName(name); err != nil {
 		return nil, err
 	}
-	if err := s.requireFeature(featureServiceAccounts); err != nil {
+	if err := s.RequireFeature(featureServiceAccounts); err != nil {
 		return nil, err
 	}
 	out := &NewServiceAccount{}
@@ -82,7 +82,7 @@ func (s *Service) CreateOrgServiceAccount(ctx context.Context, a roster.Actor, n
 	if err := validateSAName(name); err != nil {
 		return nil, err
 	}
-	if err := s.requireFeature(featureServiceAccounts); err != nil {
+	if err := s.RequireFeature(featureServiceAccounts); err != nil {
 		return nil, err
 	}
 	out := &NewServiceAccount{}
@@ -139,20 +139,12 @@ func (s *Service) ListServiceAccounts(ctx context.Context, a roster.Actor, teamR
 // created keep their creator.
 func (s *Service) DeleteServiceAccount(ctx context.Context, a roster.Actor, teamRef, id string) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		sa, err := tx.ServiceAccount(ctx, orgID(a), id)
-		if roster.IsNotFound(err) {
-			return roster.Errorf(roster.ENotFound, "no service account %q", truncate(id, 64))
-		}
-		if err != nil {
-			return err
-		}
-		action, team := roster.ActOrgDeleteServiceAccount, ""
+		// Who may delete comes first, so that others cannot tell which
+		// service account ids exist.
+		action, team, teamID := roster.ActOrgDeleteServiceAccount, "", ""
 		if teamRef == "" {
 			if err := requireAdmin(a); err != nil {
 				return err
-			}
-			if !sa.IsOrgScoped() {
-				return roster.Errorf(roster.ENotFound, "no organization service account %q", id)
 			}
 		} else {
 			v, err := s.loadTeam(ctx, tx, a, teamRef)
@@ -162,11 +154,22 @@ func (s *Service) DeleteServiceAccount(ctx context.Context, a roster.Actor, team
 			if err := v.require(roster.PermTeamManageServiceAccounts); err != nil {
 				return err
 			}
-			if sa.TeamID != v.team.ID {
-				return roster.Errorf(roster.ENotFound, "no service account %q in team %s", id, v.team.Name)
-			}
-			action, team = roster.ActTeamDeleteServiceAccount, v.team.Name
-			if err := tx.RemoveMember(ctx, v.team.ID, sa.ID); err != nil && !roster.IsNotFound(err) {
+			action, team, teamID = roster.ActTeamDeleteServiceAccount, v.team.Name, v.team.ID
+		}
+		sa, err := tx.ServiceAccount(ctx, orgID(a), id)
+		if roster.IsNotFound(err) {
+			return roster.Errorf(roster.ENotFound, "no service account %q", truncate(id, 64))
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case teamRef == "" && !sa.IsOrgScoped():
+			return roster.Errorf(roster.ENotFound, "no organization service account %q", id)
+		case teamRef != "" && sa.TeamID != teamID:
+			return roster.Errorf(roster.ENotFound, "no service account %q in team %s", id, team)
+		case teamRef != "":
+			if err := tx.RemoveMember(ctx, teamID, sa.ID); err != nil && !roster.IsNotFound(err) {
 				return err
 			}
 		}

@@ -73,6 +73,9 @@ func (s *Service) Signup(ctx context.Context, a roster.Actor, in SignupInput) (*
 			return roster.ReasonErrorf(roster.EForbidden, "signup_closed",
 				"sign-up is closed: this instance already has users; ask an admin for an invite")
 		}
+		if err := s.ReserveSeat(ctx, tx, u.OrgID); err != nil {
+			return err
+		}
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return err
 		}

@@ -34,7 +34,7 @@ func (s *Service) resolveRole(ctx context.Context, tx *store.Tx, org, name strin
 			return roster.ReasonErrorf(roster.EInvalid, "invalid_role", "the service role belongs to service accounts; create one instead")
 		}
 		if r == roster.TeamViewer {
-			if err := s.requireFeature(featureViewerTeamRole); err != nil {
+			if err := s.RequireFeature(featureViewerTeamRole); err != nil {
 				return err
 			}
 		}
@@ -51,7 +51,7 @@ func (s *Service) resolveRole(ctx context.Context, tx *store.Tx, org, name strin
 	if err != nil {
 		return err
 	}
-	if err := s.requireFeature(featureCustomRoles); err != nil {
+	if err := s.RequireFeature(featureCustomRoles); err != nil {
 		return err
 	}
 	m.Role, m.CustomRole = roster.TeamCustom, cr
@@ -172,6 +172,10 @@ func ensureNotLastTeamAdmin(ctx context.Context, tx *store.Tx, v *teamView, m *r
 	if m.Role != roster.TeamAdmin {
 		return nil
 	}
+	// Two admins demoting each other at once must not both see the other.
+	if err := tx.LockTeam(ctx, v.team.ID); err != nil {
+		return err
+	}
 	n, err := tx.CountTeamAdmins(ctx, v.team.ID)
 	if err != nil {
 		return err
@@ -231,14 +235,16 @@ func (s *Service) RemoveTeamMember(ctx context.Context, a roster.Actor, teamRef,
 		if err != nil {
 			return err
 		}
-		u, m, err := memberTarget(ctx, tx, v, userRef)
-		if err != nil {
-			return err
-		}
-		if u.ID != a.UserID() {
+		// Check before looking the user up, so that those who may not
+		// remove members cannot probe who is in the team (D5).
+		if !isSelf(a, userRef) {
 			if err := v.require(roster.PermTeamRemoveMember); err != nil {
 				return err
 			}
+		}
+		u, m, err := memberTarget(ctx, tx, v, userRef)
+		if err != nil {
+			return err
 		}
 		if err := ensureNotLastTeamAdmin(ctx, tx, v, m, "remove"); err != nil {
 			return err
@@ -248,4 +254,13 @@ func (s *Service) RemoveTeamMember(ctx context.Context, a roster.Actor, teamRef,
 		}
 		return auditAt(ctx, tx, a, roster.ActTeamUninvite, where{user: u, team: v.team.Name}, "")
 	})
+}
+
+// isSelf reports whether ref names the acting user by id, username or email.
+func isSelf(a roster.Actor, ref string) bool {
+	if a.User == nil {
+		return false
+	}
+	k := roster.Fold(ref)
+	return ref == a.User.ID || a.User.Username != "" && k == roster.Fold(a.User.Username) || k == roster.Fold(a.User.Email)
 }

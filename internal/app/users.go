@@ -15,6 +15,7 @@ const MaxPageSize = 200
 type UserPage struct {
 	Users      []*roster.User
 	NextCursor string
+	Invites    map[string]*InviteState // pending invites of the page's invited users, by user id
 }
 
 // ListUsers searches and filters the organization's users (O12). Admins only.
@@ -32,7 +33,10 @@ func (s *Service) ListUsers(ctx context.Context, a roster.Actor, f store.UserFil
 	var page UserPage
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		page.Users, page.NextCursor, err = tx.ListUsers(ctx, orgID(a), f)
+		if page.Users, page.NextCursor, err = tx.ListUsers(ctx, orgID(a), f); err != nil {
+			return err
+		}
+		page.Invites, err = inviteStates(ctx, tx, page.Users)
 		return err
 	})
 	return page, err
@@ -154,7 +158,7 @@ func (s *Service) Reactivate(ctx context.Context, a roster.Actor, ref string) (*
 		if u.Status != roster.StatusDeactivated {
 			return nil
 		}
-		if err := s.reserveSeat(ctx, tx, u.OrgID); err != nil {
+		if err := s.ReserveSeat(ctx, tx, u.OrgID); err != nil {
 			return err
 		}
 		u.Status = roster.StatusActive
@@ -190,6 +194,9 @@ func (s *Service) removeUser(ctx context.Context, tx *store.Tx, a roster.Actor, 
 		return err
 	}
 	if err := tx.RemoveAllMemberships(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := tx.CancelInviteMail(ctx, u.ID); err != nil {
 		return err
 	}
 	if err := tx.RevokeInvites(ctx, u.ID); err != nil {

@@ -4,10 +4,13 @@ package config
 
 import (
 	"fmt"
+	netmail "net/mail"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"roster/internal/mail"
 )
 
 // Config is the effective configuration.
@@ -80,6 +83,19 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Sprintf("HOST must be an http(s) URL such as https://roster.example.com, not %q", c.PublicURL))
+		}
+	}
+	if c.EmailSink != "" {
+		if _, err := mail.ParseSink(c.EmailSink); err != nil {
+			errs = append(errs, err.Error())
+		}
+		if c.EmailFrom == "" {
+			errs = append(errs, "GORILLA_EMAIL_FROM_ADDRESS must be set when GORILLA_EMAIL_SINK is, such as roster@example.com")
+		}
+	}
+	if c.EmailFrom != "" {
+		if _, err := netmail.ParseAddress(c.EmailFrom); err != nil {
+			errs = append(errs, fmt.Sprintf("GORILLA_EMAIL_FROM_ADDRESS must be an address such as roster@example.com or \"Roster <roster@example.com>\", not %q", c.EmailFrom))
 		}
 	}
 	if c.SCIMDelete != "deactivate" && c.SCIMDelete != "remove" {

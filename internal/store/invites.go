@@ -83,3 +83,39 @@ func (tx *Tx) endInvite(ctx context.Context, id, column string) error {
 	}
 	return nil
 }
+
+// PendingInvites returns the newest open invite of each of userIDs that
+// has one (it may have expired).
+func (tx *Tx) PendingInvites(ctx context.Context, userIDs []string) (map[string]*roster.Invite, error) {
+	out := map[string]*roster.Invite{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(userIDs))
+	for i, id := range userIDs {
+		args[i] = id
+	}
+	rows, err := tx.query(ctx, `SELECT `+inviteColumns+` FROM invites WHERE user_id IN (`+placeholders(len(args))+`)
+		AND accepted_at IS NULL AND revoked_at IS NULL ORDER BY created_at, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("pending invites: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		i, err := scanInvite(rows)
+		if err != nil {
+			return nil, fmt.Errorf("pending invites: %w", err)
+		}
+		out[i.UserID] = i // later rows are newer
+	}
+	return out, mapError(rows.Err())
+}
+
+// OrgName returns an organization's name.
+func (tx *Tx) OrgName(ctx context.Context, orgID string) (string, error) {
+	var name string
+	if err := tx.queryRow(ctx, `SELECT name FROM organizations WHERE id = ?`, orgID).Scan(&name); err != nil {
+		return "", fmt.Errorf("organization %s: %w", orgID, mapError(err))
+	}
+	return name, nil
+}

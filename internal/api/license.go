@@ -1,0 +1,57 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"roster"
+	"roster/internal/app"
+	"roster/internal/httpx"
+)
+
+// License is the license page (O14, O15).
+type License struct {
+	Status    string     `json:"status" enum:"none,valid,expired,invalid"`
+	Reason    string     `json:"reason,omitempty"`
+	Licensee  string     `json:"licensee,omitempty"`
+	Seats     Seats      `json:"seats"`
+	Features  []string   `json:"features"`
+	ExpiresOn string     `json:"expires_on,omitempty"`
+	ExpiresAt *time.Time `json:"expires_at"`
+	IssuedAt  *time.Time `json:"issued_at"`
+}
+
+// Seats counts the seats in use; limit and available are null when
+// unlimited.
+type Seats struct {
+	Limit     *int `json:"limit"`
+	Used      int  `json:"used"`
+	Available *int `json:"available"`
+}
+
+func licenseJSON(info *app.LicenseInfo) License {
+	out := License{Status: info.Status, Reason: info.Reason, Seats: Seats{Used: info.SeatsUsed}, Features: []string{}}
+	for _, f := range info.Features {
+		out.Features = append(out.Features, string(f))
+	}
+	if l := info.License; l != nil {
+		exp, iss := l.ExpiresAt(), l.IssuedAt
+		out.Licensee, out.ExpiresOn, out.ExpiresAt = l.Licensee, l.Expires, &exp
+		if !iss.IsZero() {
+			out.IssuedAt = &iss
+		}
+	}
+	if info.SeatLimit > 0 {
+		limit, avail := info.SeatLimit, max(info.SeatLimit-info.SeatsUsed, 0)
+		out.Seats.Limit, out.Seats.Available = &limit, &avail
+	}
+	return out
+}
+
+func (api *API) license(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	info, err := api.app.License(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, licenseJSON(info))
+}
