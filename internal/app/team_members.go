@@ -104,6 +104,9 @@ func (s *Service) AddTeamMember(ctx context.Context, a roster.Actor, teamRef str
 	if err != nil {
 		return nil, fmt.Errorf("add member to team %s: %w", teamRef, err)
 	}
+	if res.Invite != nil {
+		s.afterInvite(res.Invite)
+	}
 	return res, nil
 }
 
