@@ -95,7 +95,15 @@ func (s *Service) teamInfo(ctx context.Context, tx *store.Tx, v *teamView) (*Tea
 	if err != nil {
 		return nil, err
 	}
-	info := &TeamInfo{Team: v.team, Settings: v.access.Settings, Policy: policy, Permissions: v.perms.List()}
+	t := v.team
+	if !v.perms.Has(roster.PermTeamRead) {
+		// A visible team shows non-members its name and privacy, not its
+		// bucket or its webhook URL, which is a secret (D5).
+		shown := *t
+		shown.Storage, shown.Alerts = roster.Storage{Type: t.Storage.Type}, roster.TeamAlerts{}
+		t = &shown
+	}
+	info := &TeamInfo{Team: t, Settings: v.access.Settings, Policy: policy, Permissions: v.perms.List()}
 	if v.member != nil {
 		info.Role = v.member.RoleName()
 	}

@@ -71,6 +71,22 @@ func (tx *Tx) UpdateTeam(ctx context.Context, t *roster.Team) error {
 	return nil
 }
 
+// LockTeam serializes transactions that check a team-wide invariant, its
+// last admin (T5), on PostgreSQL; SQLite's single writer already does. NO
+// KEY UPDATE leaves concurrent inserts of memberships, which only take a
+// key-share lock on the team row, free to proceed.
+func (tx *Tx) LockTeam(ctx context.Context, teamID string) error {
+	if tx.engine != Postgres {
+		return nil
+	}
+	var id string
+	err := tx.queryRow(ctx, `SELECT id FROM teams WHERE id = ? FOR NO KEY UPDATE`, teamID).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("lock team %s: %w", teamID, mapError(err))
+	}
+	return nil
+}
+
 // TeamNameTaken reports whether a team already has this name.
 func (tx *Tx) TeamNameTaken(ctx context.Context, orgID, name string) (bool, error) {
 	var n int
@@ -79,7 +95,9 @@ func (tx *Tx) TeamNameTaken(ctx context.Context, orgID, name string) (bool, erro
 }
 
 // TeamWithMember finds a team by id, name or display name (archived ones
-// too) with principalID's membership in it, in one round trip.
+// too) with principalID's membership in it, in one round trip. Each way of
+// naming the team is its own indexed lookup: with the three joined by OR,
+// SQLite scans every team of the organization.
 func (tx *Tx) TeamWithMember(ctx context.Context, orgID, ref, principalID string) (*roster.Team, *roster.Membership, error) {
 	key := roster.Fold(ref)
 	row := tx.queryRow(ctx, `SELECT `+teamColumns+`, m.principal_kind, m.role, m.via_group, m.created_at,
@@ -87,9 +105,11 @@ func (tx *Tx) TeamWithMember(ctx context.Context, orgID, ref, principalID string
 		FROM teams t
 		LEFT JOIN team_members m ON m.team_id = t.id AND m.principal_id = ?
 		LEFT JOIN custom_roles r ON r.id = m.custom_role_id
-		WHERE t.org_id = ? AND (t.id = ? OR t.name_key = ? OR t.display_key = ?)
+		WHERE t.id IN (SELECT id FROM teams WHERE id = ? AND org_id = ?
+			UNION ALL SELECT id FROM teams WHERE org_id = ? AND name_key = ?
+			UNION ALL SELECT id FROM teams WHERE org_id = ? AND display_key = ?)
 		ORDER BY CASE WHEN t.id = ? THEN 0 WHEN t.name_key = ? THEN 1 ELSE 2 END, t.created_at LIMIT 1`,
-		principalID, orgID, ref, key, key, ref, key)
+		principalID, ref, orgID, orgID, key, orgID, key, ref, key)
 	var kind, role, rID, rName, rDesc, rBase, rPerms sql.NullString
 	var viaGroup sql.NullBool
 	var joined sql.NullInt64
