@@ -82,10 +82,10 @@ type CreateTeamRequest struct {
 
 // UpdateTeamRequest changes a team; storage is refused (T2).
 type UpdateTeamRequest struct {
-	DisplayName *string              `json:"display_name,omitempty"`
-	Settings    *roster.TeamSettings `json:"settings,omitempty"`
-	Alerts      *roster.TeamAlerts   `json:"alerts,omitempty"`
-	Storage     *roster.Storage      `json:"storage,omitempty"`
+	DisplayName *string               `json:"display_name,omitempty"`
+	Settings    *roster.PrivacyPolicy `json:"settings,omitempty"` // switches left out stay as they are
+	Alerts      *roster.TeamAlerts    `json:"alerts,omitempty"`
+	Storage     *roster.Storage       `json:"storage,omitempty"`
 }
 
 // Member is a team member.

@@ -145,7 +145,7 @@ func (s *Service) ListTeams(ctx context.Context, a roster.Actor, archived bool) 
 // UpdateTeamInput changes a team; nil fields stay as they are.
 type UpdateTeamInput struct {
 	DisplayName *string
-	Settings    *roster.TeamSettings
+	Settings    *roster.PrivacyPolicy // the switches to set; absent ones stay
 	Alerts      *roster.TeamAlerts
 	Storage     *roster.Storage // refused: storage is fixed at creation
 }
@@ -175,7 +175,7 @@ func (s *Service) UpdateTeam(ctx context.Context, a roster.Actor, ref string, in
 			}
 			t.DisplayName, changed = *in.DisplayName, append(changed, "display name")
 		}
-		if in.Settings != nil && *in.Settings != t.Settings {
+		if in.Settings != nil {
 			policy, err := tx.OrgPolicy(ctx, t.OrgID)
 			if err != nil {
 				return err
@@ -183,7 +183,9 @@ func (s *Service) UpdateTeam(ctx context.Context, a roster.Actor, ref string, in
 			if err := checkEnforced(policy, *in.Settings); err != nil {
 				return err
 			}
-			t.Settings, changed = *in.Settings, append(changed, "privacy")
+			if next := in.Settings.Apply(t.Settings); next != t.Settings {
+				t.Settings, changed = next, append(changed, "privacy")
+			}
 		}
 		if in.Alerts != nil && *in.Alerts != t.Alerts {
 			if err := roster.ValidateAlerts(*in.Alerts); err != nil {
@@ -208,20 +210,19 @@ func (s *Service) UpdateTeam(ctx context.Context, a roster.Actor, ref string, in
 	return info, err
 }
 
-// checkEnforced refuses a team setting that contradicts the organization's
-// enforcement (T6).
-func checkEnforced(p roster.PrivacyPolicy, want roster.TeamSettings) error {
+// checkEnforced refuses setting a switch against the organization's
+// enforcement (T6); switches the change leaves out are not checked.
+func checkEnforced(p, change roster.PrivacyPolicy) error {
 	for _, c := range []struct {
-		name     string
-		enforced *bool
-		want     bool
+		name           string
+		enforced, want *bool
 	}{
-		{"hide_from_non_members", p.HideFromNonMembers, want.HideFromNonMembers},
-		{"private_projects", p.PrivateProjects, want.PrivateProjects},
-		{"members_can_invite", p.MembersCanInvite, want.MembersCanInvite},
-		{"forbid_public_sharing", p.ForbidPublicSharing, want.ForbidPublicSharing},
+		{"hide_from_non_members", p.HideFromNonMembers, change.HideFromNonMembers},
+		{"private_projects", p.PrivateProjects, change.PrivateProjects},
+		{"members_can_invite", p.MembersCanInvite, change.MembersCanInvite},
+		{"forbid_public_sharing", p.ForbidPublicSharing, change.ForbidPublicSharing},
 	} {
-		if c.enforced != nil && *c.enforced != c.want {
+		if c.enforced != nil && c.want != nil && *c.enforced != *c.want {
 			return roster.ReasonErrorf(roster.EConflict, "setting_enforced",
 				"%s is enforced as %v by the organization and cannot be changed by a team", c.name, *c.enforced)
 		}

@@ -128,14 +128,14 @@ func (web *Web) savePrivacy(w http.ResponseWriter, r *http.Request, a roster.Act
 	if err != nil {
 		return err
 	}
-	want := map[string]bool{}
+	want := map[string]*bool{}
 	for _, s := range cur.Switches {
-		want[s.Key] = s.On // enforced switches keep their value
-		if !s.Enforced {
-			want[s.Key] = r.PostFormValue(s.Key) == "on"
+		if !s.Enforced { // enforced switches are not the team's to set
+			on := r.PostFormValue(s.Key) == "on"
+			want[s.Key] = &on
 		}
 	}
-	s := roster.TeamSettings{HideFromNonMembers: want["hide_from_non_members"], PrivateProjects: want["private_projects"],
+	s := roster.PrivacyPolicy{HideFromNonMembers: want["hide_from_non_members"], PrivateProjects: want["private_projects"],
 		MembersCanInvite: want["members_can_invite"], ForbidPublicSharing: want["forbid_public_sharing"]}
 	if _, err := web.app.UpdateTeam(r.Context(), a, r.PathValue("team"), app.UpdateTeamInput{Settings: &s}); err != nil {
 		return err
