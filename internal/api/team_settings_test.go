@@ -429,7 +429,7 @@ func TestTeamPublicProjectSwitches(t *testing.T) {
 	e.Must(200, "GET", pp, nil, f.users["tviewer"].Key)
 	teamWantCode(t, e.Do("PATCH", "/api/v1/teams/ml/projects/"+fxTeamProject, map[string]string{"visibility": "public"}, tadmin), 409, "public_forbidden")
 
-	e.Must(200, "PATCH", "/api/v1/teams/ml", map[string]any{"settings": map[string]bool{}}, tadmin)
+	e.Must(200, "PATCH", "/api/v1/teams/ml", map[string]any{"settings": map[string]bool{"private_projects": false, "forbid_public_sharing": false}}, tadmin)
 	e.Must(200, "GET", pp, nil, out)
 	e.Must(201, "POST", "/api/v1/teams/ml/projects", map[string]string{"name": "shown", "visibility": "public"}, tadmin)
 }

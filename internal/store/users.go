@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"roster"
 )
@@ -152,8 +153,20 @@ func (tx *Tx) ListUsers(ctx context.Context, orgID string, f UserFilter) ([]*ros
 	if f.Role != "" {
 		where, args = append(where, "role = ?"), append(args, string(f.Role))
 	}
+	from := "users"
 	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
-		where, args = append(where, `search LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(q)+"%")
+		where, args = append(where, `users.search LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(q)+"%")
+		few, err := tx.fewSearchMatches(ctx, q)
+		if err != nil {
+			return nil, "", err
+		}
+		if few {
+			// Fetch the few matches through the trigram index and sort
+			// them, rather than walk the whole list in order; LIKE above
+			// still decides what matches.
+			from = "users_search CROSS JOIN users ON users.rowid = users_search.rowid"
+			where, args = append(where, "users_search MATCH ?"), append(args, ftsPhrase(q))
+		}
 	}
 	if f.Cursor != "" {
 		sortKey, id, err := decodeCursor(f.Cursor)
@@ -164,7 +177,7 @@ func (tx *Tx) ListUsers(ctx context.Context, orgID string, f UserFilter) ([]*ros
 		args = append(args, sortKey, sortKey, id)
 	}
 	args = append(args, f.Limit+1)
-	rows, err := tx.query(ctx, `SELECT `+userColumns+`, sort_key FROM users WHERE `+strings.Join(where, " AND ")+
+	rows, err := tx.query(ctx, `SELECT `+userColumns+`, sort_key FROM `+from+` WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY sort_key, id LIMIT ?`, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list users: %w", err)
@@ -185,6 +198,32 @@ func (tx *Tx) ListUsers(ctx context.Context, orgID string, f UserFilter) ([]*ros
 	}
 	return users, "", mapError(rows.Err())
 }
+
+// searchCandidateLimit is the most trigram index hits for which ListUsers
+// fetches and sorts every match; a query matching more users finds a page
+// of them sooner by walking the list in order.
+const searchCandidateLimit = 2000
+
+// fewSearchMatches reports whether the SQLite trigram index (migration
+// 0002) narrows q to fewer than searchCandidateLimit users. A trigram index
+// cannot narrow queries shorter than three characters. PostgreSQL's
+// planner makes this choice itself with its pg_trgm index.
+func (tx *Tx) fewSearchMatches(ctx context.Context, q string) (bool, error) {
+	if tx.engine != SQLite || utf8.RuneCountInString(q) < 3 {
+		return false, nil
+	}
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM users_search WHERE users_search MATCH ? LIMIT ?)`,
+		ftsPhrase(q), searchCandidateLimit).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("count search matches: %w", mapError(err))
+	}
+	return n < searchCandidateLimit, nil
+}
+
+// ftsPhrase quotes s as an FTS5 phrase, which the trigram tokenizer
+// matches as a substring.
+func ftsPhrase(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // scanPlus scans a row's leading columns into a scanner and the rest into extra.
 type scanPlus struct {
