@@ -59,6 +59,12 @@ func (b *Browser) Get(rawURL string) *Page {
 	return b.do("GET", rawURL, nil)
 }
 
+// Post submits a form without following redirects.
+func (b *Browser) Post(rawURL string, form url.Values) *Page {
+	b.tb.Helper()
+	return b.do("POST", rawURL, form)
+}
+
 func (b *Browser) do(method, rawURL string, form url.Values) *Page {
 	b.tb.Helper()
 	var body io.Reader
