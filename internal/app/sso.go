@@ -97,6 +97,12 @@ func cleanClaims(c roster.SSOClaims) (roster.SSOClaims, error) {
 // ssoUser finds or makes the user the claims name and admits them. On a
 // refusal it also returns the user it refused, if any, for the audit log.
 func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c roster.SSOClaims) (u, seen *roster.User, err error) {
+	// Sign-ins may create users, accept invites, take seats and change
+	// memberships; they are rare enough to take one at a time, so that two
+	// at once for the same person cannot both create or join.
+	if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+		return nil, nil, err
+	}
 	id, err := tx.SSOIdentityUser(ctx, c.Issuer, c.Subject)
 	if err != nil && !roster.IsNotFound(err) {
 		return nil, nil, err
@@ -117,11 +123,6 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c r
 	}
 	if !c.EmailVerified {
 		return nil, nil, errSSOUnverified(c.Email)
-	}
-	// Linking, invite acceptance and provisioning check seats and unique
-	// emails: one at a time.
-	if err := tx.LockOrg(ctx, orgID(a)); err != nil {
-		return nil, nil, err
 	}
 	found, err := tx.UserByEmail(ctx, c.Email)
 	if err == nil {
