@@ -5,6 +5,7 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"unicode"
 
 	"roster"
 	"roster/internal/httpx"
@@ -78,7 +79,21 @@ func pageFor(err error) page {
 	if p.Status >= 500 && reason == roster.EInternal {
 		p.Title, p.Message = "Something went wrong", "Roster could not finish signing you in because of an error on its side; try again later."
 	}
+	p.Message = sentence(p.Message)
 	return p
+}
+
+// sentence starts a message with a capital letter and ends it with a stop.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	if last := r[len(r)-1]; last != '.' && last != '!' && last != '?' {
+		r = append(r, '.')
+	}
+	return string(r)
 }
 
 // pages renders the embedded templates.

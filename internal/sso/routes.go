@@ -36,7 +36,9 @@ func New(svc *app.Service, log *slog.Logger, opt Options) *Edge {
 	ps := mustPages()
 	return &Edge{app: svc, client: opt.Client, secure: opt.SecureCookie, log: log,
 		adapter: &httpx.Adapter{Log: log, Render: ps.render},
-		starts:  auth.NewLimiter(30, 2*time.Second)}
+		// Generous, since people behind one proxy share an address; it
+		// only bounds how fast anonymous callers can add attempts.
+		starts: auth.NewLimiter(300, 100*time.Millisecond)}
 }
 
 // Register adds the edge's routes to mux.
