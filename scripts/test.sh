@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: go vet, then the whole suite on SQLite and again on a
+# Runs every test: builds Dex for the SSO tests when missing (scripts/dex.sh),
+# go vet, then the whole suite on SQLite and again on a
 # throwaway PostgreSQL cluster this script starts, with the race detector.
 # The web edge's browser tests need Chromium, which scripts/chromium.sh
 # installs when it is missing.
@@ -10,6 +11,9 @@ export GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:--buildvcs=false}"
 
 echo "== Chromium for the browser tests"
 bash scripts/chromium.sh
+
+echo "== Dex for the SSO tests"
+source scripts/dex.sh
 
 echo "== gofmt and go vet"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))

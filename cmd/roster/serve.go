@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"roster/internal/app"
+	"roster/internal/auth/oidc"
 	"roster/internal/config"
 	"roster/internal/mail"
 	"roster/internal/server"
@@ -52,7 +53,9 @@ func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB
 func newService(db *store.DB, cfg config.Config, log *slog.Logger) (*app.Service, error) {
 	ac := app.Config{PublicURL: cfg.PublicURL, SessionLength: cfg.SessionLength,
 		License: cfg.License, LicenseKey: cfg.LicensePublicKey,
-		AllowUserTeamCreation: cfg.AllowUserTeamCreation, DisableAdminTeamAccess: cfg.DisableAdminTeamAccess}
+		AllowUserTeamCreation: cfg.AllowUserTeamCreation, DisableAdminTeamAccess: cfg.DisableAdminTeamAccess,
+		DisableSSOProvisioning: cfg.DisableSSOProvisioning, UseIdentifierClaims: cfg.UseIdentifierClaims,
+		EnableSSOGroupClaims: cfg.EnableSSOGroupClaims}
 	if cfg.EmailSink != "" {
 		sink, err := mail.ParseSink(cfg.EmailSink)
 		if err != nil {
@@ -61,6 +64,30 @@ func newService(db *store.DB, cfg config.Config, log *slog.Logger) (*app.Service
 		ac.Mailer, ac.MailSinkURL, ac.MailFrom = mail.NewSMTP(sink, cfg.EmailFrom, mail.SMTPOptions{}), sink.String(), cfg.EmailFrom
 	}
 	return app.New(db, ac, log), nil
+}
+
+// newSSOClient returns the OpenID Connect client when SSO is configured, and
+// starts discovery in the background: a provider that is down at start-up
+// is logged, and sign-ins retry discovery later.
+func newSSOClient(ctx context.Context, cfg config.Config, log *slog.Logger) *oidc.Client {
+	if !cfg.SSOEnabled() {
+		if cfg.OIDCIssuer != "" || cfg.OIDCClientID != "" {
+			log.Warn("single sign-on is off: set both OIDC_ISSUER and OIDC_CLIENT_ID")
+		}
+		return nil
+	}
+	c := oidc.New(oidc.Config{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
+		RedirectURL: cfg.PublicURL + "/oidc/callback", Scopes: cfg.OIDCScopes(), Groups: cfg.EnableSSOGroupClaims})
+	go func() {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := c.Discover(ctx); err != nil {
+			log.Warn("single sign-on: identity provider not reachable yet; sign-ins will retry", "issuer", cfg.OIDCIssuer, "err", err)
+			return
+		}
+		log.Info("single sign-on ready", "issuer", cfg.OIDCIssuer, "scopes", strings.Join(c.Scopes(), " "))
+	}()
+	return c
 }
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
@@ -87,8 +114,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	logLicense(log, svc.LicenseStatusAt(time.Now()))
 	logMail(log, cfg)
-	sso := web.SSO{Enabled: cfg.OIDCIssuer != "", Issuer: cfg.OIDCIssuer, Provisioning: !cfg.DisableSSOProvisioning}
-	handler := server.New(svc, log, server.Options{MailSink: cfg.EmailSink != "", SecureCookie: cfg.SecureCookies(), SSO: sso})
+	sso := web.SSO{Enabled: cfg.SSOEnabled(), Issuer: cfg.OIDCIssuer, Provisioning: !cfg.DisableSSOProvisioning}
+	handler := server.New(svc, log, server.Options{MailSink: cfg.EmailSink != "", SecureCookie: cfg.SecureCookies(), SSO: sso,
+		OIDC: newSSOClient(ctx, cfg, log)})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

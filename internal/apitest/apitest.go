@@ -18,9 +18,11 @@ import (
 
 	"roster/internal/app"
 	"roster/internal/auth"
+	"roster/internal/auth/oidc"
 	"roster/internal/server"
 	"roster/internal/store"
 	"roster/internal/store/storetest"
+	"roster/internal/web"
 )
 
 // Env is one running server with its database and clock.
@@ -87,6 +89,9 @@ type Options struct {
 	MailWorker *app.MailWorkerOptions
 	// Log receives the server's log; discarded when nil.
 	Log io.Writer
+	// OIDC turns single sign-on on; its RedirectURL, and the public URL
+	// when unset, become the test server's.
+	OIDC *oidc.Config
 }
 
 // New starts a server on a fresh database; it stops when the test ends.
@@ -110,10 +115,24 @@ func NewWith(tb testing.TB, opt Options) *Env {
 		opt.Log = io.Discard
 	}
 	log := slog.New(slog.NewTextHandler(opt.Log, nil))
-	svc := app.New(db, opt.Config, log)
+	srv := httptest.NewUnstartedServer(nil)
+	url := "http://" + srv.Listener.Addr().String()
 	sopt := opt.Server
+	if opt.OIDC != nil {
+		c := *opt.OIDC
+		c.RedirectURL = url + "/oidc/callback"
+		sopt.OIDC = oidc.New(c)
+		if !sopt.SSO.Enabled {
+			sopt.SSO = web.SSO{Enabled: true, Issuer: c.Issuer, Provisioning: !opt.Config.DisableSSOProvisioning}
+		}
+		if opt.Config.PublicURL == "" {
+			opt.Config.PublicURL = url
+		}
+	}
+	svc := app.New(db, opt.Config, log)
 	sopt.MailSink = opt.Config.MailSink || opt.Config.Mailer != nil
-	srv := httptest.NewServer(server.New(svc, log, sopt))
+	srv.Config.Handler = server.New(svc, log, sopt)
+	srv.Start()
 	ctx, stop := context.WithCancel(context.Background())
 	e := &Env{TB: tb, DB: db, DBURL: opt.DBURL, App: svc, Server: srv, Clock: clock, life: &lifecycle{stop: stop}}
 	if opt.MailWorker != nil {

@@ -5,4 +5,5 @@ const (
 	featureCustomRoles     = "custom_roles"
 	featureViewerTeamRole  = "viewer_team_role"
 	featureServiceAccounts = "service_accounts"
+	featureSSO             = "sso"
 )

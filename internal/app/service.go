@@ -29,6 +29,13 @@ type Config struct {
 	AllowUserTeamCreation bool
 	// DisableAdminTeamAccess keeps organization admins out of team data (T7).
 	DisableAdminTeamAccess bool
+	// DisableSSOProvisioning admits only known people through SSO (S4).
+	DisableSSOProvisioning bool
+	// UseIdentifierClaims takes usernames from preferred_username and
+	// names from name (S6).
+	UseIdentifierClaims bool
+	// EnableSSOGroupClaims syncs team memberships with the groups claim (S6).
+	EnableSSOGroupClaims bool
 }
 
 // Service runs the use cases against one database.

@@ -155,23 +155,32 @@ func (s *Service) recordFailedLogin(ctx context.Context, a roster.Actor, login s
 
 // openSession creates a session for u and audits the sign-in.
 func (s *Service) openSession(ctx context.Context, a roster.Actor, u *roster.User, action string) (string, error) {
-	token, hash := auth.NewToken()
+	var token string
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		sess := &roster.Session{ID: roster.NewID("s"), UserID: u.ID, TokenHash: hash,
-			ExpiresAt: tx.Now().Add(s.cfg.SessionLength), IP: a.IP}
-		if err := tx.CreateSession(ctx, sess); err != nil {
-			return err
-		}
-		if err := tx.TouchUser(ctx, u.ID); err != nil {
-			return err
-		}
-		a.User = u
-		return audit(ctx, tx, a, action, u, "")
+		var err error
+		token, err = s.createSession(ctx, tx, a, u, action)
+		return err
 	})
 	if err != nil {
 		return "", fmt.Errorf("open session: %w", err)
 	}
 	return token, nil
+}
+
+// createSession creates a session for u in tx, audits the sign-in and
+// returns the session token for the cookie.
+func (s *Service) createSession(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, action string) (string, error) {
+	token, hash := auth.NewToken()
+	sess := &roster.Session{ID: roster.NewID("s"), UserID: u.ID, TokenHash: hash,
+		ExpiresAt: tx.Now().Add(s.cfg.SessionLength), IP: a.IP}
+	if err := tx.CreateSession(ctx, sess); err != nil {
+		return "", err
+	}
+	if err := tx.TouchUser(ctx, u.ID); err != nil {
+		return "", err
+	}
+	a.User = u
+	return token, audit(ctx, tx, a, action, u, "")
 }
 
 // Logout ends the actor's session.

@@ -98,6 +98,14 @@ func Load(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Sprintf("GORILLA_EMAIL_FROM_ADDRESS must be an address such as roster@example.com or \"Roster <roster@example.com>\", not %q", c.EmailFrom))
 		}
 	}
+	if c.OIDCIssuer != "" {
+		if u, err := url.Parse(c.OIDCIssuer); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Sprintf("OIDC_ISSUER must be the identity provider's http(s) issuer URL, not %q", c.OIDCIssuer))
+		}
+	}
+	if c.SSOEnabled() && c.PublicURL == "" {
+		errs = append(errs, "single sign-on needs HOST, the public URL whose /oidc/callback is registered at the identity provider")
+	}
 	if c.SCIMDelete != "deactivate" && c.SCIMDelete != "remove" {
 		errs = append(errs, fmt.Sprintf("ROSTER_SCIM_DELETE must be deactivate or remove, not %q", c.SCIMDelete))
 	}
@@ -108,6 +116,15 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// SSOEnabled reports whether single sign-on is configured: it needs both
+// OIDC_ISSUER and OIDC_CLIENT_ID.
+func (c Config) SSOEnabled() bool { return c.OIDCIssuer != "" && c.OIDCClientID != "" }
+
+// OIDCScopes splits GORILLA_OIDC_CUSTOM_SCOPES at commas and spaces.
+func (c Config) OIDCScopes() []string {
+	return strings.FieldsFunc(c.OIDCCustomScopes, func(r rune) bool { return r == ',' || r == ' ' })
 }
 
 // SecureCookies reports whether the public URL is https.

@@ -15,7 +15,9 @@ import (
 
 	"roster/internal/api"
 	"roster/internal/app"
+	"roster/internal/auth/oidc"
 	"roster/internal/httpx"
+	"roster/internal/sso"
 	"roster/internal/web"
 )
 
@@ -23,7 +25,8 @@ import (
 type Options struct {
 	MailSink     bool
 	SecureCookie bool
-	SSO          web.SSO // what the web pages say about single sign-on
+	SSO          web.SSO      // what the web pages say about single sign-on
+	OIDC         *oidc.Client // the SSO client; nil when single sign-on is not configured
 }
 
 // New returns the whole HTTP handler for svc.
@@ -36,6 +39,7 @@ func New(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 	api.New(svc, log, api.Options{MailSink: opt.MailSink, SecureCookie: opt.SecureCookie}).Register(mux)
 	ui := web.New(svc, log, web.Options{MailSink: opt.MailSink, SecureCookie: opt.SecureCookie, SSO: opt.SSO})
 	ui.Register(mux)
+	sso.New(svc, log, sso.Options{Client: opt.OIDC, SecureCookie: opt.SecureCookie}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))

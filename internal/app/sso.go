@@ -1,0 +1,276 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"roster"
+	"roster/internal/auth"
+	"roster/internal/store"
+)
+
+// Refusals of an SSO sign-in; the browser edge shows a page for each.
+var (
+	errSSONoIdentity = roster.ReasonErrorf(roster.EInvalid, "sso_claims_invalid",
+		"the identity provider's answer names no subject or issuer; ask your administrator to check the SSO setup")
+	errSSONoEmail = roster.ReasonErrorf(roster.EInvalid, "sso_claims_invalid",
+		"the identity provider sent no usable email address; ask your administrator to release the email claim to Roster")
+	errSSODeactivated = roster.ReasonErrorf(roster.EForbidden, "deactivated",
+		"this account is deactivated; ask an administrator to reactivate it")
+)
+
+func errSSOUnverified(email string) error {
+	return roster.ReasonErrorf(roster.EForbidden, "email_unverified",
+		"your identity provider has not verified the email address %s, so Roster cannot match it to an account; verify it there and try again", email)
+}
+
+func errSSONotProvisioned(email string) error {
+	return roster.ReasonErrorf(roster.EForbidden, "sso_not_provisioned",
+		"there is no Roster account for %s and this instance does not create accounts on first sign-in; ask your administrator to invite you", email)
+}
+
+var errSSOInviteExpired = roster.ReasonErrorf(roster.EForbidden, "invite_expired",
+	"your invite to Roster has expired; ask an administrator to resend it")
+
+// SSOSignIn signs in the person an identity provider vouched for and opens
+// a session (S2-S6). The identity is recognised by issuer and subject, or
+// linked by verified email to an existing user (S5); an invited user
+// accepts the invite (S4, O8); anyone else is provisioned as an active
+// member while a seat is free (S3), unless provisioning is off (S4).
+// Deactivated users are refused (S5). It returns the user and the session
+// token for the cookie.
+func (s *Service) SSOSignIn(ctx context.Context, a roster.Actor, c roster.SSOClaims) (*roster.User, string, error) {
+	a.Via = roster.ViaSSO
+	if err := s.RequireFeature(featureSSO); err != nil {
+		return nil, "", err
+	}
+	c, err := cleanClaims(c)
+	if err != nil {
+		return nil, "", err
+	}
+	var u, seen *roster.User
+	var token string
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		if u, seen, err = s.ssoUser(ctx, tx, a, c); err != nil {
+			return err
+		}
+		a.User = u
+		if err := tx.SaveSSOIdentity(ctx, c.Issuer, c.Subject, u.ID, c.Email); err != nil {
+			return err
+		}
+		if s.cfg.EnableSSOGroupClaims {
+			if err := s.syncGroupTeams(ctx, tx, a, u, c.Groups); err != nil {
+				return err
+			}
+		}
+		token, err = s.createSession(ctx, tx, a, u, roster.ActUserLogin)
+		return err
+	})
+	if err != nil {
+		s.recordSSORefusal(ctx, a, c, seen, err)
+		return nil, "", fmt.Errorf("sso sign-in: %w", err)
+	}
+	return u, token, nil
+}
+
+// cleanClaims bounds and normalizes the claims; the email is dropped when
+// it is not a valid address.
+func cleanClaims(c roster.SSOClaims) (roster.SSOClaims, error) {
+	if c.Issuer == "" || c.Subject == "" || len(c.Issuer) > 1024 || len(c.Subject) > roster.MaxClaimLen {
+		return c, errSSONoIdentity
+	}
+	if e, err := roster.NormalizeEmail(c.Email); err == nil {
+		c.Email = e
+	} else {
+		c.Email = ""
+	}
+	c.Name = truncate(strings.TrimSpace(c.Name), roster.MaxNameLen)
+	c.PreferredUsername = truncate(c.PreferredUsername, roster.MaxClaimLen)
+	if len(c.Groups) > roster.MaxGroupClaims {
+		c.Groups = c.Groups[:roster.MaxGroupClaims]
+	}
+	return c, nil
+}
+
+// ssoUser finds or makes the user the claims name and admits them. On a
+// refusal it also returns the user it refused, if any, for the audit log.
+func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c roster.SSOClaims) (u, seen *roster.User, err error) {
+	// Sign-ins may create users, accept invites, take seats and change
+	// memberships; they are rare enough to take one at a time, so that two
+	// at once for the same person cannot both create or join.
+	if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+		return nil, nil, err
+	}
+	id, err := tx.SSOIdentityUser(ctx, c.Issuer, c.Subject)
+	if err != nil && !roster.IsNotFound(err) {
+		return nil, nil, err
+	}
+	if err == nil {
+		found, err := tx.UserByID(ctx, id)
+		if err == nil {
+			u, err = s.admit(ctx, tx, a, found, c)
+			return u, found, err
+		}
+		if !roster.IsNotFound(err) {
+			return nil, nil, err
+		}
+		// The linked user was removed: the person comes back as new.
+	}
+	if c.Email == "" {
+		return nil, nil, errSSONoEmail
+	}
+	if !c.EmailVerified {
+		return nil, nil, errSSOUnverified(c.Email)
+	}
+	found, err := tx.UserByEmail(ctx, c.Email)
+	if err == nil {
+		u, err = s.admit(ctx, tx, a, found, c)
+		return u, found, err
+	}
+	if !roster.IsNotFound(err) {
+		return nil, nil, err
+	}
+	if s.cfg.DisableSSOProvisioning {
+		return nil, nil, errSSONotProvisioned(c.Email)
+	}
+	u, err = s.provisionSSOUser(ctx, tx, a, c)
+	return u, nil, err
+}
+
+// admit lets an existing user in: active ones as they are, invited ones by
+// accepting their invite; deactivated ones are refused (S5).
+func (s *Service) admit(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, c roster.SSOClaims) (*roster.User, error) {
+	switch u.Status {
+	case roster.StatusActive:
+		return u, s.syncName(ctx, tx, a, u, c)
+	case roster.StatusInvited:
+		return u, s.acceptInviteBySSO(ctx, tx, a, u, c)
+	case roster.StatusDeactivated:
+		return nil, errSSODeactivated
+	}
+	return nil, fmt.Errorf("admit user %s in status %s: %w", u.ID, u.Status, roster.ErrNotFound)
+}
+
+// acceptInviteBySSO activates an invited user with the invited role; the
+// team memberships attached to the invite are already theirs (S4, O8).
+func (s *Service) acceptInviteBySSO(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, c roster.SSOClaims) error {
+	inv, err := tx.PendingInvite(ctx, u.ID)
+	if roster.IsNotFound(err) || err == nil && !inv.Usable(tx.Now()) {
+		return errSSOInviteExpired
+	}
+	if err != nil {
+		return err
+	}
+	if err := tx.MarkInviteAccepted(ctx, inv.ID); err != nil {
+		return err
+	}
+	if u.Username, err = s.pickUsername(ctx, tx, c); err != nil {
+		return err
+	}
+	u.Status, u.Name = roster.StatusActive, nameFrom(c, u.Username)
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	a.User = u
+	return audit(ctx, tx, a, roster.ActUserAcceptInvite, u, "through sso as "+string(u.Role))
+}
+
+// provisionSSOUser creates an active organization member for a person the
+// identity provider vouched for, if a seat is free (S3). The caller holds
+// the organization lock.
+func (s *Service) provisionSSOUser(ctx context.Context, tx *store.Tx, a roster.Actor, c roster.SSOClaims) (*roster.User, error) {
+	if err := s.ReserveSeat(ctx, tx, orgID(a)); err != nil {
+		return nil, err
+	}
+	username, err := s.pickUsername(ctx, tx, c)
+	if err != nil {
+		return nil, err
+	}
+	u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Username: username, Email: c.Email,
+		Name: nameFrom(c, username), Role: roster.OrgMember, Status: roster.StatusActive}
+	if err := tx.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	a.User = u
+	return u, audit(ctx, tx, a, roster.ActUserCreate, u, "provisioned through sso as member")
+}
+
+// pickUsername derives a free username: from preferred_username when
+// identifier claims are on (S6), else from the email's local part, with a
+// numeric suffix when taken.
+func (s *Service) pickUsername(ctx context.Context, tx *store.Tx, c roster.SSOClaims) (string, error) {
+	base := ""
+	if s.cfg.UseIdentifierClaims {
+		base = roster.UsernameFrom(c.PreferredUsername)
+	}
+	if base == "" {
+		local, _, _ := strings.Cut(c.Email, "@")
+		base = roster.UsernameFrom(local)
+	}
+	if base == "" {
+		base = "user"
+	}
+	for i := 1; i <= 50; i++ {
+		name := base
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d", base, i)
+		}
+		_, err := tx.UserByUsername(ctx, name)
+		if roster.IsNotFound(err) {
+			return name, nil
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	// Fifty namesakes: a random suffix ends the search.
+	token, _ := auth.NewToken()
+	return base + "-" + strings.ToLower(token[:6]), nil
+}
+
+// nameFrom is the display name for a new account: the name claim, else
+// the username.
+func nameFrom(c roster.SSOClaims, username string) string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return username
+}
+
+// syncName keeps an active user's display name equal to the name claim
+// when identifier claims are on (S6).
+func (s *Service) syncName(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, c roster.SSOClaims) error {
+	if !s.cfg.UseIdentifierClaims || c.Name == "" || c.Name == u.Name {
+		return nil
+	}
+	old := u.Name
+	u.Name = c.Name
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	a.User = u
+	return audit(ctx, tx, a, roster.ActUserUpdate, u, fmt.Sprintf("name %q -> %q from the identity provider", truncate(old, 64), truncate(u.Name, 64)))
+}
+
+// recordSSORefusal writes the audit entry of a refused SSO sign-in (L1).
+// Failures that are not refusals of a person (bad claims, faults) are
+// left to the log.
+func (s *Service) recordSSORefusal(ctx context.Context, a roster.Actor, c roster.SSOClaims, u *roster.User, cause error) {
+	switch roster.ErrorCode(cause) {
+	case roster.EForbidden, roster.EConflict:
+	default:
+		return
+	}
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		target := u
+		if target == nil {
+			target = &roster.User{Email: c.Email}
+		}
+		return audit(ctx, tx, a, roster.ActUserLoginFailed, target, "sso: "+roster.ErrorReason(cause))
+	})
+	if err != nil {
+		s.log.Error("record refused sso sign-in", "err", err)
+	}
+}

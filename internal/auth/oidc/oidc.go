@@ -1,0 +1,197 @@
+// Package oidc is Roster's OpenID Connect client (S2): discovery from the
+// issuer, the authorization code flow with PKCE (S256), and verification of
+// the ID token's signature, issuer, audience, expiry and nonce.
+package oidc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
+	"roster"
+)
+
+// Config describes Roster's client at one identity provider.
+type Config struct {
+	Issuer       string   // OIDC_ISSUER
+	ClientID     string   // OIDC_CLIENT_ID
+	ClientSecret string   // OIDC_CLIENT_SECRET; empty for a public client
+	RedirectURL  string   // Roster's /oidc/callback, as registered at the provider
+	Scopes       []string // GORILLA_OIDC_CUSTOM_SCOPES, added to openid, email and profile
+	Groups       bool     // also ask for the groups scope (S6)
+	// HTTPClient talks to the provider; one with a 10 second timeout when nil.
+	HTTPClient *http.Client
+	// RetryAfter is how long a failed discovery is remembered before the
+	// next sign-in tries again; 5 seconds when zero.
+	RetryAfter time.Duration
+}
+
+// Client signs people in at one identity provider. Discovery happens on
+// first use and is retried after a failure, so a provider that is down
+// when Roster starts does not stop Roster.
+type Client struct {
+	cfg  Config
+	http *http.Client
+
+	mu      sync.Mutex
+	ready   *discovered // nil until discovery succeeds
+	failed  error       // the last discovery failure
+	retryAt time.Time   // when to try discovery again after a failure
+}
+
+// discovered is what discovery yields.
+type discovered struct {
+	oauth    oauth2.Config
+	verifier *gooidc.IDTokenVerifier
+}
+
+// New returns a client; it does not contact the provider.
+func New(cfg Config) *Client {
+	c := &Client{cfg: cfg, http: cfg.HTTPClient}
+	if c.http == nil {
+		c.http = &http.Client{Timeout: 10 * time.Second}
+	}
+	if c.cfg.RetryAfter == 0 {
+		c.cfg.RetryAfter = 5 * time.Second
+	}
+	return c
+}
+
+// Issuer is the provider's issuer URL.
+func (c *Client) Issuer() string { return c.cfg.Issuer }
+
+// Scopes lists the scopes a sign-in asks for.
+func (c *Client) Scopes() []string {
+	scopes := []string{gooidc.ScopeOpenID, "email", "profile"}
+	if c.cfg.Groups {
+		scopes = append(scopes, "groups")
+	}
+	for _, s := range c.cfg.Scopes {
+		if s != "" && !contains(scopes, s) {
+			scopes = append(scopes, s)
+		}
+	}
+	return scopes
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// errUnavailable is how a provider that cannot be reached is reported.
+func errUnavailable(err error) error {
+	return &roster.Error{Code: roster.EInternal, Reason: "sso_unavailable",
+		Message: "the identity provider cannot be reached right now; try again in a minute", Err: err}
+}
+
+// Discover fetches the provider's metadata unless it is already known.
+// Serve calls it at start-up to log a misconfiguration early.
+func (c *Client) Discover(ctx context.Context) error {
+	_, err := c.discover(ctx)
+	return err
+}
+
+func (c *Client) discover(ctx context.Context) (*discovered, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ready != nil {
+		return c.ready, nil
+	}
+	if c.failed != nil && time.Now().Before(c.retryAt) {
+		return nil, c.failed
+	}
+	// The provider keeps this context to fetch signing keys later; only its
+	// HTTP client matters, not its deadline.
+	p, err := gooidc.NewProvider(gooidc.ClientContext(context.WithoutCancel(ctx), c.http), c.cfg.Issuer)
+	if err != nil {
+		c.failed, c.retryAt = errUnavailable(fmt.Errorf("discover %s: %w", c.cfg.Issuer, err)), time.Now().Add(c.cfg.RetryAfter)
+		return nil, c.failed
+	}
+	c.ready = &discovered{
+		oauth: oauth2.Config{ClientID: c.cfg.ClientID, ClientSecret: c.cfg.ClientSecret, Endpoint: p.Endpoint(),
+			RedirectURL: c.cfg.RedirectURL, Scopes: c.Scopes()},
+		verifier: p.Verifier(&gooidc.Config{ClientID: c.cfg.ClientID}),
+	}
+	c.failed = nil
+	return c.ready, nil
+}
+
+// AuthCodeURL is where the browser goes to start attempt at the provider:
+// with its state, its nonce and the S256 challenge of its PKCE verifier.
+func (c *Client) AuthCodeURL(ctx context.Context, at Attempt) (string, error) {
+	d, err := c.discover(ctx)
+	if err != nil {
+		return "", err
+	}
+	return d.oauth.AuthCodeURL(at.State, gooidc.Nonce(at.Nonce), oauth2.S256ChallengeOption(PKCEVerifier(at.Browser))), nil
+}
+
+// Exchange redeems the callback's code with the PKCE verifier derived from
+// the browser's secret, verifies the ID token against nonceHash and returns
+// its claims.
+func (c *Client) Exchange(ctx context.Context, code, browser string, nonceHash []byte) (roster.SSOClaims, error) {
+	d, err := c.discover(ctx)
+	if err != nil {
+		return roster.SSOClaims{}, err
+	}
+	tok, err := d.oauth.Exchange(context.WithValue(ctx, oauth2.HTTPClient, c.http), code, oauth2.VerifierOption(PKCEVerifier(browser)))
+	if err != nil {
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) {
+			return roster.SSOClaims{}, &roster.Error{Code: roster.EInvalid, Reason: "sso_exchange_failed",
+				Message: fmt.Sprintf("the identity provider refused to complete the sign-in (%s); start signing in again",
+					truncate(re.ErrorCode, 64)), Err: err}
+		}
+		return roster.SSOClaims{}, errUnavailable(fmt.Errorf("exchange code: %w", err))
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	if raw == "" {
+		return roster.SSOClaims{}, &roster.Error{Code: roster.EUnauthenticated, Reason: "sso_token_invalid",
+			Message: "the identity provider sent no ID token; ask your administrator to check that the openid scope is allowed"}
+	}
+	return c.verify(ctx, d, raw, nonceHash)
+}
+
+// VerifyIDToken checks a raw ID token's signature, issuer, audience, expiry
+// and nonce, and returns its claims.
+func (c *Client) VerifyIDToken(ctx context.Context, raw string, nonceHash []byte) (roster.SSOClaims, error) {
+	d, err := c.discover(ctx)
+	if err != nil {
+		return roster.SSOClaims{}, err
+	}
+	return c.verify(ctx, d, raw, nonceHash)
+}
+
+var errTokenInvalid = "the identity provider's answer could not be verified; start signing in again"
+
+func (c *Client) verify(ctx context.Context, d *discovered, raw string, nonceHash []byte) (roster.SSOClaims, error) {
+	idt, err := d.verifier.Verify(gooidc.ClientContext(ctx, c.http), raw)
+	if err != nil {
+		return roster.SSOClaims{}, &roster.Error{Code: roster.EUnauthenticated, Reason: "sso_token_invalid",
+			Message: errTokenInvalid, Err: fmt.Errorf("verify id token: %w", err)}
+	}
+	if idt.Nonce == "" || !equalHash(Hash(idt.Nonce), nonceHash) {
+		return roster.SSOClaims{}, &roster.Error{Code: roster.EUnauthenticated, Reason: "sso_nonce_mismatch",
+			Message: errTokenInvalid, Err: errors.New("id token nonce does not match the sign-in attempt")}
+	}
+	return claimsOf(idt)
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		s = s[:n]
+	}
+	return strings.ToValidUTF8(s, "")
+}

@@ -1,0 +1,119 @@
+package sso
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"net/http"
+	"unicode"
+
+	"roster"
+	"roster/internal/httpx"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// page is what a refusal page shows.
+type page struct {
+	Status  int
+	Reason  string // stable reason, also in the page for tests and scripts
+	Title   string
+	Message string // the error's user-safe message
+	Hint    string // what the person can do about it
+	Detail  string // the identity provider's own words, if any
+	Retry   bool   // offer to start signing in again
+}
+
+// refusal is the fixed part of a page for one error reason.
+type refusal struct {
+	status int
+	title  string
+	hint   string
+	retry  bool
+}
+
+// refusals maps error reasons to their pages. Every page of a bad callback
+// is a 4xx; only an unreachable provider is a 502.
+var refusals = map[string]refusal{
+	"sso_not_provisioned": {http.StatusForbidden, "Ask your administrator for access",
+		"Your identity provider signed you in, but only people an administrator has invited may use this Roster. Ask your administrator to invite you, then sign in again.", false},
+	"deactivated": {http.StatusForbidden, "Your account is deactivated",
+		"An administrator deactivated your Roster account. Ask an administrator to reactivate it.", false},
+	"seat_limit_reached": {http.StatusConflict, "No seat left",
+		"Every seat of this Roster's license is taken. Ask your administrator to free a seat or extend the license, then sign in again.", false},
+	"email_unverified": {http.StatusForbidden, "Email address not verified",
+		"Roster matches people by an email address their identity provider has verified.", false},
+	"invite_expired": {http.StatusForbidden, "Your invite has expired", "Ask an administrator to resend your invite.", false},
+	"feature_not_licensed": {http.StatusForbidden, "Single sign-on is not licensed",
+		"Ask your administrator to sign in with a password, or to install a license that includes SSO.", false},
+	"sso_not_configured": {http.StatusNotFound, "Single sign-on is not configured",
+		"This Roster has no identity provider set up. Sign in with your username and password instead.", false},
+	"idp_error": {http.StatusBadRequest, "The identity provider refused the sign-in",
+		"If you cancelled, nothing happened. Otherwise ask your administrator to check the SSO setup.", true},
+	"sso_state_invalid": {http.StatusBadRequest, "This sign-in cannot be finished", "", true},
+	"sso_state_used":    {http.StatusBadRequest, "This sign-in cannot be finished", "", true},
+	"sso_browser_mismatch": {http.StatusBadRequest, "This sign-in cannot be finished",
+		"Sign-in must finish in the browser tab that started it, with cookies allowed for this site.", true},
+	"sso_bad_callback":    {http.StatusBadRequest, "This sign-in cannot be finished", "", true},
+	"sso_exchange_failed": {http.StatusBadRequest, "The sign-in could not be completed", "", true},
+	"sso_token_invalid":   {http.StatusUnauthorized, "The sign-in could not be verified", "", true},
+	"sso_nonce_mismatch":  {http.StatusUnauthorized, "The sign-in could not be verified", "", true},
+	"sso_claims_invalid":  {http.StatusBadRequest, "The sign-in could not be completed", "", true},
+	"sso_unavailable":     {http.StatusBadGateway, "The identity provider cannot be reached", "", true},
+	"invalid_return_to":   {http.StatusBadRequest, "Bad sign-in link", "", true},
+	"rate_limited":        {http.StatusTooManyRequests, "Too many sign-in attempts", "Wait a minute, then try again.", true},
+}
+
+// pageFor builds the page of err.
+func pageFor(err error) page {
+	reason := roster.ErrorReason(err)
+	p := page{Status: httpx.Status(err), Reason: reason, Title: "Sign-in failed", Message: roster.ErrorMessage(err)}
+	if r, ok := refusals[reason]; ok {
+		p.Status, p.Title, p.Hint, p.Retry = r.status, r.title, r.hint, r.retry
+	}
+	var idp *idpError
+	if asIdPError(err, &idp) {
+		p.Detail = idp.detail()
+	}
+	if p.Status >= 500 && reason == roster.EInternal {
+		p.Title, p.Message = "Something went wrong", "Roster could not finish signing you in because of an error on its side; try again later."
+	}
+	p.Message = sentence(p.Message)
+	return p
+}
+
+// sentence starts a message with a capital letter and ends it with a stop.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	if last := r[len(r)-1]; last != '.' && last != '!' && last != '?' {
+		r = append(r, '.')
+	}
+	return string(r)
+}
+
+// pages renders the embedded templates.
+type pages struct{ tmpl *template.Template }
+
+// mustPages parses the templates; a broken template stops start-up.
+func mustPages() *pages {
+	return &pages{tmpl: template.Must(template.ParseFS(templateFS, "templates/*.html"))}
+}
+
+// render writes err's page.
+func (ps *pages) render(w http.ResponseWriter, _ *http.Request, _ int, err error) {
+	p := pageFor(err)
+	var buf bytes.Buffer
+	if e := ps.tmpl.ExecuteTemplate(&buf, "page.html", p); e != nil {
+		http.Error(w, p.Message, p.Status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	w.Write(buf.Bytes())
+}

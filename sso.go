@@ -1,0 +1,54 @@
+package roster
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// SSOClaims is what an identity provider vouched for in a verified ID
+// token (S2-S6).
+type SSOClaims struct {
+	Issuer            string
+	Subject           string
+	Email             string
+	EmailVerified     bool
+	Name              string
+	PreferredUsername string
+	Groups            []string // team names or display names (S6)
+}
+
+// Bounds on claims, so a provider cannot make Roster store unbounded data.
+const (
+	MaxClaimLen    = 255
+	MaxGroupClaims = 500
+)
+
+// SSOLoginTTL is how long a started SSO sign-in may take to come back.
+const SSOLoginTTL = 10 * time.Minute
+
+// SSOLogin is one sign-in started at the identity provider. It binds the
+// state, the nonce and the PKCE verifier to the browser that started it;
+// only hashes of those secrets are stored, and it works once (S2).
+type SSOLogin struct {
+	StateHash   []byte
+	BrowserHash []byte // hash of the secret in the browser's cookie
+	NonceHash   []byte
+	ReturnTo    string // local path to land on after signing in
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+	UsedAt      time.Time // zero until the callback consumed it
+}
+
+var nonUsernameRun = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// UsernameFrom derives a P4 username from a claim such as an email's local
+// part or a preferred username: every run of other characters becomes '-'.
+// The caller makes it unique. It returns "" when nothing usable is left.
+func UsernameFrom(s string) string {
+	n := strings.Trim(nonUsernameRun.ReplaceAllString(s, "-"), "-")
+	if len(n) > 56 {
+		n = strings.TrimRight(n[:56], "-")
+	}
+	return n
+}
