@@ -49,7 +49,8 @@ func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB
 
 func newService(db *store.DB, cfg config.Config, log *slog.Logger) *app.Service {
 	return app.New(db, app.Config{PublicURL: cfg.PublicURL, SessionLength: cfg.SessionLength, MailSink: cfg.EmailSink != "",
-		AllowUserTeamCreation: cfg.AllowUserTeamCreation, DisableAdminTeamAccess: cfg.DisableAdminTeamAccess}, log)
+		AllowUserTeamCreation: cfg.AllowUserTeamCreation, DisableAdminTeamAccess: cfg.DisableAdminTeamAccess,
+		SCIMDeleteRemoves: cfg.SCIMDelete == "remove"}, log)
 }
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {

@@ -9,4 +9,5 @@ const (
 	featureCustomRoles     = "custom_roles"
 	featureViewerTeamRole  = "viewer_team_role"
 	featureServiceAccounts = "service_accounts"
+	featureSCIM            = "scim"
 )

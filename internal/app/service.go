@@ -22,7 +22,10 @@ type Config struct {
 	AllowUserTeamCreation bool
 	// DisableAdminTeamAccess keeps organization admins out of team data (T7).
 	DisableAdminTeamAccess bool
-	Argon2        auth.Argon2Params
+	// SCIMDeleteRemoves makes SCIM DELETE remove users instead of
+	// deactivating them (ROSTER_SCIM_DELETE=remove, C1).
+	SCIMDeleteRemoves bool
+	Argon2            auth.Argon2Params
 }
 
 // Service runs the use cases against one database.
@@ -121,9 +124,10 @@ func requirePrincipal(a roster.Actor) error {
 	return requireUser(a)
 }
 
-// requireAdmin refuses everyone but active organization admins and the CLI.
+// requireAdmin refuses everyone but active organization admins, the CLI,
+// and organization service accounts calling through SCIM (A1).
 func requireAdmin(a roster.Actor) error {
-	if isSystem(a) {
+	if isSystem(a) || isSCIMServiceAccount(a) {
 		return nil
 	}
 	if err := requireUser(a); err != nil {
