@@ -72,7 +72,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer db.Close()
 	svc := newService(db, cfg, log)
-	handler := server.New(svc, log, server.Options{MailSink: cfg.EmailSink != "", SecureCookie: cfg.SecureCookies()})
+	handler := server.New(svc, log, server.Options{MailSink: cfg.EmailSink != "", SecureCookie: cfg.SecureCookies(),
+		PublicURL: cfg.PublicURL})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

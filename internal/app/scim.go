@@ -68,3 +68,7 @@ func pageWindow(startIndex, count int) (offset, limit int) {
 	}
 	return startIndex - 1, max(count, 0)
 }
+
+// AuthorizeSCIM refuses callers who may not use SCIM, for edge endpoints
+// that call no other use case (discovery).
+func (s *Service) AuthorizeSCIM(a roster.Actor) error { return s.requireSCIM(a) }

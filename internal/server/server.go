@@ -15,12 +15,14 @@ import (
 	"roster/internal/api"
 	"roster/internal/app"
 	"roster/internal/httpx"
+	"roster/internal/scim"
 )
 
 // Options configure the handler.
 type Options struct {
 	MailSink     bool
 	SecureCookie bool
+	PublicURL    string // HOST, the base of SCIM meta.location
 }
 
 // New returns the whole HTTP handler for svc.
@@ -31,6 +33,7 @@ func New(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 
 	mux := http.NewServeMux()
 	api.New(svc, log, api.Options{MailSink: opt.MailSink, SecureCookie: opt.SecureCookie}).Register(mux)
+	scim.New(svc, log, scim.Options{PublicURL: opt.PublicURL}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))

@@ -16,17 +16,19 @@ type TeamMembership struct {
 	TeamDisplayName string
 }
 
-// membershipColumns are read by scanMembership; m, t and r alias
-// team_members, teams and custom_roles.
+// membershipColumns are read by scanMembership; m, t, r and u alias
+// team_members, teams, custom_roles and users.
 const membershipColumns = `m.team_id, m.principal_id, m.principal_kind, m.role, m.via_group, m.created_at,
-	r.id, r.org_id, r.name, r.description, r.base, r.permissions, t.name, t.display_name`
+	r.id, r.org_id, r.name, r.description, r.base, r.permissions, t.name, t.display_name,
+	COALESCE(u.username, ''), COALESCE(u.email, ''), COALESCE(u.status, '')`
 
 func scanMembership(row interface{ Scan(...any) error }) (*TeamMembership, error) {
 	var m TeamMembership
 	var joined sql.NullInt64
 	var rID, rOrg, rName, rDesc, rBase, rPerms sql.NullString
 	if err := row.Scan(&m.TeamID, &m.PrincipalID, &m.PrincipalKind, &m.Role, &m.ViaGroupClaim, &joined,
-		&rID, &rOrg, &rName, &rDesc, &rBase, &rPerms, &m.TeamName, &m.TeamDisplayName); err != nil {
+		&rID, &rOrg, &rName, &rDesc, &rBase, &rPerms, &m.TeamName, &m.TeamDisplayName,
+		&m.Username, &m.Email, &m.Status); err != nil {
 		return nil, mapError(err)
 	}
 	m.CreatedAt = fromMicros(joined)
@@ -47,6 +49,7 @@ func (tx *Tx) membershipsWhere(ctx context.Context, col string, vals []string) (
 	err := chunks(vals, func(args []any) error {
 		rows, err := tx.query(ctx, `SELECT `+membershipColumns+` FROM team_members m
 			JOIN teams t ON t.id = m.team_id LEFT JOIN custom_roles r ON r.id = m.custom_role_id
+			LEFT JOIN users u ON u.id = m.principal_id
 			WHERE t.archived_at IS NULL AND m.principal_kind = 'user' AND m.`+col+` IN (`+placeholders(len(args))+`)
 			ORDER BY t.name_key, m.principal_id`, args...)
 		if err != nil {
