@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"roster"
-	"roster/internal/app"
 	"roster/internal/apitest"
+	"roster/internal/app"
 )
 
 // TestRoleAssignment sets organization and team roles through Users (C4),
