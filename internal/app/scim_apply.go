@@ -21,14 +21,15 @@ type scimChange struct {
 // applySCIMUser brings cur to the state in asks for, under the rules every
 // interface follows (C7): unique userName and email, seats, the last-admin
 // rule, team roles, and audit entries. A user with no CreatedAt is created.
-func (s *Service) applySCIMUser(ctx context.Context, tx *store.Tx, a roster.Actor, cur *SCIMUser, in SCIMUserInput, hash string) error {
+// It returns the user as stored, with the profile when it was written.
+func (s *Service) applySCIMUser(ctx context.Context, tx *store.Tx, a roster.Actor, cur *SCIMUser, in SCIMUserInput, hash string) (*SCIMUser, error) {
 	creating := cur.User.CreatedAt.IsZero()
 	next := *cur.User
 	u := &next
 	ch := scimChange{oldRole: cur.User.Role}
 	p, err := s.scimIdentity(ctx, tx, cur, u, in, &ch)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if hash != "" {
 		u.PasswordHash, ch.password = hash, true
@@ -37,10 +38,10 @@ func (s *Service) applySCIMUser(ctx context.Context, tx *store.Tx, a roster.Acto
 		u.Role = in.OrgRole
 	}
 	if err := scimStatus(u, in.Active, &ch); err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.checkSCIMRules(ctx, tx, cur.User, u, creating); err != nil {
-		return err
+		return nil, err
 	}
 	if creating {
 		err = tx.CreateUser(ctx, u)
@@ -48,25 +49,27 @@ func (s *Service) applySCIMUser(ctx context.Context, tx *store.Tx, a roster.Acto
 		err = tx.UpdateUser(ctx, u)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if creating || len(ch.fields) > 0 {
 		if err := tx.PutSCIMProfile(ctx, p, emailValues(in.Emails)); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if ch.password || ch.status == roster.ActUserDeactivate {
 		if err := tx.DeleteUserSessions(ctx, u.ID, ""); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if err := auditSCIMUser(ctx, tx, a, u, creating, ch); err != nil {
-		return err
+		return nil, err
 	}
+	out := &SCIMUser{User: u, Profile: p, Teams: cur.Teams}
 	if in.TeamRoles == nil {
-		return nil
+		return out, nil
 	}
-	return s.syncSCIMTeams(ctx, tx, a, u, cur.Teams, in.TeamRoles)
+	out.Teams = nil // changed: the caller reloads
+	return out, s.syncSCIMTeams(ctx, tx, a, u, cur.Teams, in.TeamRoles)
 }
 
 // scimIdentity applies userName, username, email, name, externalId and the

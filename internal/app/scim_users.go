@@ -161,11 +161,15 @@ func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUse
 		}
 		u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Role: roster.OrgMember, Status: roster.StatusActive}
 		cur := &SCIMUser{User: u}
-		if err := s.applySCIMUser(ctx, tx, a, cur, in, hash); err != nil {
+		var err error
+		if out, err = s.applySCIMUser(ctx, tx, a, cur, in, hash); err != nil || len(in.TeamRoles) > 0 {
+			if err == nil {
+				out, err = loadSCIMUser(ctx, tx, u.ID)
+			}
 			return err
 		}
-		out, err = loadSCIMUser(ctx, tx, u.ID)
-		return err
+		out.Version = out.version()
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("provision user %s: %w", truncate(in.UserName, 64), err)
@@ -199,7 +203,7 @@ func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string,
 		if err != nil {
 			return err
 		}
-		if err := s.applySCIMUser(ctx, tx, a, cur, in, hash); err != nil {
+		if _, err := s.applySCIMUser(ctx, tx, a, cur, in, hash); err != nil {
 			return err
 		}
 		out, err = loadSCIMUser(ctx, tx, id)
