@@ -96,9 +96,13 @@ func (l *loader) each(n int, job func(ctx context.Context, i int) error) func(ct
 	}
 }
 
-func (l *loader) userName(i int) string   { return fmt.Sprintf("%s-user-%d@load.example.com", l.cfg.prefix, i) }
+func (l *loader) userName(i int) string {
+	return fmt.Sprintf("%s-user-%d@load.example.com", l.cfg.prefix, i)
+}
 func (l *loader) externalID(i int) string { return fmt.Sprintf("%s-ext-%d", l.cfg.prefix, i) }
-func (l *loader) email(i int) string      { return fmt.Sprintf("%s.%d@mail.load.example.com", l.cfg.prefix, i) }
+func (l *loader) email(i int) string {
+	return fmt.Sprintf("%s.%d@mail.load.example.com", l.cfg.prefix, i)
+}
 
 func (l *loader) createUser(ctx context.Context, i int) error {
 	body := map[string]any{
