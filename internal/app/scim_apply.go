@@ -170,10 +170,10 @@ func scimStatus(u *roster.User, active *bool, ch *scimChange) error {
 		return nil
 	}
 	switch {
-	case u.Status == roster.StatusInvited && *active:
-		return nil // activated by accepting the invite
 	case u.Status == roster.StatusInvited:
-		return roster.Errorf(roster.EConflict, "%s has not accepted the invite yet; delete the user to revoke it", display(u))
+		// Shown inactive until the invite is accepted, which activates
+		// them; deleting the user revokes the invite.
+		return nil
 	case *active && u.Status == roster.StatusDeactivated:
 		u.Status, ch.status = roster.StatusActive, roster.ActUserReactivate
 	case !*active && u.Status == roster.StatusActive:

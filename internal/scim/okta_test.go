@@ -81,3 +81,20 @@ func TestOktaProvisioning(t *testing.T) {
 	}
 	p.do(204, "DELETE", "/Groups/"+gid, nil)
 }
+
+// TestInvitedUsers: a user invited through the REST API shows in SCIM as
+// inactive, with the email as userName, and can be patched and deleted
+// (which revokes the invite).
+func TestInvitedUsers(t *testing.T) {
+	p, _ := newIdP(t)
+	id, _ := p.e.MustInvite(p.key, "pending@example.com", "member")
+	u := list(t, p.do(200, "GET", "/Users?filter="+q(`userName eq "pending@example.com"`), nil), 1)[0]
+	if u["id"] != id || u["active"] != false {
+		t.Fatalf("invited user: %v", u)
+	}
+	if u = p.do(200, "PATCH", "/Users/"+id, `{"Operations":[{"op":"add","path":"title","value":"Intern"}]}`); u["title"] != "Intern" {
+		t.Fatalf("patched invited user: %v", u)
+	}
+	p.do(204, "DELETE", "/Users/"+id, nil)
+	p.do(404, "GET", "/Users/"+id, nil)
+}
