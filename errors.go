@@ -16,6 +16,7 @@ const (
 	EUnauthenticated = "unauthenticated"
 	ETooMany         = "too_many_requests"
 	ETooLarge        = "too_large"
+	EPrecondition    = "precondition_failed"
 	EInternal        = "internal"
 )
 

@@ -55,7 +55,7 @@ func newService(db *store.DB, cfg config.Config, log *slog.Logger) (*app.Service
 		License: cfg.License, LicenseKey: cfg.LicensePublicKey,
 		AllowUserTeamCreation: cfg.AllowUserTeamCreation, DisableAdminTeamAccess: cfg.DisableAdminTeamAccess,
 		DisableSSOProvisioning: cfg.DisableSSOProvisioning, UseIdentifierClaims: cfg.UseIdentifierClaims,
-		EnableSSOGroupClaims: cfg.EnableSSOGroupClaims}
+		EnableSSOGroupClaims: cfg.EnableSSOGroupClaims, SCIMDeleteRemoves: cfg.SCIMDelete == "remove"}
 	if cfg.EmailSink != "" {
 		sink, err := mail.ParseSink(cfg.EmailSink)
 		if err != nil {
@@ -116,7 +116,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	logMail(log, cfg)
 	sso := web.SSO{Enabled: cfg.SSOEnabled(), Issuer: cfg.OIDCIssuer, Provisioning: !cfg.DisableSSOProvisioning}
 	handler := server.New(svc, log, server.Options{MailSink: cfg.EmailSink != "", SecureCookie: cfg.SecureCookies(), SSO: sso,
-		OIDC: newSSOClient(ctx, cfg, log)})
+		OIDC: newSSOClient(ctx, cfg, log), PublicURL: cfg.PublicURL})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -125,23 +125,28 @@ func (s *Service) UpdateCustomRole(ctx context.Context, a roster.Actor, ref stri
 		if err != nil {
 			return err
 		}
-		if !strings.EqualFold(next.Name, r.Name) {
-			if _, err := tx.CustomRole(ctx, r.OrgID, next.Name); err == nil {
-				return roster.ReasonErrorf(roster.EConflict, "role_name_taken", "a custom role named %s already exists", next.Name)
-			} else if !roster.IsNotFound(err) {
-				return err
-			}
-		}
-		next.ID, next.CreatedAt = r.ID, r.CreatedAt
-		if err := tx.UpdateCustomRole(ctx, next); err != nil {
-			return err
-		}
-		return auditAt(ctx, tx, a, roster.ActRoleUpdate, where{}, roleDetails(next))
+		return updateRoleInTx(ctx, tx, a, r, next)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return next, nil
+}
+
+// updateRoleInTx replaces role r with next, keeping its id.
+func updateRoleInTx(ctx context.Context, tx *store.Tx, a roster.Actor, r, next *roster.CustomRole) error {
+	if !strings.EqualFold(next.Name, r.Name) {
+		if _, err := tx.CustomRole(ctx, r.OrgID, next.Name); err == nil {
+			return roster.ReasonErrorf(roster.EConflict, "role_name_taken", "a custom role named %s already exists", next.Name)
+		} else if !roster.IsNotFound(err) {
+			return err
+		}
+	}
+	next.ID, next.CreatedAt = r.ID, r.CreatedAt
+	if err := tx.UpdateCustomRole(ctx, next); err != nil {
+		return err
+	}
+	return auditAt(ctx, tx, a, roster.ActRoleUpdate, where{}, roleDetails(next))
 }
 
 // DeleteCustomRole deletes a custom role; its holders fall back to its base
@@ -155,10 +160,15 @@ func (s *Service) DeleteCustomRole(ctx context.Context, a roster.Actor, ref stri
 		if err != nil {
 			return err
 		}
-		moved, err := tx.DeleteCustomRole(ctx, r)
-		if err != nil {
-			return err
-		}
-		return auditAt(ctx, tx, a, roster.ActRoleDelete, where{}, fmt.Sprintf("%s; %d holders moved to %s", r.Name, moved, r.Base))
+		return deleteRoleInTx(ctx, tx, a, r)
 	})
+}
+
+// deleteRoleInTx deletes role r, moving its holders to its base (R4).
+func deleteRoleInTx(ctx context.Context, tx *store.Tx, a roster.Actor, r *roster.CustomRole) error {
+	moved, err := tx.DeleteCustomRole(ctx, r)
+	if err != nil {
+		return err
+	}
+	return auditAt(ctx, tx, a, roster.ActRoleDelete, where{}, fmt.Sprintf("%s; %d holders moved to %s", r.Name, moved, r.Base))
 }

@@ -6,4 +6,5 @@ const (
 	featureViewerTeamRole  = "viewer_team_role"
 	featureServiceAccounts = "service_accounts"
 	featureSSO             = "sso"
+	featureSCIM            = "scim"
 )

@@ -36,6 +36,9 @@ type Config struct {
 	UseIdentifierClaims bool
 	// EnableSSOGroupClaims syncs team memberships with the groups claim (S6).
 	EnableSSOGroupClaims bool
+	// SCIMDeleteRemoves makes SCIM DELETE remove users instead of
+	// deactivating them (ROSTER_SCIM_DELETE=remove, C1).
+	SCIMDeleteRemoves bool
 }
 
 // Service runs the use cases against one database.
@@ -142,9 +145,10 @@ func requirePrincipal(a roster.Actor) error {
 	return requireUser(a)
 }
 
-// requireAdmin refuses everyone but active organization admins and the CLI.
+// requireAdmin refuses everyone but active organization admins, the CLI,
+// and organization service accounts calling through SCIM (A1).
 func requireAdmin(a roster.Actor) error {
-	if isSystem(a) {
+	if isSystem(a) || isSCIMServiceAccount(a) {
 		return nil
 	}
 	if err := requireUser(a); err != nil {

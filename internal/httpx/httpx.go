@@ -64,6 +64,8 @@ func Status(err error) int {
 		return http.StatusTooManyRequests
 	case roster.ETooLarge:
 		return http.StatusRequestEntityTooLarge
+	case roster.EPrecondition:
+		return http.StatusPreconditionFailed
 	}
 	return http.StatusInternalServerError
 }

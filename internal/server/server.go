@@ -19,6 +19,7 @@ import (
 	"roster/internal/httpx"
 	"roster/internal/sso"
 	"roster/internal/web"
+	"roster/internal/scim"
 )
 
 // Options configure the handler.
@@ -27,6 +28,7 @@ type Options struct {
 	SecureCookie bool
 	SSO          web.SSO      // what the web pages say about single sign-on
 	OIDC         *oidc.Client // the SSO client; nil when single sign-on is not configured
+	PublicURL    string // HOST, the base of SCIM meta.location
 }
 
 // New returns the whole HTTP handler for svc.
@@ -40,6 +42,7 @@ func New(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 	ui := web.New(svc, log, web.Options{MailSink: opt.MailSink, SecureCookie: opt.SecureCookie, SSO: opt.SSO})
 	ui.Register(mux)
 	sso.New(svc, log, sso.Options{Client: opt.OIDC, SecureCookie: opt.SecureCookie}).Register(mux)
+	scim.New(svc, log, scim.Options{PublicURL: opt.PublicURL}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))

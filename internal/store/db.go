@@ -31,6 +31,8 @@ type DB struct {
 	write  *sql.DB
 	read   *sql.DB
 	now    func() time.Time
+	stmts  map[*sql.DB]*stmtCache // SQLite only
+	batch  *batcher               // SQLite only: group commit of write transactions
 }
 
 // Options tune Open; the zero value is fine.
@@ -95,7 +97,10 @@ func openSQLite(path string, opt Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(opt.MaxConns)
 	read.SetMaxIdleConns(opt.MaxConns)
-	return &DB{engine: SQLite, write: write, read: read, now: opt.Now}, nil
+	db := &DB{engine: SQLite, write: write, read: read, now: opt.Now,
+		stmts: map[*sql.DB]*stmtCache{write: newStmtCache(write), read: newStmtCache(read)}}
+	db.batch = newBatcher(db)
+	return db, nil
 }
 
 func openPostgres(dsn string, opt Options) (*DB, error) {
@@ -122,6 +127,12 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	if db.batch != nil {
+		db.batch.stop()
+	}
+	for _, c := range db.stmts {
+		c.close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())

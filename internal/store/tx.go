@@ -18,9 +18,11 @@ import (
 
 // Tx is one database transaction with the clock fixed at its start.
 type Tx struct {
-	tx     *sql.Tx
-	engine Engine
-	now    time.Time
+	tx      *sql.Tx
+	engine  Engine
+	now     time.Time
+	stmts   *stmtCache // SQLite's prepared statements for this pool; nil on PostgreSQL
+	batched bool       // shares its transaction with others (group commit)
 }
 
 // Now is the transaction's fixed clock, in UTC truncated to microseconds.
@@ -45,6 +47,9 @@ func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) runTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
+	if !readOnly && db.batch != nil {
+		return db.batch.run(ctx, fn)
+	}
 	opts := &sql.TxOptions{}
 	if readOnly && db.engine == Postgres {
 		opts.ReadOnly = true
@@ -53,7 +58,7 @@ func (db *DB) runTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*T
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{tx: stx, engine: db.engine, now: db.now().UTC().Truncate(time.Microsecond)}
+	tx := &Tx{tx: stx, engine: db.engine, now: db.now().UTC().Truncate(time.Microsecond), stmts: db.stmts[pool]}
 	defer func() {
 		if p := recover(); p != nil {
 			stx.Rollback()
@@ -90,9 +95,24 @@ func (tx *Tx) rebind(q string) string {
 	return b.String()
 }
 
+// stmtCtx is the context statements run under: a transaction shared by a
+// batch must not be interrupted by one caller's cancellation, which would
+// roll back the whole batch's work in SQLite.
+func (tx *Tx) stmtCtx(ctx context.Context) context.Context {
+	if tx.batched {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	if err := checkText(args); err != nil {
 		return nil, err
+	}
+	ctx = tx.stmtCtx(ctx)
+	if s := tx.prepared(ctx, q); s != nil {
+		res, err := s.ExecContext(ctx, args...)
+		return res, mapError(err)
 	}
 	res, err := tx.tx.ExecContext(ctx, tx.rebind(q), args...)
 	return res, mapError(err)
@@ -102,6 +122,11 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	if err := checkText(args); err != nil {
 		return nil, err
 	}
+	ctx = tx.stmtCtx(ctx)
+	if s := tx.prepared(ctx, q); s != nil {
+		rows, err := s.QueryContext(ctx, args...)
+		return rows, mapError(err)
+	}
 	rows, err := tx.tx.QueryContext(ctx, tx.rebind(q), args...)
 	return rows, mapError(err)
 }
@@ -109,6 +134,10 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) row {
 	if err := checkText(args); err != nil {
 		return row{err: err}
+	}
+	ctx = tx.stmtCtx(ctx)
+	if s := tx.prepared(ctx, q); s != nil {
+		return row{row: s.QueryRowContext(ctx, args...)}
 	}
 	return row{row: tx.tx.QueryRowContext(ctx, tx.rebind(q), args...)}
 }

@@ -1,0 +1,183 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"roster"
+	"roster/internal/store"
+)
+
+// ModifySCIMGroup changes a team to the state fn derives from its current
+// one (PUT and PATCH), in one transaction (C2, C5).
+func (s *Service) ModifySCIMGroup(ctx context.Context, a roster.Actor, id string, ifMatch []string, fn func(*SCIMGroupView) (SCIMGroupInput, error)) (*SCIMGroupView, error) {
+	if err := s.requireSCIM(a); err != nil {
+		return nil, err
+	}
+	var out *SCIMGroupView
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		cur, err := loadSCIMGroup(ctx, tx, orgID(a), id)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(ifMatch, cur.Version); err != nil {
+			return err
+		}
+		in, err := fn(cur)
+		if err != nil {
+			return err
+		}
+		if err := s.applySCIMGroup(ctx, tx, a, cur, in, false); err != nil {
+			return err
+		}
+		out, err = loadSCIMGroup(ctx, tx, orgID(a), id)
+		return err
+	})
+	return out, err
+}
+
+// DeleteSCIMGroup archives the team (C2, T11).
+func (s *Service) DeleteSCIMGroup(ctx context.Context, a roster.Actor, id string, ifMatch []string) error {
+	if err := s.requireSCIM(a); err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		cur, err := loadSCIMGroup(ctx, tx, orgID(a), id)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(ifMatch, cur.Version); err != nil {
+			return err
+		}
+		t := cur.Team
+		t.ArchivedAt = tx.Now()
+		if err := tx.UpdateTeam(ctx, t); err != nil {
+			return err
+		}
+		return auditAt(ctx, tx, a, roster.ActTeamDelete, where{team: t.Name}, "archived through SCIM")
+	})
+}
+
+// applySCIMGroup applies a display name, externalId and member list.
+func (s *Service) applySCIMGroup(ctx context.Context, tx *store.Tx, a roster.Actor, cur *SCIMGroupView, in SCIMGroupInput, creating bool) error {
+	t := cur.Team
+	in.DisplayName = strings.TrimSpace(in.DisplayName)
+	renamed := !creating && in.DisplayName != t.DisplayName
+	if renamed {
+		if err := roster.ValidateDisplayName(in.DisplayName); err != nil {
+			return err
+		}
+		if err := ensureDisplayFree(ctx, tx, t.OrgID, in.DisplayName, t.ID); err != nil {
+			return err
+		}
+		t.DisplayName = in.DisplayName
+	}
+	if creating || in.ExternalID != cur.ExternalID() {
+		g := &roster.SCIMGroup{TeamID: t.ID, OrgID: t.OrgID, ExternalID: in.ExternalID}
+		if cur.Group != nil {
+			g.CreatedAt = cur.Group.CreatedAt
+		}
+		if err := tx.PutSCIMGroup(ctx, g); err != nil {
+			return err
+		}
+	}
+	changed := false
+	if in.Members != nil {
+		var err error
+		if changed, err = s.syncSCIMMembers(ctx, tx, a, cur, in.Members); err != nil {
+			return err
+		}
+	}
+	if creating || !renamed && !changed {
+		return nil
+	}
+	if err := tx.UpdateTeam(ctx, t); err != nil {
+		return err
+	}
+	if !renamed {
+		return nil
+	}
+	return auditAt(ctx, tx, a, roster.ActTeamUpdate, where{team: t.Name}, "display name "+t.DisplayName)
+}
+
+// syncSCIMMembers makes the team's user members exactly refs (user ids or
+// emails): newcomers join as members, others leave (T4, T5).
+func (s *Service) syncSCIMMembers(ctx context.Context, tx *store.Tx, a roster.Actor, cur *SCIMGroupView, refs []string) (bool, error) {
+	if len(refs) > MaxSCIMGroupMembers {
+		return false, roster.Errorf(roster.EInvalid, "a request may name at most %d members", MaxSCIMGroupMembers)
+	}
+	current := make(map[string]bool, len(cur.Members))
+	for _, m := range cur.Members {
+		current[m.PrincipalID] = true
+	}
+	want, err := scimMemberUsers(ctx, tx, refs, current)
+	if err != nil {
+		return false, err
+	}
+	keep := make(map[string]bool, len(want))
+	for _, u := range want {
+		keep[u.ID] = true
+	}
+	v := &teamView{team: cur.Team}
+	changed := false
+	for _, m := range cur.Members {
+		if keep[m.PrincipalID] {
+			continue
+		}
+		if err := ensureNotLastTeamAdmin(ctx, tx, v, &m.Membership, "remove"); err != nil {
+			return false, err
+		}
+		if err := tx.RemoveMember(ctx, cur.Team.ID, m.PrincipalID); err != nil {
+			return false, err
+		}
+		u := &roster.User{ID: m.PrincipalID, Email: m.Email}
+		if err := auditAt(ctx, tx, a, roster.ActTeamUninvite, where{user: u, team: cur.Team.Name}, "through SCIM"); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	for _, u := range want {
+		if current[u.ID] {
+			continue
+		}
+		m := &roster.Membership{TeamID: cur.Team.ID, PrincipalID: u.ID, PrincipalKind: roster.KindUser, Role: roster.TeamMember}
+		if err := tx.AddMember(ctx, m); err != nil {
+			return false, err
+		}
+		if err := auditAt(ctx, tx, a, roster.ActTeamInviteUser, where{user: u, team: cur.Team.Name}, "role member, through SCIM"); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	return changed, nil
+}
+
+// scimMemberUsers resolves member values, each a user id or an email, to
+// distinct users in the order given; ids of current members need no look-up.
+func scimMemberUsers(ctx context.Context, tx *store.Tx, refs []string, current map[string]bool) ([]*roster.User, error) {
+	seen := make(map[string]bool, len(refs))
+	var out []*roster.User
+	for _, ref := range refs {
+		ref = strings.TrimSpace(ref)
+		if current[ref] {
+			if !seen[ref] {
+				seen[ref], out = true, append(out, &roster.User{ID: ref})
+			}
+			continue
+		}
+		u, err := tx.UserByID(ctx, ref)
+		if roster.IsNotFound(err) && strings.Contains(ref, "@") {
+			u, err = tx.UserByEmail(ctx, ref)
+		}
+		if roster.IsNotFound(err) {
+			return nil, roster.ReasonErrorf(roster.EInvalid, "unknown_member", "member %q is neither a user id nor a user's email", truncate(ref, 64))
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !seen[u.ID] {
+			seen[u.ID], out = true, append(out, u)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,220 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"roster"
+	"roster/internal/store"
+)
+
+// MaxSCIMGroupMembers bounds the members one SCIM request may name.
+const MaxSCIMGroupMembers = 10000
+
+// SCIMGroupView is a team as SCIM shows it (C2): a group whose members are
+// the team's users.
+type SCIMGroupView struct {
+	Team    *roster.Team
+	Group   *roster.SCIMGroup // nil until SCIM first touches the team
+	Members []*store.TeamMembership
+	Version string
+}
+
+// ExternalID is the identity provider's id for the group, or "".
+func (v *SCIMGroupView) ExternalID() string {
+	if v.Group == nil {
+		return ""
+	}
+	return v.Group.ExternalID
+}
+
+func (v *SCIMGroupView) version() string {
+	members := make([]string, len(v.Members))
+	for i, m := range v.Members {
+		members[i] = m.PrincipalID
+	}
+	return versionOf([]any{v.Team.ID, v.Team.Name, v.Team.DisplayName, v.ExternalID(), members})
+}
+
+// SCIMGroupInput is the state SCIM asks a group to be in.
+type SCIMGroupInput struct {
+	DisplayName string
+	ExternalID  string
+	Members     []string // user ids or emails; nil keeps the members
+}
+
+// SCIMGroupQuery selects a page of SCIM groups, as SCIMUserQuery does.
+type SCIMGroupQuery struct {
+	Keys       *store.SCIMGroupKeys
+	Match      func(*SCIMGroupView) bool
+	StartIndex int
+	Count      int
+}
+
+// SCIMGroupPage is one page of a SCIM group list.
+type SCIMGroupPage struct {
+	Groups []*SCIMGroupView
+	Total  int
+}
+
+// loadSCIMGroups completes teams with their SCIM records and user members.
+func loadSCIMGroups(ctx context.Context, tx *store.Tx, teams []*roster.Team) ([]*SCIMGroupView, error) {
+	ids := make([]string, len(teams))
+	for i, t := range teams {
+		ids[i] = t.ID
+	}
+	groups, err := tx.SCIMGroups(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	members, err := tx.TeamUserMemberships(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*SCIMGroupView, len(teams))
+	for i, t := range teams {
+		v := &SCIMGroupView{Team: t, Group: groups[t.ID], Members: members[t.ID]}
+		v.Version = v.version()
+		out[i] = v
+	}
+	return out, nil
+}
+
+func loadSCIMGroup(ctx context.Context, tx *store.Tx, org, id string) (*SCIMGroupView, error) {
+	teams, err := tx.SCIMTeams(ctx, org, &store.SCIMGroupKeys{IDs: []string{id}})
+	if err != nil {
+		return nil, err
+	}
+	if len(teams) == 0 {
+		return nil, roster.Errorf(roster.ENotFound, "no group %q", truncate(id, 64))
+	}
+	views, err := loadSCIMGroups(ctx, tx, teams)
+	if err != nil {
+		return nil, err
+	}
+	return views[0], nil
+}
+
+// GetSCIMGroup returns one team as a SCIM group.
+func (s *Service) GetSCIMGroup(ctx context.Context, a roster.Actor, id string) (*SCIMGroupView, error) {
+	if err := s.requireSCIM(a); err != nil {
+		return nil, err
+	}
+	var v *SCIMGroupView
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		v, err = loadSCIMGroup(ctx, tx, orgID(a), id)
+		return err
+	})
+	return v, err
+}
+
+// ListSCIMGroups lists teams that are not archived as SCIM groups.
+func (s *Service) ListSCIMGroups(ctx context.Context, a roster.Actor, q SCIMGroupQuery) (SCIMGroupPage, error) {
+	if err := s.requireSCIM(a); err != nil {
+		return SCIMGroupPage{}, err
+	}
+	var page SCIMGroupPage
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		teams, err := tx.SCIMTeams(ctx, orgID(a), q.Keys)
+		if err != nil {
+			return err
+		}
+		offset, limit := pageWindow(q.StartIndex, q.Count)
+		var window []*roster.Team
+		if q.Match == nil {
+			page.Total = len(teams)
+			window = teams[min(offset, len(teams)):min(offset+limit, len(teams))]
+			page.Groups, err = loadSCIMGroups(ctx, tx, window)
+			return err
+		}
+		views, err := loadSCIMGroups(ctx, tx, teams)
+		if err != nil {
+			return err
+		}
+		for _, v := range views {
+			if q.Match(v) {
+				if page.Total >= offset && len(page.Groups) < limit {
+					page.Groups = append(page.Groups, v)
+				}
+				page.Total++
+			}
+		}
+		return nil
+	})
+	return page, err
+}
+
+// CreateSCIMGroup creates a team from a SCIM group (C2): its name is
+// derived from the display name (P4) and the members join as members.
+func (s *Service) CreateSCIMGroup(ctx context.Context, a roster.Actor, in SCIMGroupInput) (*SCIMGroupView, error) {
+	if err := s.requireSCIM(a); err != nil {
+		return nil, err
+	}
+	in.DisplayName = strings.TrimSpace(in.DisplayName)
+	if err := roster.ValidateDisplayName(in.DisplayName); err != nil {
+		return nil, err
+	}
+	var out *SCIMGroupView
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+			return err
+		}
+		if err := ensureDisplayFree(ctx, tx, orgID(a), in.DisplayName, ""); err != nil {
+			return err
+		}
+		name, err := uniqueTeamName(ctx, tx, orgID(a), roster.TeamNameFromDisplay(in.DisplayName))
+		if err != nil {
+			return err
+		}
+		t := &roster.Team{ID: roster.NewID("t"), OrgID: orgID(a), Name: name, DisplayName: in.DisplayName,
+			Storage: roster.Storage{Type: roster.StorageDefault}, CreatedBy: a.PrincipalID()}
+		if err := tx.CreateTeam(ctx, t); err != nil {
+			return err
+		}
+		if err := auditAt(ctx, tx, a, roster.ActTeamCreate, where{team: t.Name}, "provisioned through SCIM"); err != nil {
+			return err
+		}
+		cur := &SCIMGroupView{Team: t}
+		if in.Members == nil {
+			in.Members = []string{}
+		}
+		if err := s.applySCIMGroup(ctx, tx, a, cur, in, true); err != nil {
+			return err
+		}
+		out, err = loadSCIMGroup(ctx, tx, orgID(a), t.ID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("provision group %s: %w", truncate(in.DisplayName, 64), err)
+	}
+	return out, nil
+}
+
+// ensureDisplayFree refuses a display name another team shows, so that
+// identity providers can find groups by displayName.
+func ensureDisplayFree(ctx context.Context, tx *store.Tx, org, display, selfID string) error {
+	teams, err := tx.SCIMTeams(ctx, org, &store.SCIMGroupKeys{DisplayNames: []string{display}})
+	if err != nil {
+		return err
+	}
+	for _, t := range teams {
+		if t.ID != selfID {
+			return roster.ReasonErrorf(roster.EConflict, "team_name_taken", "a team shown as %q already exists", display)
+		}
+	}
+	return nil
+}
+
+// uniqueTeamName makes a derived team name unique with a numeric suffix (P4).
+func uniqueTeamName(ctx context.Context, tx *store.Tx, org, base string) (string, error) {
+	for n := 1; n <= 50; n++ {
+		cand := roster.WithSuffix(base, n)
+		taken, err := tx.TeamNameTaken(ctx, org, cand)
+		if err != nil || !taken {
+			return cand, err
+		}
+	}
+	return truncate(base, 50) + "-" + roster.NewID("")[1:9], nil
+}

@@ -1,0 +1,254 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"roster"
+	"roster/internal/auth"
+	"roster/internal/store"
+)
+
+// SCIMUser is a user as SCIM shows it (C1): the Roster user, what the
+// identity provider keeps on it, and its team memberships.
+type SCIMUser struct {
+	User    *roster.User
+	Profile *roster.SCIMProfile // nil until SCIM first touches the user
+	Teams   []*store.TeamMembership
+	Version string
+}
+
+// UserName is the SCIM userName: as sent, else the username, else (for a
+// pending invite) the email.
+func (v *SCIMUser) UserName() string {
+	switch {
+	case v.Profile != nil:
+		return v.Profile.UserName
+	case v.User.Username != "":
+		return v.User.Username
+	}
+	return v.User.Email
+}
+
+// ExternalID is the identity provider's id for the user, or "".
+func (v *SCIMUser) ExternalID() string {
+	if v.Profile == nil {
+		return ""
+	}
+	return v.Profile.ExternalID
+}
+
+// Attributes are the other attributes the identity provider sent.
+func (v *SCIMUser) Attributes() map[string]any {
+	if v.Profile == nil {
+		return nil
+	}
+	return v.Profile.Attributes
+}
+
+// version digests what the user's SCIM representation shows.
+func (v *SCIMUser) version() string {
+	u := v.User
+	teams := make([][2]string, len(v.Teams))
+	for i, m := range v.Teams {
+		teams[i] = [2]string{m.TeamID + "/" + m.TeamName + "/" + m.TeamDisplayName, m.RoleName()}
+	}
+	return versionOf([]any{u.ID, u.Username, u.Email, u.Name, u.Role, u.Status, u.PasswordHash != "",
+		v.UserName(), v.ExternalID(), v.Attributes(), teams})
+}
+
+// SCIMUserInput is the state SCIM asks a user to be in.
+type SCIMUserInput struct {
+	UserName   string
+	ExternalID string
+	Emails     []roster.SCIMEmail
+	Names      roster.SCIMNames
+	Active     *bool          // nil keeps the status (active on create)
+	OrgRole    roster.OrgRole // "" keeps the role (member on create)
+	TeamRoles  []TeamJoin     // nil keeps the memberships
+	Attributes map[string]any // everything else, kept as sent
+}
+
+// SCIMWrite qualifies a SCIM change.
+type SCIMWrite struct {
+	IfMatch  []string // versions the caller read; empty for no precondition
+	Password string   // a new password, write-only; "" leaves it
+}
+
+// loadSCIMUsers completes users with their profiles and memberships.
+func loadSCIMUsers(ctx context.Context, tx *store.Tx, users []*roster.User) ([]*SCIMUser, error) {
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	profiles, err := tx.SCIMProfiles(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	teams, err := tx.UserMemberships(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*SCIMUser, len(users))
+	for i, u := range users {
+		v := &SCIMUser{User: u, Profile: profiles[u.ID], Teams: teams[u.ID]}
+		v.Version = v.version()
+		out[i] = v
+	}
+	return out, nil
+}
+
+// loadSCIMUser loads one user by id for SCIM.
+func loadSCIMUser(ctx context.Context, tx *store.Tx, id string) (*SCIMUser, error) {
+	users, err := tx.UsersByIDs(ctx, orgID(roster.Actor{}), []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(users) == 0 {
+		return nil, roster.Errorf(roster.ENotFound, "no user %q", truncate(id, 64))
+	}
+	views, err := loadSCIMUsers(ctx, tx, users)
+	if err != nil {
+		return nil, err
+	}
+	return views[0], nil
+}
+
+// GetSCIMUser returns one user for SCIM.
+func (s *Service) GetSCIMUser(ctx context.Context, a roster.Actor, id string) (*SCIMUser, error) {
+	if err := s.requireSCIM(a); err != nil {
+		return nil, err
+	}
+	var v *SCIMUser
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		v, err = loadSCIMUser(ctx, tx, id)
+		return err
+	})
+	return v, err
+}
+
+// scimPassword validates and hashes a password sent through SCIM, before
+// any transaction starts; "" stays "".
+func (s *Service) scimPassword(p string) (string, error) {
+	if p == "" {
+		return "", nil
+	}
+	if err := roster.ValidatePassword(p); err != nil {
+		return "", err
+	}
+	hash, err := auth.HashPassword(p, s.cfg.Argon2)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return hash, nil
+}
+
+// CreateSCIMUser provisions an active user without an invite, taking a
+// seat (C1, O13); active false creates it deactivated, without a seat.
+func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUserInput, w SCIMWrite) (*SCIMUser, error) {
+	if err := s.requireSCIM(a); err != nil {
+		return nil, err
+	}
+	hash, err := s.scimPassword(w.Password)
+	if err != nil {
+		return nil, err
+	}
+	var out *SCIMUser
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+			return err
+		}
+		u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Role: roster.OrgMember, Status: roster.StatusActive}
+		cur := &SCIMUser{User: u}
+		var err error
+		if out, err = s.applySCIMUser(ctx, tx, a, cur, in, hash); err != nil || len(in.TeamRoles) > 0 {
+			if err == nil {
+				out, err = loadSCIMUser(ctx, tx, u.ID)
+			}
+			return err
+		}
+		out.Version = out.version()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("provision user %s: %w", truncate(in.UserName, 64), err)
+	}
+	return out, nil
+}
+
+// ModifySCIMUser changes a user to the state fn derives from its current
+// one (PUT and PATCH), all in one transaction (C5, C7).
+func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string, w SCIMWrite, fn func(*SCIMUser) (SCIMUserInput, error)) (*SCIMUser, error) {
+	if err := s.requireSCIM(a); err != nil {
+		return nil, err
+	}
+	hash, err := s.scimPassword(w.Password)
+	if err != nil {
+		return nil, err
+	}
+	var out *SCIMUser
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+			return err
+		}
+		cur, err := loadSCIMUser(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(w.IfMatch, cur.Version); err != nil {
+			return err
+		}
+		in, err := fn(cur)
+		if err != nil {
+			return err
+		}
+		if _, err := s.applySCIMUser(ctx, tx, a, cur, in, hash); err != nil {
+			return err
+		}
+		out, err = loadSCIMUser(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// DeleteSCIMUser deactivates a user (C1), or removes them when the server
+// is configured so (O9); a pending invite is revoked either way.
+func (s *Service) DeleteSCIMUser(ctx context.Context, a roster.Actor, id string, ifMatch []string) error {
+	if err := s.requireSCIM(a); err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+			return err
+		}
+		cur, err := loadSCIMUser(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(ifMatch, cur.Version); err != nil {
+			return err
+		}
+		u := cur.User
+		switch {
+		case u.Status == roster.StatusInvited:
+			return s.removeSCIMUser(ctx, tx, a, u, roster.ActUserRevokeInvite)
+		case s.cfg.SCIMDeleteRemoves:
+			if err := ensureNotLastAdmin(ctx, tx, u, "remove"); err != nil {
+				return err
+			}
+			return s.removeSCIMUser(ctx, tx, a, u, roster.ActUserDelete)
+		}
+		off := false
+		return s.applySCIMStatus(ctx, tx, a, u, &off)
+	})
+}
+
+// removeSCIMUser removes a user (O9) and forgets their SCIM profile, so
+// their userName is free again.
+func (s *Service) removeSCIMUser(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, action string) error {
+	if err := tx.DeleteSCIMProfile(ctx, u.ID); err != nil {
+		return err
+	}
+	return s.removeUser(ctx, tx, a, u, action)
+}

@@ -1,0 +1,193 @@
+package scim
+
+import (
+	"errors"
+	"sort"
+	"strings"
+)
+
+// patchOp is one PATCH operation (RFC 7644 section 3.5.2).
+type patchOp struct {
+	op       string // add, replace or remove
+	path     string
+	hasPath  bool
+	value    any
+	hasValue bool
+}
+
+// decodePatch reads a PatchOp body tolerantly: member names in any case,
+// operation names in any case ("Replace", C6).
+func decodePatch(body map[string]any) ([]patchOp, error) {
+	raw, _ := lookupCI(body, "Operations").([]any)
+	if len(raw) == 0 {
+		return nil, bad(invalidSyntax, "a PATCH body needs an Operations array with at least one operation")
+	}
+	if len(raw) > maxPatchOps {
+		return nil, bad(tooMany, "a PATCH may hold at most %d operations", maxPatchOps)
+	}
+	ops := make([]patchOp, 0, len(raw))
+	for i, r := range raw {
+		m, ok := r.(map[string]any)
+		if !ok {
+			return nil, bad(invalidSyntax, "operation %d is not an object", i+1)
+		}
+		var o patchOp
+		o.op, _ = lookupCI(m, "op").(string)
+		o.op = strings.ToLower(strings.TrimSpace(o.op))
+		if o.op != "add" && o.op != "replace" && o.op != "remove" {
+			return nil, bad(invalidSyntax, "operation %d: op must be add, replace or remove", i+1)
+		}
+		if p, present := lookupCIOK(m, "path"); present && p != nil {
+			if o.path, ok = p.(string); !ok {
+				return nil, bad(invalidPath, "operation %d: path must be a string", i+1)
+			}
+			o.hasPath = strings.TrimSpace(o.path) != ""
+		}
+		o.value, o.hasValue = lookupCIOK(m, "value")
+		if o.op != "remove" && !o.hasValue {
+			return nil, bad(invalidSyntax, "operation %d: %s needs a value", i+1, o.op)
+		}
+		ops = append(ops, o)
+	}
+	return ops, nil
+}
+
+func lookupCI(m map[string]any, key string) any {
+	v, _ := lookupCIOK(m, key)
+	return v
+}
+
+func lookupCIOK(m map[string]any, key string) (any, bool) {
+	if v, ok := m[key]; ok {
+		return v, true
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, key) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// applyPatch applies every operation to res in order; the caller applies
+// the result in one transaction, so a failing operation changes nothing.
+func applyPatch(k *kind, res resource, ops []patchOp) error {
+	for _, o := range ops {
+		if err := applyOp(k, res, o); err != nil {
+			return err
+		}
+	}
+	fixPrimary(k, res)
+	return nil
+}
+
+func applyOp(k *kind, res resource, o patchOp) error {
+	if o.hasPath {
+		p, err := parsePath(k, o.path)
+		if err != nil {
+			return err
+		}
+		return applyAt(k, res, o.op, p, o.value, false)
+	}
+	if o.op == "remove" {
+		return bad(noTarget, "remove needs a path")
+	}
+	m, ok := o.value.(map[string]any)
+	if !ok {
+		return bad(invalidValue, "%s without a path needs an object value", o.op)
+	}
+	keys := make([]string, 0, len(m))
+	for key := range m {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		if strings.EqualFold(key, "schemas") {
+			continue
+		}
+		// Path-less values may use paths as keys: "name.givenName",
+		// schema URN prefixes and value filters (Entra, C6).
+		p, err := parsePath(k, key)
+		if errors.Is(err, errNoAttr) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := applyAt(k, res, o.op, p, m[key], true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyAt applies one operation at a parsed path. Read-only attributes
+// named in a path-less value are skipped (Okta repeats the id, C6);
+// named in a path they are refused.
+func applyAt(k *kind, res resource, op string, p *patchPath, v any, pathless bool) error {
+	if p.ext != nil {
+		return applyExt(k, res, op, p.ext, v)
+	}
+	a := p.loc.attr
+	if a.Mutability == "readOnly" || p.sub != nil && p.sub.Mutability == "readOnly" {
+		if pathless {
+			return nil
+		}
+		return bad(mutability, "%s is read-only", a.Name)
+	}
+	if op == "remove" {
+		return removeAt(p, res, v)
+	}
+	target := a
+	if p.sub != nil {
+		target = p.sub
+	}
+	val, err := normalizeValue(target, v, p.sub != nil || p.filter == nil)
+	if err != nil {
+		return err
+	}
+	switch {
+	case p.filter != nil:
+		return setFiltered(p, res, op, val)
+	case p.sub != nil:
+		if a.MultiValued {
+			return bad(invalidPath, "name one value of %s with a filter, as in %s[type eq \"work\"].%s", a.Name, a.Name, p.sub.Name)
+		}
+		m := cloneMap(p.loc.get(res))
+		m[p.sub.Name] = val
+		p.loc.set(res, dropEmpty(m))
+	case a.MultiValued && op == "add":
+		p.loc.set(res, appendValues(a, asList(p.loc.get(res)), asList(val)))
+	case a.Type == tComplex && !a.MultiValued:
+		m := cloneMap(p.loc.get(res))
+		for sk, sv := range asMap(val) {
+			m[sk] = sv
+		}
+		p.loc.set(res, dropEmpty(m))
+	default:
+		p.loc.set(res, val)
+	}
+	return nil
+}
+
+// applyExt applies an operation whose path is a whole extension's URN.
+func applyExt(k *kind, res resource, op string, ext *Schema, v any) error {
+	if op == "remove" {
+		delete(res, ext.ID)
+		return nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return bad(invalidValue, "%s needs an object value", ext.ID)
+	}
+	for key, sv := range m {
+		loc, ok := k.resolve(ext.ID, key)
+		if !ok {
+			continue
+		}
+		if err := applyAt(k, res, op, &patchPath{loc: loc}, sv, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}

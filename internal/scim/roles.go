@@ -1,0 +1,196 @@
+package scim
+
+import (
+	"net/http"
+	"strings"
+
+	"roster"
+	"roster/internal/app"
+)
+
+// roleResource renders a custom role with every effective permission,
+// each marked inherited or not (C3).
+func roleResource(c *call, v *app.SCIMRole) resource {
+	r := v.Role
+	base := roster.BuiltinPerms(r.Base)
+	perms := []any{}
+	for _, p := range r.Perms().List() {
+		perms = append(perms, map[string]any{"name": string(p), "isInherited": base.Has(p)})
+	}
+	res := resource{"schemas": []any{URNRole}, "id": r.ID, "name": r.Name, "inheritedFrom": string(r.Base),
+		"permissions": perms}
+	if r.Description != "" {
+		res["description"] = r.Description
+	}
+	res["meta"] = meta("Role", r.CreatedAt, r.UpdatedAt, c.base+"/Roles/"+r.ID, v.Version)
+	return res
+}
+
+// roleInputOf turns a normalized Role resource into a role to store;
+// inherited permissions listed back are accepted and dropped.
+func roleInputOf(res resource) (app.RoleInput, error) {
+	var in app.RoleInput
+	in.Name, _ = res["name"].(string)
+	in.Description, _ = res["description"].(string)
+	in.Base, _ = res["inheritedFrom"].(string)
+	if strings.TrimSpace(in.Name) == "" || strings.TrimSpace(in.Base) == "" {
+		return in, bad(invalidValue, "a role needs a name and inheritedFrom (member or viewer)")
+	}
+	for _, e := range asList(res["permissions"]) {
+		name, _ := asMap(e)["name"].(string)
+		if _, err := roster.ParsePermission(name); err != nil {
+			return in, bad(invalidValue, "permission %q is not in the catalog", name)
+		}
+		in.Permissions = append(in.Permissions, name)
+	}
+	return in, nil
+}
+
+func (s *Server) listRoles(w http.ResponseWriter, r *http.Request, c *call) error {
+	p, err := parseListQuery(s.roles, r.URL.Query())
+	if err != nil {
+		return err
+	}
+	return s.writeRoleList(w, r, c, p)
+}
+
+func (s *Server) searchRoles(w http.ResponseWriter, r *http.Request, c *call) error {
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	p, err := parseSearchBody(s.roles, body)
+	if err != nil {
+		return err
+	}
+	return s.writeRoleList(w, r, c, p)
+}
+
+// writeRoleList filters and pages custom roles in memory: an
+// organization has few.
+func (s *Server) writeRoleList(w http.ResponseWriter, r *http.Request, c *call, p listParams) error {
+	roles, err := s.app.ListSCIMRoles(r.Context(), c.a)
+	if err != nil {
+		return err
+	}
+	var out []resource
+	total := 0
+	for _, v := range roles {
+		res := roleResource(c, v)
+		if p.filter != nil && !p.filter.match(res) {
+			continue
+		}
+		if total >= p.start-1 && len(out) < p.count {
+			out = append(out, p.proj.apply(res))
+		}
+		total++
+	}
+	return writeJSON(w, http.StatusOK, newList(p, total, out))
+}
+
+func (s *Server) getRole(w http.ResponseWriter, r *http.Request, c *call) error {
+	proj, err := projectionFromQuery(s.roles, r.URL.Query())
+	if err != nil {
+		return err
+	}
+	v, err := s.app.GetSCIMRole(r.Context(), c.a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if notModified(w, r, v.Version) {
+		return nil
+	}
+	return writeResource(w, http.StatusOK, proj.apply(roleResource(c, v)), v.Version)
+}
+
+func (s *Server) createRole(w http.ResponseWriter, r *http.Request, c *call) error {
+	_, res, proj, err := s.readResource(w, r, s.roles)
+	if err != nil {
+		return err
+	}
+	in, err := roleInputOf(res)
+	if err != nil {
+		return err
+	}
+	v, err := s.app.CreateSCIMRole(r.Context(), c.a, in)
+	if err != nil {
+		return err
+	}
+	return writeResource(w, http.StatusCreated, proj.apply(roleResource(c, v)), v.Version)
+}
+
+func (s *Server) replaceRole(w http.ResponseWriter, r *http.Request, c *call) error {
+	_, res, proj, err := s.readResource(w, r, s.roles)
+	if err != nil {
+		return err
+	}
+	in, err := roleInputOf(res)
+	if err != nil {
+		return err
+	}
+	v, err := s.app.ModifySCIMRole(r.Context(), c.a, r.PathValue("id"), ifMatch(r, "If-Match"),
+		func(*roster.CustomRole) (app.RoleInput, error) { return in, nil })
+	if err != nil {
+		return err
+	}
+	return writeResource(w, http.StatusOK, proj.apply(roleResource(c, v)), v.Version)
+}
+
+// patchRole applies operations to the role; an inherited permission
+// cannot be removed, only the base role changed.
+func (s *Server) patchRole(w http.ResponseWriter, r *http.Request, c *call) error {
+	proj, err := projectionFromQuery(s.roles, r.URL.Query())
+	if err != nil {
+		return err
+	}
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	ops, err := decodePatch(body)
+	if err != nil {
+		return err
+	}
+	v, err := s.app.ModifySCIMRole(r.Context(), c.a, r.PathValue("id"), ifMatch(r, "If-Match"), func(cur *roster.CustomRole) (app.RoleInput, error) {
+		res := roleResource(c, &app.SCIMRole{Role: cur})
+		if err := applyPatch(s.roles, res, ops); err != nil {
+			return app.RoleInput{}, err
+		}
+		norm, err := normalizeResource(s.roles, res)
+		if err != nil {
+			return app.RoleInput{}, err
+		}
+		in, err := roleInputOf(norm)
+		if err != nil {
+			return in, err
+		}
+		return in, keepsInherited(cur, in)
+	})
+	if err != nil {
+		return err
+	}
+	return writeResource(w, http.StatusOK, proj.apply(roleResource(c, v)), v.Version)
+}
+
+// keepsInherited refuses removing a permission the base role grants when
+// the base stays.
+func keepsInherited(cur *roster.CustomRole, in app.RoleInput) error {
+	if !strings.EqualFold(strings.TrimSpace(in.Base), string(cur.Base)) {
+		return nil
+	}
+	have, _ := roster.ParsePermList(in.Permissions)
+	for _, p := range roster.BuiltinPerms(cur.Base).List() {
+		if !have.Has(p) {
+			return bad(mutability, "%s is inherited from %s; change inheritedFrom instead of removing it", p, cur.Base)
+		}
+	}
+	return nil
+}
+
+func (s *Server) deleteRole(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := s.app.DeleteSCIMRole(r.Context(), c.a, r.PathValue("id"), ifMatch(r, "If-Match")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,80 @@
+package scim
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+
+	"roster"
+)
+
+// Prefixes are the two base paths of the one SCIM API (section 9).
+var Prefixes = []string{"/scim/v2", "/scim"}
+
+// route is one SCIM endpoint below a prefix.
+type route struct {
+	method, path string
+	handle       handler
+}
+
+// table lists every SCIM endpoint in one place.
+func (s *Server) table() []route {
+	return []route{
+		{"GET", "/ServiceProviderConfig", s.serviceProviderConfig},
+		{"GET", "/ResourceTypes", s.resourceTypes},
+		{"GET", "/ResourceTypes/{id}", s.resourceType},
+		{"GET", "/Schemas", s.schemas},
+		{"GET", "/Schemas/{id}", s.schema},
+
+		{"GET", "/Users", s.listUsers},
+		{"POST", "/Users/.search", s.searchUsers},
+		{"POST", "/Users", s.createUser},
+		{"GET", "/Users/{id}", s.getUser},
+		{"PUT", "/Users/{id}", s.replaceUser},
+		{"PATCH", "/Users/{id}", s.patchUser},
+		{"DELETE", "/Users/{id}", s.deleteUser},
+
+		{"GET", "/Groups", s.listGroups},
+		{"POST", "/Groups/.search", s.searchGroups},
+		{"POST", "/Groups", s.createGroup},
+		{"GET", "/Groups/{id}", s.getGroup},
+		{"PUT", "/Groups/{id}", s.replaceGroup},
+		{"PATCH", "/Groups/{id}", s.patchGroup},
+		{"DELETE", "/Groups/{id}", s.deleteGroup},
+
+		{"GET", "/Roles", s.listRoles},
+		{"POST", "/Roles/.search", s.searchRoles},
+		{"POST", "/Roles", s.createRole},
+		{"GET", "/Roles/{id}", s.getRole},
+		{"PUT", "/Roles/{id}", s.replaceRole},
+		{"PATCH", "/Roles/{id}", s.patchRole},
+		{"DELETE", "/Roles/{id}", s.deleteRole},
+	}
+}
+
+// Register adds every endpoint under both prefixes to mux. Unknown paths
+// get a SCIM 404, known paths with another method a SCIM 405.
+func (s *Server) Register(mux *http.ServeMux) {
+	shapes := http.NewServeMux()
+	allowed := map[string][]string{}
+	for _, prefix := range Prefixes {
+		for _, rt := range s.table() {
+			mux.Handle(rt.method+" "+prefix+rt.path, s.serve(prefix, rt.handle))
+			pattern := prefix + rt.path
+			if allowed[pattern] == nil {
+				shapes.Handle(pattern, http.NotFoundHandler())
+			}
+			allowed[pattern] = append(allowed[pattern], rt.method)
+		}
+		mux.Handle(prefix+"/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+			if _, pattern := shapes.Handler(r); pattern != "" {
+				methods := allowed[pattern]
+				sort.Strings(methods)
+				w.Header().Set("Allow", strings.Join(methods, ", "))
+				return &statusError{http.StatusMethodNotAllowed,
+					roster.Errorf(roster.EInvalid, "%s does not take %s; it takes %s", r.URL.Path, r.Method, strings.Join(methods, ", "))}
+			}
+			return roster.Errorf(roster.ENotFound, "no SCIM endpoint %s", r.URL.Path)
+		}))
+	}
+}

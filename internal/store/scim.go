@@ -1,0 +1,261 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"roster"
+)
+
+// maxIn bounds the values of one IN (...) list; longer lists are chunked.
+const maxIn = 500
+
+// chunks calls fn with successive slices of at most maxIn values.
+func chunks(vals []string, fn func(part []any) error) error {
+	for start := 0; start < len(vals); start += maxIn {
+		part := vals[start:min(start+maxIn, len(vals))]
+		args := make([]any, len(part))
+		for i, v := range part {
+			args[i] = v
+		}
+		if err := fn(args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const profileColumns = `user_id, org_id, user_name, COALESCE(external_id, ''), attributes, created_at, updated_at`
+
+func scanProfile(row interface{ Scan(...any) error }) (*roster.SCIMProfile, error) {
+	var p roster.SCIMProfile
+	var attrs string
+	var created, updated sql.NullInt64
+	if err := row.Scan(&p.UserID, &p.OrgID, &p.UserName, &p.ExternalID, &attrs, &created, &updated); err != nil {
+		return nil, mapError(err)
+	}
+	if err := json.Unmarshal([]byte(attrs), &p.Attributes); err != nil {
+		return nil, fmt.Errorf("scim profile of %s: decode attributes: %w", p.UserID, err)
+	}
+	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return &p, nil
+}
+
+// SCIMProfiles returns the SCIM profiles of the given users by user id;
+// users without one are absent from the map.
+func (tx *Tx) SCIMProfiles(ctx context.Context, userIDs []string) (map[string]*roster.SCIMProfile, error) {
+	out := make(map[string]*roster.SCIMProfile, len(userIDs))
+	err := chunks(userIDs, func(args []any) error {
+		rows, err := tx.query(ctx, `SELECT `+profileColumns+` FROM scim_users WHERE user_id IN (`+placeholders(len(args))+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("scim profiles: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanProfile(rows)
+			if err != nil {
+				return err
+			}
+			out[p.UserID] = p
+		}
+		return mapError(rows.Err())
+	})
+	return out, err
+}
+
+// PutSCIMProfile inserts or replaces a user's SCIM profile and the email
+// addresses it lists.
+func (tx *Tx) PutSCIMProfile(ctx context.Context, p *roster.SCIMProfile, emails []string) error {
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = tx.now
+	}
+	p.UpdatedAt = tx.now
+	var ext sql.NullString
+	if p.ExternalID != "" {
+		ext = sql.NullString{String: p.ExternalID, Valid: true}
+	}
+	if p.Attributes == nil {
+		p.Attributes = map[string]any{}
+	}
+	_, err := tx.exec(ctx, `INSERT INTO scim_users (user_id, org_id, user_name, user_name_key, external_id, attributes, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET user_name = excluded.user_name,
+		user_name_key = excluded.user_name_key, external_id = excluded.external_id, attributes = excluded.attributes,
+		updated_at = excluded.updated_at`,
+		p.UserID, p.OrgID, p.UserName, roster.Fold(p.UserName), ext, mustJSON(p.Attributes), micros(p.CreatedAt), micros(p.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("store scim profile of %s: %w", p.UserID, err)
+	}
+	return tx.putSCIMEmails(ctx, p.UserID, p.OrgID, emails)
+}
+
+func (tx *Tx) putSCIMEmails(ctx context.Context, userID, orgID string, emails []string) error {
+	if _, err := tx.exec(ctx, `DELETE FROM scim_user_emails WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("replace scim emails of %s: %w", userID, err)
+	}
+	seen := map[string]bool{}
+	for _, e := range emails {
+		key := roster.Fold(strings.TrimSpace(e))
+		if key == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		if _, err := tx.exec(ctx, `INSERT INTO scim_user_emails (user_id, org_id, email_key) VALUES (?, ?, ?)`, userID, orgID, key); err != nil {
+			return fmt.Errorf("store scim email of %s: %w", userID, err)
+		}
+	}
+	return nil
+}
+
+// DeleteSCIMProfile forgets a user's SCIM profile, freeing its userName.
+func (tx *Tx) DeleteSCIMProfile(ctx context.Context, userID string) error {
+	if _, err := tx.exec(ctx, `DELETE FROM scim_user_emails WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("delete scim emails of %s: %w", userID, err)
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM scim_users WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("delete scim profile of %s: %w", userID, err)
+	}
+	return nil
+}
+
+// SCIMUserNameOwner returns the id of the user whose SCIM userName is
+// userName, compared case-insensitively, or "" when none: the userName
+// of a user SCIM never touched is their username (their email while their
+// invite is pending).
+func (tx *Tx) SCIMUserNameOwner(ctx context.Context, orgID, userName string) (string, error) {
+	ids, err := tx.SCIMUserIDs(ctx, orgID, SCIMUserKeys{UserNames: []string{userName}})
+	if err != nil || len(ids) == 0 {
+		return "", err
+	}
+	return ids[0], nil
+}
+
+// SCIMUserKeys are indexed lookups that narrow a SCIM user list: a user
+// matches when any of its values matches.
+type SCIMUserKeys struct {
+	IDs         []string
+	UserNames   []string // compared case-insensitively
+	ExternalIDs []string // compared exactly
+	Emails      []string // compared case-insensitively, any address sent
+}
+
+// SCIMUserIDs returns the ids of the organization's users that match keys,
+// without duplicates.
+func (tx *Tx) SCIMUserIDs(ctx context.Context, orgID string, k SCIMUserKeys) ([]string, error) {
+	fold := func(vals []string) []string {
+		out := make([]string, len(vals))
+		for i, v := range vals {
+			out[i] = roster.Fold(v)
+		}
+		return out
+	}
+	lookups := []struct {
+		q    string
+		vals []string
+	}{
+		{`SELECT id FROM users WHERE org_id = ? AND status <> 'removed' AND id IN (%s)`, k.IDs},
+		{`SELECT user_id FROM scim_users WHERE org_id = ? AND user_name_key IN (%s)`, fold(k.UserNames)},
+		{`SELECT u.id FROM users u WHERE u.org_id = ? AND u.username_key IN (%s)
+			AND NOT EXISTS (SELECT 1 FROM scim_users s WHERE s.user_id = u.id)`, fold(k.UserNames)},
+		{`SELECT u.id FROM users u WHERE u.org_id = ? AND u.status = 'invited' AND u.username_key IS NULL AND u.email_key IN (%s)
+			AND NOT EXISTS (SELECT 1 FROM scim_users s WHERE s.user_id = u.id)`, fold(k.UserNames)},
+		{`SELECT user_id FROM scim_users WHERE org_id = ? AND external_id IN (%s)`, k.ExternalIDs},
+		{`SELECT id FROM users WHERE org_id = ? AND email_key IN (%s)`, fold(k.Emails)},
+		{`SELECT user_id FROM scim_user_emails WHERE org_id = ? AND email_key IN (%s)`, fold(k.Emails)},
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range lookups {
+		err := chunks(l.vals, func(args []any) error {
+			rows, err := tx.query(ctx, fmt.Sprintf(l.q, placeholders(len(args))), append([]any{orgID}, args...)...)
+			if err != nil {
+				return fmt.Errorf("look up scim users: %w", err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					return mapError(err)
+				}
+				if !seen[id] {
+					seen[id], out = true, append(out, id)
+				}
+			}
+			return mapError(rows.Err())
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// UsersByIDs returns the users with these ids that were not removed, in
+// creation order.
+func (tx *Tx) UsersByIDs(ctx context.Context, orgID string, ids []string) ([]*roster.User, error) {
+	var out []*roster.User
+	err := chunks(ids, func(args []any) error {
+		users, err := tx.queryUsers(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = ? AND status <> 'removed'
+			AND id IN (`+placeholders(len(args))+`)`, append([]any{orgID}, args...)...)
+		out = append(out, users...)
+		return err
+	})
+	sortByCreation(out)
+	return out, err
+}
+
+// UserCursor is a position in the creation order of users.
+type UserCursor struct {
+	CreatedAt int64 // Unix microseconds
+	ID        string
+}
+
+// ScanUsers returns up to limit of the organization's users that were not
+// removed, in creation order, after the cursor (from the start when nil).
+func (tx *Tx) ScanUsers(ctx context.Context, orgID string, after *UserCursor, offset, limit int) ([]*roster.User, error) {
+	q := `SELECT ` + userColumns + ` FROM users WHERE org_id = ? AND status <> 'removed'`
+	args := []any{orgID}
+	if after != nil {
+		q += ` AND (created_at > ? OR (created_at = ? AND id > ?))`
+		args = append(args, after.CreatedAt, after.CreatedAt, after.ID)
+	}
+	q += ` ORDER BY created_at, id LIMIT ? OFFSET ?`
+	return tx.queryUsers(ctx, q, append(args, limit, offset)...)
+}
+
+// CountOrgUsers counts the organization's users that were not removed.
+func (tx *Tx) CountOrgUsers(ctx context.Context, orgID string) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE org_id = ? AND status <> 'removed'`, orgID).Scan(&n)
+	return n, mapError(err)
+}
+
+func (tx *Tx) queryUsers(ctx context.Context, q string, args ...any) ([]*roster.User, error) {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	var out []*roster.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, mapError(rows.Err())
+}
+
+func sortByCreation(users []*roster.User) {
+	sort.Slice(users, func(i, j int) bool {
+		a, b := users[i], users[j]
+		if !a.CreatedAt.Equal(b.CreatedAt) {
+			return a.CreatedAt.Before(b.CreatedAt)
+		}
+		return a.ID < b.ID
+	})
+}
