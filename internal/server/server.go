@@ -17,9 +17,9 @@ import (
 	"roster/internal/app"
 	"roster/internal/auth/oidc"
 	"roster/internal/httpx"
+	"roster/internal/scim"
 	"roster/internal/sso"
 	"roster/internal/web"
-	"roster/internal/scim"
 )
 
 // Options configure the handler.
@@ -28,7 +28,7 @@ type Options struct {
 	SecureCookie bool
 	SSO          web.SSO      // what the web pages say about single sign-on
 	OIDC         *oidc.Client // the SSO client; nil when single sign-on is not configured
-	PublicURL    string // HOST, the base of SCIM meta.location
+	PublicURL    string       // HOST, the base of SCIM meta.location
 }
 
 // New returns the whole HTTP handler for svc.
