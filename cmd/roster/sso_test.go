@@ -16,7 +16,7 @@ func TestSSOConfigChecks(t *testing.T) {
 			"GORILLA_OIDC_SECRET": "s3cret", "GORILLA_OIDC_CUSTOM_SCOPES": "offline_access,groups"}, ""},
 		{map[string]string{"OIDC_ISSUER": "https://idp.example"}, ""}, // SSO stays off without a client id
 	} {
-		out, err := runCLI(t, tc.env, "", "config")
+		out, err := runStdin(t, tc.env, "", "config")
 		switch {
 		case tc.want == "" && err != nil:
 			t.Errorf("%v: %v", tc.env, err)
