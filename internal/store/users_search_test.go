@@ -1,0 +1,163 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"roster"
+	"roster/internal/store"
+	"roster/internal/store/storetest"
+)
+
+// TestListUsersSearchMatchesScan checks the user search against a plain
+// scan of the same users, for queries the trigram index narrows to a few
+// users and for queries that match too many users or are too short for it,
+// through renames, removals and every page size.
+func TestListUsersSearchMatchesScan(t *testing.T) {
+	db := storetest.MustOpen(t)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := []string{"ada", "grace", "alan", "linus", "ken", "rob", "margaret", "barbara", "edsger", "donald"}
+	names := []string{"Ada Lovelace", `Ann "Nan" O'Neil`, "50%_off\\deal", "Zoë Ünal", "Grace Hopper", "Ken Thompson", ""}
+	statuses := []roster.UserStatus{roster.StatusActive, roster.StatusActive, roster.StatusInvited, roster.StatusDeactivated}
+	roles := []roster.OrgRole{roster.OrgMember, roster.OrgMember, roster.OrgViewer, roster.OrgAdmin}
+	// Every email holds "example", so that query matches more users than
+	// the index path takes (3,000 against its 2,000).
+	users := make([]*roster.User, 3000)
+	for i := range users {
+		w := words[rng.IntN(len(words))]
+		u := &roster.User{ID: roster.NewID("u"), OrgID: roster.DefaultOrgID, Username: fmt.Sprintf("%s%d", w, i),
+			Email: fmt.Sprintf("%s.%d@%s.example.com", strings.ToUpper(w[:1])+w[1:], i, words[rng.IntN(len(words))]),
+			Name:  names[rng.IntN(len(names))], Status: statuses[rng.IntN(len(statuses))], Role: roles[rng.IntN(len(roles))]}
+		if u.Status == roster.StatusInvited {
+			u.Username, u.Name = "", ""
+		}
+		users[i] = u
+	}
+	write := func(fn func(tx *store.Tx) error) {
+		t.Helper()
+		if err := db.Tx(ctx, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(func(tx *store.Tx) error {
+		for _, u := range users {
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	// Renames, removals and reactivations change what the index must find.
+	write(func(tx *store.Tx) error {
+		for _, u := range users[:300] {
+			switch rng.IntN(3) {
+			case 0:
+				if u.Username != "" {
+					u.Username = "renamed_" + u.Username
+				}
+			case 1:
+				u.Status = roster.StatusRemoved
+			default:
+				u.Name = "Barbara Liskov"
+			}
+			if err := tx.UpdateUser(ctx, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if storetest.Engine() == store.SQLite {
+		write(func(tx *store.Tx) error {
+			return tx.ExecForTest(ctx, `INSERT INTO users_search (users_search, rank) VALUES ('integrity-check', 1)`)
+		})
+	}
+
+	queries := []string{"example", "EXAMPLE.com", "ad", "a", "e", "renamed_", "renamed_ada1", "Lovelace", `"nan"`, `"`,
+		"50%", "%_", `\d`, "_off", "zoë", "ÜNAL", "barbara liskov", "nobody-here", "grace.1", "1@", ".2", "  ken  "}
+	for range 40 {
+		u := users[rng.IntN(len(users))]
+		s := u.Username + "\n" + u.Name + "\n" + u.Email
+		i := rng.IntN(len(s))
+		q := s[i:min(len(s), i+1+rng.IntN(8))]
+		if rng.IntN(2) == 0 {
+			q = strings.ToUpper(q)
+		}
+		queries = append(queries, q)
+	}
+	for _, q := range queries {
+		for _, f := range []store.UserFilter{
+			{Query: q, Limit: 50},
+			{Query: q, Limit: 7, Role: roster.OrgViewer},
+			{Query: q, Limit: 200, Status: roster.StatusInvited},
+			{Query: q, Limit: 1000, Status: roster.StatusActive, Role: roster.OrgAdmin},
+		} {
+			want := scanUsers(users, f)
+			var got []string
+			for page := 0; ; page++ {
+				var list []*roster.User
+				var next string
+				err := db.Read(ctx, func(tx *store.Tx) error {
+					var err error
+					list, next, err = tx.ListUsers(ctx, roster.DefaultOrgID, f)
+					return err
+				})
+				if err != nil {
+					t.Fatalf("query %q: %v", q, err)
+				}
+				if len(list) > f.Limit || (next != "" && len(list) != f.Limit) {
+					t.Fatalf("query %q: page of %d with limit %d and next cursor %q", q, len(list), f.Limit, next)
+				}
+				for _, u := range list {
+					got = append(got, u.ID)
+				}
+				if next == "" {
+					break
+				}
+				f.Cursor = next
+			}
+			if storetest.Engine() != store.SQLite {
+				// PostgreSQL orders text by the database's collation.
+				slices.Sort(got)
+				slices.Sort(want)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("query %q role %q status %q: got %d users, want %d", q, f.Role, f.Status, len(got), len(want))
+			}
+		}
+	}
+}
+
+// scanUsers is the user search done the slow, obvious way: ids of the
+// users f selects, ordered by username (email while invited), then id.
+func scanUsers(users []*roster.User, f store.UserFilter) []string {
+	q := strings.ToLower(strings.TrimSpace(f.Query))
+	type hit struct{ sortKey, id string }
+	var hits []hit
+	for _, u := range users {
+		switch {
+		case u.Status == roster.StatusRemoved,
+			f.Status != "" && u.Status != f.Status,
+			f.Role != "" && u.Role != f.Role,
+			!strings.Contains(strings.ToLower(u.Username+"\n"+u.Name+"\n"+u.Email), q):
+			continue
+		}
+		key := strings.ToLower(u.Username)
+		if key == "" {
+			key = strings.ToLower(u.Email)
+		}
+		hits = append(hits, hit{key, u.ID})
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		return strings.Compare(a.sortKey+"\x00"+a.id, b.sortKey+"\x00"+b.id)
+	})
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.id
+	}
+	return ids
+}
