@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"roster"
 	"roster/internal/api"
 	"roster/internal/app"
 	"roster/internal/auth/oidc"
@@ -39,7 +40,8 @@ func New(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 
 	mux := http.NewServeMux()
 	api.New(svc, log, api.Options{MailSink: opt.MailSink, SecureCookie: opt.SecureCookie}).Register(mux)
-	ui := web.New(svc, log, web.Options{MailSink: opt.MailSink, SecureCookie: opt.SecureCookie, SSO: opt.SSO})
+	ui := web.New(svc, log, web.Options{MailSink: opt.MailSink, SecureCookie: opt.SecureCookie, SSO: opt.SSO,
+		TestMail: testMail(svc)})
 	ui.Register(mux)
 	sso.New(svc, log, sso.Options{Client: opt.OIDC, SecureCookie: opt.SecureCookie}).Register(mux)
 	scim.New(svc, log, scim.Options{PublicURL: opt.PublicURL}).Register(mux)
@@ -88,4 +90,19 @@ func isAPIPath(p string) bool {
 		}
 	}
 	return false
+}
+
+// testMail sends the settings page's test email and turns an SMTP refusal
+// into an error that names the server's answer.
+func testMail(svc *app.Service) func(ctx context.Context, a roster.Actor, to string) error {
+	return func(ctx context.Context, a roster.Actor, to string) error {
+		res, err := svc.SendTestMail(ctx, a, to)
+		if err != nil {
+			return err
+		}
+		if !res.Sent {
+			return roster.Errorf(roster.EConflict, "%s", res.Error)
+		}
+		return nil
+	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"roster"
 	"roster/internal/app"
@@ -18,6 +19,16 @@ type SettingsPage struct {
 	CanTest    bool // a test email can be sent
 	TestResult *Notice
 	Seats      app.SeatUsage
+	License    LicenseView
+}
+
+// LicenseView is the license card: its status and what it grants (O14).
+type LicenseView struct {
+	Status   string // none, valid, expired or invalid
+	Reason   string // why an expired or invalid license is ignored
+	Licensee string
+	Expires  string // last valid day
+	Features string // comma-separated
 }
 
 // PolicyRow is one privacy switch and how the organization enforces it.
@@ -59,8 +70,29 @@ func (web *Web) settingsPage(w http.ResponseWriter, r *http.Request, a roster.Ac
 		}
 		p.Policy = append(p.Policy, row)
 	}
-	p.Seats, err = web.opt.Seats.SeatUsage(r.Context(), a)
+	if p.Seats, err = web.opt.Seats.SeatUsage(r.Context(), a); err != nil {
+		return p, err
+	}
+	p.License, err = web.licenseView(r, a)
 	return p, err
+}
+
+// licenseView reads the license's status for the settings page.
+func (web *Web) licenseView(r *http.Request, a roster.Actor) (LicenseView, error) {
+	info, err := web.app.License(r.Context(), a)
+	if err != nil {
+		return LicenseView{}, err
+	}
+	v := LicenseView{Status: info.Status, Reason: info.Reason}
+	if l := info.License; l != nil {
+		v.Licensee, v.Expires = l.Licensee, l.Expires
+	}
+	var names []string
+	for _, f := range info.Features {
+		names = append(names, string(f))
+	}
+	v.Features = strings.Join(names, ", ")
+	return v, nil
 }
 
 func (web *Web) orgSettings(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
