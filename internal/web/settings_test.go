@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"roster/internal/app"
 	"roster/internal/apitest"
+	"roster/internal/app"
 	"roster/internal/license"
 	"roster/internal/mail"
 	"roster/internal/mail/mailtest"
