@@ -53,6 +53,9 @@ func (s *Service) CreateTeam(ctx context.Context, a roster.Actor, in CreateTeamI
 			return roster.ReasonErrorf(roster.EConflict, "team_name_taken", "a team named %s already exists", t.Name)
 		}
 		if err := tx.CreateTeam(ctx, t); err != nil {
+			if roster.ErrorCode(err) == roster.EConflict { // lost a race for the name
+				return roster.ReasonErrorf(roster.EConflict, "team_name_taken", "a team named %s already exists", t.Name)
+			}
 			return err
 		}
 		m := &roster.Membership{TeamID: t.ID, PrincipalID: a.UserID(), PrincipalKind: roster.KindUser, Role: roster.TeamAdmin}
