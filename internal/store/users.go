@@ -156,6 +156,14 @@ func (tx *Tx) ListUsers(ctx context.Context, orgID string, f UserFilter) ([]*ros
 	from := "users"
 	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
 		where, args = append(where, `users.search LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(q)+"%")
+		if tx.engine == Postgres {
+			// A cached generic plan cannot see the pattern and walks the
+			// whole list in order even for a query that matches nobody;
+			// plan each search for its pattern, so pg_trgm is used.
+			if _, err := tx.exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+				return nil, "", fmt.Errorf("list users: %w", err)
+			}
+		}
 		few, err := tx.fewSearchMatches(ctx, q)
 		if err != nil {
 			return nil, "", err
@@ -205,7 +213,7 @@ func (tx *Tx) ListUsers(ctx context.Context, orgID string, f UserFilter) ([]*ros
 const searchCandidateLimit = 2000
 
 // fewSearchMatches reports whether the SQLite trigram index (migration
-// 0002) narrows q to fewer than searchCandidateLimit users. A trigram index
+// 0006) narrows q to fewer than searchCandidateLimit users. A trigram index
 // cannot narrow queries shorter than three characters. PostgreSQL's
 // planner makes this choice itself with its pg_trgm index.
 func (tx *Tx) fewSearchMatches(ctx context.Context, q string) (bool, error) {
