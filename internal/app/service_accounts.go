@@ -113,22 +113,10 @@ func (s *Service) CreateOrgServiceAccount(ctx context.Context, a roster.Actor, n
 func (s *Service) ListServiceAccounts(ctx context.Context, a roster.Actor, teamRef string) ([]*roster.ServiceAccount, error) {
 	var out []*roster.ServiceAccount
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		teamID := ""
-		if teamRef == "" {
-			if err := requireAdmin(a); err != nil {
-				return err
-			}
-		} else {
-			v, err := s.loadTeam(ctx, tx, a, teamRef)
-			if err != nil {
-				return err
-			}
-			if err := v.require(roster.PermTeamManageServiceAccounts); err != nil {
-				return err
-			}
-			teamID = v.team.ID
+		teamID, _, err := s.serviceAccountScope(ctx, tx, a, teamRef)
+		if err != nil {
+			return err
 		}
-		var err error
 		out, err = tx.ListServiceAccounts(ctx, orgID(a), teamID)
 		return err
 	})
@@ -141,20 +129,13 @@ func (s *Service) DeleteServiceAccount(ctx context.Context, a roster.Actor, team
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		// Who may delete comes first, so that others cannot tell which
 		// service account ids exist.
-		action, team, teamID := roster.ActOrgDeleteServiceAccount, "", ""
-		if teamRef == "" {
-			if err := requireAdmin(a); err != nil {
-				return err
-			}
-		} else {
-			v, err := s.loadTeam(ctx, tx, a, teamRef)
-			if err != nil {
-				return err
-			}
-			if err := v.require(roster.PermTeamManageServiceAccounts); err != nil {
-				return err
-			}
-			action, team, teamID = roster.ActTeamDeleteServiceAccount, v.team.Name, v.team.ID
+		teamID, team, err := s.serviceAccountScope(ctx, tx, a, teamRef)
+		if err != nil {
+			return err
+		}
+		action := roster.ActOrgDeleteServiceAccount
+		if teamID != "" {
+			action = roster.ActTeamDeleteServiceAccount
 		}
 		sa, err := tx.ServiceAccount(ctx, orgID(a), id)
 		if roster.IsNotFound(err) {
@@ -181,4 +162,21 @@ func (s *Service) DeleteServiceAccount(ctx context.Context, a roster.Actor, team
 		}
 		return auditAt(ctx, tx, a, action, where{team: team}, sa.Name+" ("+sa.ID+")")
 	})
+}
+
+// serviceAccountScope checks who may manage the service accounts of a
+// team (its admins) or, when teamRef is empty, of the organization (its
+// admins), and returns the team's id and name ("" for the organization).
+func (s *Service) serviceAccountScope(ctx context.Context, tx *store.Tx, a roster.Actor, teamRef string) (teamID, teamName string, err error) {
+	if teamRef == "" {
+		return "", "", requireAdmin(a)
+	}
+	v, err := s.loadTeam(ctx, tx, a, teamRef)
+	if err != nil {
+		return "", "", err
+	}
+	if err := v.require(roster.PermTeamManageServiceAccounts); err != nil {
+		return "", "", err
+	}
+	return v.team.ID, v.team.Name, nil
 }
