@@ -57,26 +57,6 @@ func groupInput(res resource, explicitMembers bool) (app.SCIMGroupInput, error) 
 	return in, nil
 }
 
-func (s *Server) listGroups(w http.ResponseWriter, r *http.Request, c *call) error {
-	p, err := parseListQuery(s.groups, r.URL.Query())
-	if err != nil {
-		return err
-	}
-	return s.writeGroupList(w, r, c, p)
-}
-
-func (s *Server) searchGroups(w http.ResponseWriter, r *http.Request, c *call) error {
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	p, err := parseSearchBody(s.groups, body)
-	if err != nil {
-		return err
-	}
-	return s.writeGroupList(w, r, c, p)
-}
-
 func (s *Server) writeGroupList(w http.ResponseWriter, r *http.Request, c *call, p listParams) error {
 	q := app.SCIMGroupQuery{StartIndex: p.start, Count: p.count}
 	if p.filter != nil {

@@ -2,6 +2,7 @@ package scim
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -120,4 +121,33 @@ func projectionFromQuery(k *kind, q url.Values) (projection, error) {
 		return strings.Split(v, ",")
 	}
 	return newProjection(k, split(q.Get("attributes")), split(q.Get("excludedAttributes")))
+}
+
+// listWriter answers a list request once its parameters are read.
+type listWriter func(w http.ResponseWriter, r *http.Request, c *call, p listParams) error
+
+// listByQuery serves GET /{Resource}: list parameters from the query string.
+func listByQuery(k *kind, write listWriter) handler {
+	return func(w http.ResponseWriter, r *http.Request, c *call) error {
+		p, err := parseListQuery(k, r.URL.Query())
+		if err != nil {
+			return err
+		}
+		return write(w, r, c, p)
+	}
+}
+
+// listBySearch serves POST /{Resource}/.search: parameters from the body.
+func listBySearch(k *kind, write listWriter) handler {
+	return func(w http.ResponseWriter, r *http.Request, c *call) error {
+		body, err := readBody(w, r)
+		if err != nil {
+			return err
+		}
+		p, err := parseSearchBody(k, body)
+		if err != nil {
+			return err
+		}
+		return write(w, r, c, p)
+	}
 }

@@ -46,26 +46,6 @@ func roleInputOf(res resource) (app.RoleInput, error) {
 	return in, nil
 }
 
-func (s *Server) listRoles(w http.ResponseWriter, r *http.Request, c *call) error {
-	p, err := parseListQuery(s.roles, r.URL.Query())
-	if err != nil {
-		return err
-	}
-	return s.writeRoleList(w, r, c, p)
-}
-
-func (s *Server) searchRoles(w http.ResponseWriter, r *http.Request, c *call) error {
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	p, err := parseSearchBody(s.roles, body)
-	if err != nil {
-		return err
-	}
-	return s.writeRoleList(w, r, c, p)
-}
-
 // writeRoleList filters and pages custom roles in memory: an
 // organization has few.
 func (s *Server) writeRoleList(w http.ResponseWriter, r *http.Request, c *call, p listParams) error {

@@ -8,26 +8,6 @@ import (
 	"roster/internal/store"
 )
 
-func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, c *call) error {
-	p, err := parseListQuery(s.users, r.URL.Query())
-	if err != nil {
-		return err
-	}
-	return s.writeUserList(w, r, c, p)
-}
-
-func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request, c *call) error {
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	p, err := parseSearchBody(s.users, body)
-	if err != nil {
-		return err
-	}
-	return s.writeUserList(w, r, c, p)
-}
-
 // writeUserList answers a list: indexed look-ups narrow the candidates
 // when the filter allows (userName, externalId, emails, id equality),
 // and the whole filter is then evaluated on each candidate.
