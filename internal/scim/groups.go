@@ -163,15 +163,7 @@ func (s *Server) replaceGroup(w http.ResponseWriter, r *http.Request, c *call) e
 }
 
 func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request, c *call) error {
-	proj, err := projectionFromQuery(s.groups, r.URL.Query())
-	if err != nil {
-		return err
-	}
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	ops, err := decodePatch(body)
+	proj, ops, err := readPatch(s.groups, w, r)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package scim
 
 import (
 	"errors"
+	"net/http"
 	"sort"
 	"strings"
 )
@@ -190,4 +191,19 @@ func applyExt(k *kind, res resource, op string, ext *Schema, v any) error {
 		}
 	}
 	return nil
+}
+
+// readPatch reads a PATCH request: the projection of the answer from the
+// query string and the operations from the body.
+func readPatch(k *kind, w http.ResponseWriter, r *http.Request) (projection, []patchOp, error) {
+	proj, err := projectionFromQuery(k, r.URL.Query())
+	if err != nil {
+		return proj, nil, err
+	}
+	body, err := readBody(w, r)
+	if err != nil {
+		return proj, nil, err
+	}
+	ops, err := decodePatch(body)
+	return proj, ops, err
 }

@@ -119,15 +119,7 @@ func (s *Server) replaceRole(w http.ResponseWriter, r *http.Request, c *call) er
 // patchRole applies operations to the role; an inherited permission
 // cannot be removed, only the base role changed.
 func (s *Server) patchRole(w http.ResponseWriter, r *http.Request, c *call) error {
-	proj, err := projectionFromQuery(s.roles, r.URL.Query())
-	if err != nil {
-		return err
-	}
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	ops, err := decodePatch(body)
+	proj, ops, err := readPatch(s.roles, w, r)
 	if err != nil {
 		return err
 	}

@@ -39,15 +39,7 @@ func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request, c *call) er
 // patchUser is PATCH: the operations apply to the user's current
 // representation, and the result is applied in one transaction.
 func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, c *call) error {
-	proj, err := projectionFromQuery(s.users, r.URL.Query())
-	if err != nil {
-		return err
-	}
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	ops, err := decodePatch(body)
+	proj, ops, err := readPatch(s.users, w, r)
 	if err != nil {
 		return err
 	}
