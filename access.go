@@ -11,6 +11,24 @@ type TeamAccess struct {
 	Archived           bool
 }
 
+// RolePerms is the permission set a membership's role gives in this team,
+// with the team's settings applied (R2, R3): members, and custom roles
+// based on member, may invite when the team lets members invite.
+func (a TeamAccess) RolePerms(m *Membership) PermSet {
+	var perms PermSet
+	base := m.Role
+	switch {
+	case m.Role == TeamCustom && m.CustomRole != nil:
+		perms, base = m.CustomRole.Perms(), m.CustomRole.Base
+	default:
+		perms = BuiltinPerms(m.Role)
+	}
+	if base == TeamMember && a.Settings.MembersCanInvite {
+		perms |= Perms(PermTeamInvite)
+	}
+	return perms
+}
+
 // TeamPerms computes a principal's effective permissions on a team (R1-R3,
 // O5, T3, T7). It never touches the database.
 func (a TeamAccess) TeamPerms() PermSet {
@@ -18,21 +36,12 @@ func (a TeamAccess) TeamPerms() PermSet {
 		return 0
 	}
 	var perms PermSet
-	if m := a.Member; m != nil {
-		switch {
-		case m.Role == TeamCustom && m.CustomRole != nil:
-			perms = m.CustomRole.Perms()
-			if m.CustomRole.Base == TeamMember && a.Settings.MembersCanInvite {
-				perms |= Perms(PermTeamInvite)
-			}
-		default:
-			perms = BuiltinPerms(m.Role)
-			if m.Role == TeamMember && a.Settings.MembersCanInvite {
-				perms |= Perms(PermTeamInvite)
-			}
-		}
+	if a.Member != nil {
+		perms = a.RolePerms(a.Member)
 	}
-	if a.OrgServiceAccount {
+	// An organization service account reaches what an organization admin
+	// reaches (A1), so it reads no team data when admins may not (T7).
+	if a.OrgServiceAccount && !a.AdminTeamAccessOff {
 		perms |= ServicePerms
 	}
 	if a.OrgRole == OrgAdmin {
@@ -54,22 +63,61 @@ func (a TeamAccess) IsTeamAdmin() bool {
 	return a.TeamPerms() == AdminPerms
 }
 
-// CanSeeTeam reports whether the team exists for this principal: hidden
-// teams are invisible to non-members (T6).
-func (a TeamAccess) CanSeeTeam() bool {
-	if a.Archived {
-		return false
-	}
-	if a.Member != nil || a.OrgRole == OrgAdmin || a.OrgServiceAccount {
+// MayGrant reports whether the principal may give a member the role m
+// (H1): organization admins may give any role, since they manage every
+// team's membership (T7); anyone else only a role whose permissions in
+// this team they hold themselves, and admin only when they are team admins.
+// Removing or re-roling a member is giving up their current role, so the
+// same check guards who may touch whom.
+func (a TeamAccess) MayGrant(m *Membership) bool {
+	if a.OrgRole == OrgAdmin {
 		return true
 	}
+	if m.Role == TeamAdmin {
+		return a.IsTeamAdmin()
+	}
+	return a.Holds(a.RolePerms(m))
+}
+
+// Holds reports whether the principal holds every permission of p in the
+// team, so that what it creates or grants never exceeds it (M3).
+func (a TeamAccess) Holds(p PermSet) bool {
+	return p&^a.TeamPerms() == 0
+}
+
+// CanSeeTeam reports whether the team exists for this principal: hidden
+// teams are invisible to non-members (T6), and a team service account sees
+// only its own team (A1).
+func (a TeamAccess) CanSeeTeam() bool {
+	switch {
+	case a.Archived:
+		return false
+	case a.Member != nil || a.OrgRole == OrgAdmin || a.OrgServiceAccount:
+		return true
+	case a.OrgRole == "":
+		return false // a team service account outside its team
+	}
 	return !a.Settings.HideFromNonMembers
+}
+
+// seesAsOrganization reports whether the principal sees the team the way
+// every member of the organization does: visible to non-members, or to
+// this principal through its membership or its organization-wide reach
+// where that reach includes team data (T6, T7).
+func (a TeamAccess) seesAsOrganization() bool {
+	if !a.CanSeeTeam() {
+		return false
+	}
+	if a.Member != nil || !a.Settings.HideFromNonMembers {
+		return true
+	}
+	return !a.AdminTeamAccessOff
 }
 
 // ProjectPerms narrows team permissions to one project by its visibility
 // (W1): restricted projects admit only their members and team admins;
 // public ones are readable by everyone in the organization unless the team
-// forbids public sharing.
+// forbids public sharing or hides itself from them.
 func (a TeamAccess) ProjectPerms(v Visibility, projectMember bool) PermSet {
 	perms := a.TeamPerms()
 	switch v {
@@ -79,7 +127,7 @@ func (a TeamAccess) ProjectPerms(v Visibility, projectMember bool) PermSet {
 		}
 		return 0
 	case VisibilityPublic:
-		if !a.Settings.ForbidPublicSharing && a.CanSeeTeam() && (a.OrgRole != "" || a.OrgServiceAccount) {
+		if !a.Settings.ForbidPublicSharing && a.seesAsOrganization() && (a.OrgRole != "" || a.OrgServiceAccount) {
 			perms |= Perms(PermProjectRead, PermRunRead)
 		}
 	}

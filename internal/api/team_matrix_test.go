@@ -66,7 +66,7 @@ var teamMatrix = []struct {
 	{"ok   403  403  ok   403  403  403  403  403  403  403  401  403  401", 204, "DELETE /api/v1/teams/ml/service-accounts/{tsa}", ""},
 	// A missing id, and ml's own service account through another team or the organization route.
 	{"404  403  403  404  403  403  403  403  403  403  403  401  403  401", 204, "DELETE /api/v1/teams/ml/service-accounts/sa_missing", ""},
-	{"404  403  403  403  403  403  403  403  403  403  404  401  403  401", 204, "DELETE /api/v1/teams/cv/service-accounts/{tsa}", ""},
+	{"404  403  403  403  403  403  404  403  403  403  404  401  403  401", 204, "DELETE /api/v1/teams/cv/service-accounts/{tsa}", ""},
 	// Organization service accounts (A1)
 	{"ok   403  403  403  403  403  403  403  403  403  403  401  403  401", 200, "GET /api/v1/service-accounts", ""},
 	{"ok   403  403  403  403  403  403  403  403  403  403  401  403  401", 201, "POST /api/v1/service-accounts", `{"name":"obot-{n}","default_team":"ml"}`},

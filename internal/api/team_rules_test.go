@@ -641,27 +641,30 @@ func TestTeamAdminsRacingToLeaveNoAdmins(t *testing.T) {
 	}
 }
 
-// A1: a team service account acts only in its own team: elsewhere it reads
-// no projects, public ones included, and changes nothing.
+// A1: a team service account acts only in its own team: other teams do not
+// exist for it (not listed, not readable, their names, privacy and projects
+// included), and it changes nothing there.
 func TestTeamServiceAccountActsOnlyInItsTeam(t *testing.T) {
 	f := newTeamFixture(t)
 	e, sa, cvadmin := f.e, f.cred[colTeamSA], f.users["cvadmin"].Key
 	e.Must(201, "POST", "/api/v1/teams/cv/projects", map[string]string{"name": "cv-open", "visibility": "public"}, cvadmin)
 	e.Must(201, "POST", "/api/v1/teams/cv/projects", map[string]string{"name": "cv-team"}, cvadmin)
-	if names := teamNames(t, e.Must(200, "GET", "/api/v1/teams/cv/projects", nil, sa), "projects"); len(names) != 0 {
-		t.Errorf("ml's service account lists cv's projects %v", names)
+	if names := teamNames(t, e.Must(200, "GET", "/api/v1/teams", nil, sa), "teams"); !slices.Equal(names, []string{"ml"}) {
+		t.Errorf("ml's service account lists teams %v, want only ml", names)
 	}
 	for _, c := range []struct {
 		method, path string
 		body         any
 		status       int
 	}{
-		{"GET", "/api/v1/teams/cv/members", nil, 403},
+		{"GET", "/api/v1/teams/cv", nil, 404},
+		{"GET", "/api/v1/teams/cv/projects", nil, 404},
+		{"GET", "/api/v1/teams/cv/members", nil, 404},
 		{"GET", "/api/v1/teams/cv/projects/cv-open", nil, 404},
 		{"GET", "/api/v1/teams/cv/projects/cv-team/runs", nil, 404},
-		{"POST", "/api/v1/teams/cv/projects", map[string]string{"name": "intruder"}, 403},
+		{"POST", "/api/v1/teams/cv/projects", map[string]string{"name": "intruder"}, 404},
 		{"POST", "/api/v1/teams/cv/projects/cv-open/runs", map[string]string{"name": "intruder"}, 404},
-		{"POST", "/api/v1/teams/cv/members", map[string]string{"username": "omember"}, 403},
+		{"POST", "/api/v1/teams/cv/members", map[string]string{"username": "omember"}, 404},
 	} {
 		if r := e.Do(c.method, c.path, c.body, sa); r.StatusCode != c.status {
 			t.Errorf("%s %s by ml's service account: status %d, want %d: %s", c.method, c.path, r.StatusCode, c.status, r.Body)

@@ -62,14 +62,11 @@ func (s *Service) InviteUser(ctx context.Context, a roster.Actor, in InviteInput
 			if err != nil {
 				return err
 			}
-			m := &roster.Membership{TeamID: v.team.ID, PrincipalID: res.User.ID, PrincipalKind: roster.KindUser}
+			m := &roster.Membership{}
 			if err := s.resolveRole(ctx, tx, v.team.OrgID, j.Role, m); err != nil {
 				return err
 			}
-			if err := tx.AddMember(ctx, m); err != nil {
-				return err
-			}
-			if err := auditAt(ctx, tx, a, roster.ActTeamInviteUser, where{user: res.User, team: v.team.Name}, "role "+m.RoleName()); err != nil {
+			if err := s.changeMembership(ctx, tx, a, memberChange{team: v, user: res.User, next: m}); err != nil {
 				return err
 			}
 		}

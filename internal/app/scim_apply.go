@@ -14,39 +14,32 @@ import (
 type scimChange struct {
 	fields   []string // profile fields that changed
 	password bool
-	oldRole  roster.OrgRole
-	status   string // "", user:deactivate or user:reactivate
 }
 
-// applySCIMUser brings cur to the state in asks for, under the rules every
-// interface follows (C7): unique userName and email, seats, the last-admin
-// rule, team roles, and audit entries. A user with no CreatedAt is created.
-// It returns the user as stored, with the profile when it was written.
+// applySCIMUser brings cur to the state in asks for (C7): the profile is
+// SCIM's own, while the organization role, the status and the team roles
+// go through the transitions every interface uses, with their rules
+// (O3, O13, T5, T7) and audit entries. A user with no CreatedAt is
+// created. It returns the user as stored, with the profile when written.
 func (s *Service) applySCIMUser(ctx context.Context, tx *store.Tx, a roster.Actor, cur *SCIMUser, in SCIMUserInput, hash string) (*SCIMUser, error) {
 	creating := cur.User.CreatedAt.IsZero()
 	next := *cur.User
 	u := &next
-	ch := scimChange{oldRole: cur.User.Role}
+	var ch scimChange
 	p, err := s.scimIdentity(ctx, tx, cur, u, in, &ch)
 	if err != nil {
 		return nil, err
 	}
 	if hash != "" {
+		if err := mayChangePassword(a, cur.User, in.OrgRole); err != nil {
+			return nil, err
+		}
 		u.PasswordHash, ch.password = hash, true
 	}
-	if in.OrgRole != "" {
-		u.Role = in.OrgRole
-	}
-	if err := scimStatus(u, in.Active, &ch); err != nil {
-		return nil, err
-	}
-	if err := s.checkSCIMRules(ctx, tx, cur.User, u, creating); err != nil {
-		return nil, err
-	}
 	if creating {
-		err = tx.CreateUser(ctx, u)
-	} else if *u != *cur.User {
-		err = tx.UpdateUser(ctx, u)
+		err = s.createSCIMUser(ctx, tx, a, u, in)
+	} else {
+		err = s.updateSCIMUser(ctx, tx, a, cur.User, u, in, ch)
 	}
 	if err != nil {
 		return nil, err
@@ -56,20 +49,77 @@ func (s *Service) applySCIMUser(ctx context.Context, tx *store.Tx, a roster.Acto
 			return nil, err
 		}
 	}
-	if ch.password || ch.status == roster.ActUserDeactivate {
-		if err := tx.DeleteUserSessions(ctx, u.ID, ""); err != nil {
-			return nil, err
-		}
-	}
-	if err := auditSCIMUser(ctx, tx, a, u, creating, ch); err != nil {
-		return nil, err
-	}
 	out := &SCIMUser{User: u, Profile: p, Teams: cur.Teams}
 	if in.TeamRoles == nil {
 		return out, nil
 	}
 	out.Teams = nil // changed: the caller reloads
 	return out, s.syncSCIMTeams(ctx, tx, a, u, cur.Teams, in.TeamRoles)
+}
+
+// mayChangePassword refuses a service account setting the password of an
+// organization admin, who could then be signed in as by whoever holds the
+// service account's key: through SCIM, only a human admin may (README).
+func mayChangePassword(a roster.Actor, u *roster.User, role roster.OrgRole) error {
+	if a.ServiceAccount == nil || u.Role != roster.OrgAdmin && role != roster.OrgAdmin {
+		return nil
+	}
+	return roster.ReasonErrorf(roster.EForbidden, roster.ReasonPasswordOfAdmin,
+		"a service account may not set the password of an organization admin; the admin sets it in their profile, or an operator with roster admin reset-password")
+}
+
+// createSCIMUser stores a provisioned user: active and holding a seat, or
+// deactivated when active is false (C1, O13).
+func (s *Service) createSCIMUser(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, in SCIMUserInput) error {
+	if in.OrgRole != "" {
+		u.Role = in.OrgRole
+	}
+	if in.Active != nil && !*in.Active {
+		u.Status = roster.StatusDeactivated
+	}
+	if u.Status.HoldsSeat() {
+		if err := s.ReserveSeat(ctx, tx, u.OrgID); err != nil {
+			return err
+		}
+	}
+	if err := tx.CreateUser(ctx, u); err != nil {
+		return err
+	}
+	return audit(ctx, tx, a, roster.ActUserCreate, u, fmt.Sprintf("provisioned through SCIM as %s, %s", u.Role, u.Status))
+}
+
+// updateSCIMUser writes the profile and password of u, then its role and
+// status through their transitions.
+func (s *Service) updateSCIMUser(ctx context.Context, tx *store.Tx, a roster.Actor, old, u *roster.User, in SCIMUserInput, ch scimChange) error {
+	if *u != *old {
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+	}
+	if len(ch.fields) > 0 {
+		if err := audit(ctx, tx, a, roster.ActUserUpdate, u, strings.Join(ch.fields, ", ")); err != nil {
+			return err
+		}
+	}
+	if ch.password {
+		if err := tx.DeleteUserSessions(ctx, u.ID, ""); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, a, roster.ActUserResetPassword, u, "password set through SCIM"); err != nil {
+			return err
+		}
+	}
+	if in.OrgRole != "" {
+		if err := s.setOrgRole(ctx, tx, a, u, in.OrgRole, "through SCIM"); err != nil {
+			return err
+		}
+	}
+	// Invited users show inactive until they accept, which activates
+	// them; deleting one revokes the invite.
+	if in.Active != nil && u.Status != roster.StatusInvited {
+		return s.setUserActive(ctx, tx, a, u, *in.Active, "through SCIM")
+	}
+	return nil
 }
 
 // scimIdentity applies userName, username, email, name, externalId and the
@@ -164,71 +214,6 @@ func profileChanges(cur *SCIMUser, u *roster.User, p *roster.SCIMProfile) []stri
 	return out
 }
 
-// scimStatus applies active to u: deactivation or reactivation (O11).
-func scimStatus(u *roster.User, active *bool, ch *scimChange) error {
-	if active == nil {
-		return nil
-	}
-	switch {
-	case u.Status == roster.StatusInvited:
-		// Shown inactive until the invite is accepted, which activates
-		// them; deleting the user revokes the invite.
-		return nil
-	case *active && u.Status == roster.StatusDeactivated:
-		u.Status, ch.status = roster.StatusActive, roster.ActUserReactivate
-	case !*active && u.Status == roster.StatusActive:
-		u.Status, ch.status = roster.StatusDeactivated, roster.ActUserDeactivate
-	}
-	return nil
-}
-
-// checkSCIMRules refuses a change that leaves no active admin (O3) or
-// exceeds the seat limit (O13). The caller holds the organization lock.
-func (s *Service) checkSCIMRules(ctx context.Context, tx *store.Tx, old, u *roster.User, creating bool) error {
-	wasAdmin := !creating && old.Role == roster.OrgAdmin && old.Status == roster.StatusActive
-	if wasAdmin && (u.Role != roster.OrgAdmin || u.Status != roster.StatusActive) {
-		what := "demote"
-		if u.Status != roster.StatusActive {
-			what = "deactivate"
-		}
-		if err := ensureNotLastAdmin(ctx, tx, old, what); err != nil {
-			return err
-		}
-	}
-	if u.Status.HoldsSeat() && (creating || !old.Status.HoldsSeat()) {
-		return s.ReserveSeat(ctx, tx, u.OrgID)
-	}
-	return nil
-}
-
-// auditSCIMUser writes one entry per kind of change to u (L1).
-func auditSCIMUser(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, creating bool, ch scimChange) error {
-	var entries [][2]string
-	switch {
-	case creating:
-		entries = append(entries, [2]string{roster.ActUserCreate, fmt.Sprintf("provisioned through SCIM as %s, %s", u.Role, u.Status)})
-	default:
-		if len(ch.fields) > 0 {
-			entries = append(entries, [2]string{roster.ActUserUpdate, strings.Join(ch.fields, ", ")})
-		}
-		if ch.password {
-			entries = append(entries, [2]string{roster.ActUserResetPassword, "password set through SCIM"})
-		}
-		if ch.oldRole != u.Role {
-			entries = append(entries, [2]string{roster.ActOrgUpdateMember, fmt.Sprintf("role %s -> %s", ch.oldRole, u.Role)})
-		}
-		if ch.status != "" {
-			entries = append(entries, [2]string{ch.status, ""})
-		}
-	}
-	for _, e := range entries {
-		if err := audit(ctx, tx, a, e[0], u, e[1]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // uniqueUsername returns base, or base with a numeric suffix, that no user
 // but selfID holds (P4).
 func uniqueUsername(ctx context.Context, tx *store.Tx, base, selfID string) (string, error) {
@@ -253,23 +238,3 @@ func emailValues(emails []roster.SCIMEmail) []string {
 	return out
 }
 
-// applySCIMStatus deactivates or reactivates u alone (DELETE, C1).
-func (s *Service) applySCIMStatus(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, active *bool) error {
-	next := *u
-	ch := scimChange{oldRole: u.Role}
-	if err := scimStatus(&next, active, &ch); err != nil || ch.status == "" {
-		return err
-	}
-	if err := s.checkSCIMRules(ctx, tx, u, &next, false); err != nil {
-		return err
-	}
-	if err := tx.UpdateUser(ctx, &next); err != nil {
-		return err
-	}
-	if ch.status == roster.ActUserDeactivate {
-		if err := tx.DeleteUserSessions(ctx, u.ID, ""); err != nil {
-			return err
-		}
-	}
-	return audit(ctx, tx, a, ch.status, &next, "through SCIM")
-}

@@ -118,20 +118,18 @@ func (s *Service) syncSCIMMembers(ctx context.Context, tx *store.Tx, a roster.Ac
 	for _, u := range want {
 		keep[u.ID] = true
 	}
-	v := &teamView{team: cur.Team}
+	v, err := s.loadTeamAny(ctx, tx, a, cur.Team.ID)
+	if err != nil {
+		return false, err
+	}
+	v.team = cur.Team // the team as this request changes it
 	changed := false
 	for _, m := range cur.Members {
 		if keep[m.PrincipalID] {
 			continue
 		}
-		if err := ensureNotLastTeamAdmin(ctx, tx, v, &m.Membership, "remove"); err != nil {
-			return false, err
-		}
-		if err := tx.RemoveMember(ctx, cur.Team.ID, m.PrincipalID); err != nil {
-			return false, err
-		}
-		u := &roster.User{ID: m.PrincipalID, Email: m.Email}
-		if err := auditAt(ctx, tx, a, roster.ActTeamUninvite, where{user: u, team: cur.Team.Name}, "through SCIM"); err != nil {
+		u := &roster.User{ID: m.PrincipalID, Email: m.Email, Username: m.Username}
+		if err := s.changeMembership(ctx, tx, a, memberChange{team: v, user: u, old: &m.Membership, detail: "through SCIM"}); err != nil {
 			return false, err
 		}
 		changed = true
@@ -140,11 +138,8 @@ func (s *Service) syncSCIMMembers(ctx context.Context, tx *store.Tx, a roster.Ac
 		if current[u.ID] {
 			continue
 		}
-		m := &roster.Membership{TeamID: cur.Team.ID, PrincipalID: u.ID, PrincipalKind: roster.KindUser, Role: roster.TeamMember}
-		if err := tx.AddMember(ctx, m); err != nil {
-			return false, err
-		}
-		if err := auditAt(ctx, tx, a, roster.ActTeamInviteUser, where{user: u, team: cur.Team.Name}, "role member, through SCIM"); err != nil {
+		m := &roster.Membership{Role: roster.TeamMember}
+		if err := s.changeMembership(ctx, tx, a, memberChange{team: v, user: u, next: m, detail: "through SCIM"}); err != nil {
 			return false, err
 		}
 		changed = true

@@ -234,13 +234,9 @@ func (s *Service) DeleteSCIMUser(ctx context.Context, a roster.Actor, id string,
 		case u.Status == roster.StatusInvited:
 			return s.removeSCIMUser(ctx, tx, a, u, roster.ActUserRevokeInvite)
 		case s.cfg.SCIMDeleteRemoves:
-			if err := ensureNotLastAdmin(ctx, tx, u, "remove"); err != nil {
-				return err
-			}
 			return s.removeSCIMUser(ctx, tx, a, u, roster.ActUserDelete)
 		}
-		off := false
-		return s.applySCIMStatus(ctx, tx, a, u, &off)
+		return s.setUserActive(ctx, tx, a, u, false, "through SCIM")
 	})
 }
 

@@ -55,6 +55,13 @@ func (s *Service) CreateTeamServiceAccount(ctx context.Context, a roster.Actor, 
 		if err := v.require(roster.PermTeamManageServiceAccounts); err != nil {
 			return err
 		}
+		// A service account acts with the service role; whoever makes one
+		// must hold every right it will have (M3).
+		if !v.access.Holds(roster.ServicePerms) {
+			return roster.ReasonErrorf(roster.EForbidden, roster.ReasonRoleAboveYours,
+				"a team service account can %v in team %s, which you cannot; ask a team admin",
+				(roster.ServicePerms &^ v.perms).List(), v.team.Name)
+		}
 		sa := &roster.ServiceAccount{ID: roster.NewID("sa"), OrgID: v.team.OrgID, Name: name, TeamID: v.team.ID,
 			CreatedBy: a.PrincipalID(), TeamName: v.team.Name}
 		if out.Key, err = mintServiceAccount(ctx, tx, sa); err != nil {

@@ -34,12 +34,9 @@ func (s *Service) syncGroupTeams(ctx context.Context, tx *store.Tx, a roster.Act
 		if m != nil || !t.ArchivedAt.IsZero() {
 			continue
 		}
-		m = &roster.Membership{TeamID: t.ID, PrincipalID: u.ID, PrincipalKind: roster.KindUser,
-			Role: roster.TeamMember, ViaGroupClaim: true}
-		if err := tx.AddMember(ctx, m); err != nil {
-			return err
-		}
-		if err := auditAt(ctx, tx, a, roster.ActTeamInviteUser, where{user: u, team: t.Name}, "role member, from the sso groups claim"); err != nil {
+		m = &roster.Membership{Role: roster.TeamMember, ViaGroupClaim: true}
+		v := &teamView{team: t}
+		if err := s.changeMembership(ctx, tx, a, memberChange{team: v, user: u, next: m, claim: true, detail: "from the sso groups claim"}); err != nil {
 			return err
 		}
 	}
@@ -51,10 +48,9 @@ func (s *Service) syncGroupTeams(ctx context.Context, tx *store.Tx, a roster.Act
 		if listed[t.ID] {
 			continue
 		}
-		if err := tx.RemoveMember(ctx, t.ID, u.ID); err != nil {
-			return err
-		}
-		if err := auditAt(ctx, tx, a, roster.ActTeamUninvite, where{user: u, team: t.Name}, "no longer in the sso groups claim"); err != nil {
+		old := &roster.Membership{TeamID: t.ID, PrincipalID: u.ID, Role: roster.TeamMember, ViaGroupClaim: true}
+		v := &teamView{team: &roster.Team{ID: t.ID, Name: t.Name}}
+		if err := s.changeMembership(ctx, tx, a, memberChange{team: v, user: u, old: old, claim: true, detail: "no longer in the sso groups claim"}); err != nil {
 			return err
 		}
 	}

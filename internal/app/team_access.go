@@ -52,15 +52,27 @@ func (s *Service) loadTeamAny(ctx context.Context, tx *store.Tx, a roster.Actor,
 	if err != nil {
 		return nil, err
 	}
+	acc := s.teamAccess(a, t, m, policy)
+	return &teamView{team: t, member: m, access: acc, perms: acc.TeamPerms()}, nil
+}
+
+// teamAccess is the actor's standing in team t, given its membership m
+// (nil when none) and the organization's privacy enforcement: the inputs
+// of the one permission function (roster.TeamAccess).
+func (s *Service) teamAccess(a roster.Actor, t *roster.Team, m *roster.Membership, policy roster.PrivacyPolicy) roster.TeamAccess {
 	acc := roster.TeamAccess{Member: m, Settings: policy.Apply(t.Settings),
 		AdminTeamAccessOff: s.cfg.DisableAdminTeamAccess, Archived: !t.ArchivedAt.IsZero()}
-	if a.User != nil {
+	switch {
+	case a.User != nil:
 		acc.OrgRole = a.User.Role
-	}
-	if a.ServiceAccount != nil {
+	case isSCIMServiceAccount(a):
+		// Through SCIM an organization service account acts as an
+		// organization admin (A1, section 9), with the same limits (T7).
+		acc.OrgRole = roster.OrgAdmin
+	case a.ServiceAccount != nil:
 		acc.OrgServiceAccount = a.ServiceAccount.IsOrgScoped()
 	}
-	return &teamView{team: t, member: m, access: acc, perms: acc.TeamPerms()}, nil
+	return acc
 }
 
 // require refuses unless the actor holds p in the team. Members who lack it

@@ -75,31 +75,24 @@ func (s *Service) AddTeamMember(ctx context.Context, a roster.Actor, teamRef str
 		if err := v.require(roster.PermTeamInvite); err != nil {
 			return err
 		}
-		m := &roster.Membership{TeamID: v.team.ID, PrincipalKind: roster.KindUser}
+		m := &roster.Membership{}
 		if err := s.resolveRole(ctx, tx, v.team.OrgID, in.Role, m); err != nil {
 			return err
 		}
-		if !v.perms.Has(roster.PermTeamUpdateMemberRole) && m.Role != roster.TeamMember && m.Role != roster.TeamViewer {
-			return roster.ReasonErrorf(roster.EForbidden, "missing_permission",
-				"you may add people only as member or viewer; adding as %s needs team:update_member_role", m.RoleName())
+		// Refuse what the actor may not give before anyone is invited.
+		if err := s.authorizeMemberChange(a, memberChange{team: v, user: &roster.User{}, next: m}); err != nil {
+			return err
 		}
 		u, err := s.memberToAdd(ctx, tx, a, in, res)
 		if err != nil {
 			return err
 		}
-		if s.cfg.DisableAdminTeamAccess && u.ID == a.UserID() && v.member == nil {
-			return roster.ReasonErrorf(roster.EForbidden, "admin_team_access_disabled",
-				"organization admins may not add themselves to teams on this instance")
-		}
-		m.PrincipalID, res.User, res.Member = u.ID, u, m
-		if err := tx.AddMember(ctx, m); err != nil {
-			if roster.ErrorCode(err) == roster.EConflict {
-				return roster.ReasonErrorf(roster.EConflict, "already_member", "%s is already in team %s", display(u), v.team.Name)
-			}
+		if err := s.changeMembership(ctx, tx, a, memberChange{team: v, user: u, next: m}); err != nil {
 			return err
 		}
 		m.Username, m.Email, m.Name, m.Status = u.Username, u.Email, u.Name, u.Status
-		return auditAt(ctx, tx, a, roster.ActTeamInviteUser, where{user: u, team: v.team.Name}, "role "+m.RoleName())
+		res.User, res.Member = u, m
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("add member to team %s: %w", teamRef, err)
@@ -184,7 +177,7 @@ func ensureNotLastTeamAdmin(ctx context.Context, tx *store.Tx, v *teamView, m *r
 		return err
 	}
 	if n <= 1 {
-		return roster.ReasonErrorf(roster.EConflict, "last_team_admin",
+		return roster.ReasonErrorf(roster.EConflict, roster.ReasonLastTeamAdmin,
 			"cannot %s the last admin of team %s; make another member admin first", what, v.team.Name)
 	}
 	return nil
@@ -198,6 +191,8 @@ func (s *Service) ChangeTeamRole(ctx context.Context, a roster.Actor, teamRef, u
 		if err != nil {
 			return err
 		}
+		// Check before looking the user up, so that those who may not
+		// change roles cannot probe who is in the team (D5).
 		if err := v.require(roster.PermTeamUpdateMemberRole); err != nil {
 			return err
 		}
@@ -205,27 +200,19 @@ func (s *Service) ChangeTeamRole(ctx context.Context, a roster.Actor, teamRef, u
 		if err != nil {
 			return err
 		}
-		old := m.RoleName()
 		next := *m
 		if err := s.resolveRole(ctx, tx, v.team.OrgID, role, &next); err != nil {
 			return err
 		}
-		if next.RoleName() == old {
-			out = m
-			return nil
-		}
-		if next.Role != roster.TeamAdmin {
-			if err := ensureNotLastTeamAdmin(ctx, tx, v, m, "demote"); err != nil {
-				return err
-			}
-		}
-		next.ViaGroupClaim = false
-		if err := tx.SetMemberRole(ctx, &next); err != nil {
+		if err := s.changeMembership(ctx, tx, a, memberChange{team: v, user: u, old: m, next: &next}); err != nil {
 			return err
 		}
-		next.Username, next.Email, next.Name, next.Status = u.Username, u.Email, u.Name, u.Status
 		out = &next
-		return auditAt(ctx, tx, a, roster.ActTeamUpdateMember, where{user: u, team: v.team.Name}, fmt.Sprintf("role %s -> %s", old, next.RoleName()))
+		if next.RoleName() == m.RoleName() {
+			out = m
+		}
+		out.Username, out.Email, out.Name, out.Status = u.Username, u.Email, u.Name, u.Status
+		return nil
 	})
 	return out, err
 }
@@ -249,13 +236,7 @@ func (s *Service) RemoveTeamMember(ctx context.Context, a roster.Actor, teamRef,
 		if err != nil {
 			return err
 		}
-		if err := ensureNotLastTeamAdmin(ctx, tx, v, m, "remove"); err != nil {
-			return err
-		}
-		if err := tx.RemoveMember(ctx, v.team.ID, u.ID); err != nil {
-			return err
-		}
-		return auditAt(ctx, tx, a, roster.ActTeamUninvite, where{user: u, team: v.team.Name}, "")
+		return s.changeMembership(ctx, tx, a, memberChange{team: v, user: u, old: m})
 	})
 }
 

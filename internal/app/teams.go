@@ -134,9 +134,14 @@ func (s *Service) ListTeams(ctx context.Context, a roster.Actor, archived bool) 
 			return err
 		}
 		for _, e := range all {
-			hidden := policy.Apply(e.Team.Settings).HideFromNonMembers
-			orgWide := a.IsOrgAdmin() || a.ServiceAccount != nil && a.ServiceAccount.IsOrgScoped()
-			if e.RoleName != "" || orgWide || !hidden {
+			var m *roster.Membership
+			if e.RoleName != "" {
+				m = &roster.Membership{Role: roster.TeamRole(e.RoleName)}
+			}
+			acc := s.teamAccess(a, e.Team, m, policy)
+			// Archived teams are listed to admins on purpose.
+			acc.Archived = false
+			if acc.CanSeeTeam() {
 				out = append(out, e)
 			}
 		}

@@ -109,20 +109,7 @@ func (s *Service) adminChange(ctx context.Context, a roster.Actor, ref string, f
 // ChangeRole changes a user's organization role (O10).
 func (s *Service) ChangeRole(ctx context.Context, a roster.Actor, ref string, role roster.OrgRole) (*roster.User, error) {
 	return s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
-		if u.Role == role {
-			return nil
-		}
-		if role != roster.OrgAdmin {
-			if err := ensureNotLastAdmin(ctx, tx, u, "demote"); err != nil {
-				return err
-			}
-		}
-		old := u.Role
-		u.Role = role
-		if err := tx.UpdateUser(ctx, u); err != nil {
-			return err
-		}
-		return audit(ctx, tx, a, roster.ActOrgUpdateMember, u, fmt.Sprintf("role %s -> %s", old, role))
+		return s.setOrgRole(ctx, tx, a, u, role, "")
 	})
 }
 
@@ -130,43 +117,81 @@ func (s *Service) ChangeRole(ctx context.Context, a roster.Actor, ref string, ro
 // at once; memberships stay (O11).
 func (s *Service) Deactivate(ctx context.Context, a roster.Actor, ref string) (*roster.User, error) {
 	return s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
-		switch u.Status {
-		case roster.StatusDeactivated:
-			return nil
-		case roster.StatusInvited:
-			return roster.Errorf(roster.EConflict, "%s has not accepted the invite yet; revoke the invite instead", display(u))
-		}
-		if err := ensureNotLastAdmin(ctx, tx, u, "deactivate"); err != nil {
-			return err
-		}
-		u.Status = roster.StatusDeactivated
-		if err := tx.UpdateUser(ctx, u); err != nil {
-			return err
-		}
-		// Keys stay so reactivation restores them; authentication checks
-		// the owner's status on every request, so they stop working now.
-		if err := tx.DeleteUserSessions(ctx, u.ID, ""); err != nil {
-			return err
-		}
-		return audit(ctx, tx, a, roster.ActUserDeactivate, u, "")
+		return s.setUserActive(ctx, tx, a, u, false, "")
 	})
 }
 
 // Reactivate lets a deactivated user sign in again; it needs a free seat.
 func (s *Service) Reactivate(ctx context.Context, a roster.Actor, ref string) (*roster.User, error) {
 	return s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
-		if u.Status != roster.StatusDeactivated {
-			return nil
+		return s.setUserActive(ctx, tx, a, u, true, "")
+	})
+}
+
+// setOrgRole is the one transition of a user's organization role, for
+// every edge (O5, O10, C4): organization admins only, never leaving the
+// organization without an active admin (O3), audited. The caller holds the
+// organization lock; u is updated in place.
+func (s *Service) setOrgRole(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, role roster.OrgRole, detail string) error {
+	if u.Role == role {
+		return nil
+	}
+	if err := requireAdmin(a); err != nil {
+		return err
+	}
+	if _, err := roster.ParseOrgRole(string(role)); err != nil {
+		return err
+	}
+	if role != roster.OrgAdmin {
+		if err := ensureNotLastAdmin(ctx, tx, u, "demote"); err != nil {
+			return err
 		}
+	}
+	old := u.Role
+	u.Role = role
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	return audit(ctx, tx, a, roster.ActOrgUpdateMember, u, withDetail(fmt.Sprintf("role %s -> %s", old, role), detail))
+}
+
+// setUserActive is the one transition between active and deactivated, for
+// every edge (O11, C1): organization admins only; deactivating keeps an
+// active admin (O3) and ends the user's sessions at once, while keys stay
+// and stop working because every request checks the owner's status;
+// reactivating needs a free seat (O13). Invited users are left as they
+// are: they become active by accepting. The caller holds the organization
+// lock; u is updated in place.
+func (s *Service) setUserActive(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, active bool, detail string) error {
+	if err := requireAdmin(a); err != nil {
+		return err
+	}
+	action := roster.ActUserReactivate
+	switch {
+	case u.Status == roster.StatusInvited && !active:
+		return roster.Errorf(roster.EConflict, "%s has not accepted the invite yet; revoke the invite instead", display(u))
+	case u.Status == roster.StatusInvited, active == (u.Status == roster.StatusActive):
+		return nil
+	case active:
 		if err := s.ReserveSeat(ctx, tx, u.OrgID); err != nil {
 			return err
 		}
 		u.Status = roster.StatusActive
-		if err := tx.UpdateUser(ctx, u); err != nil {
+	default:
+		if err := ensureNotLastAdmin(ctx, tx, u, "deactivate"); err != nil {
 			return err
 		}
-		return audit(ctx, tx, a, roster.ActUserReactivate, u, "")
-	})
+		u.Status, action = roster.StatusDeactivated, roster.ActUserDeactivate
+	}
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	if !active {
+		if err := tx.DeleteUserSessions(ctx, u.ID, ""); err != nil {
+			return err
+		}
+	}
+	return audit(ctx, tx, a, action, u, detail)
 }
 
 // RemoveUser takes a user out of the organization (O9): their sessions,
@@ -174,15 +199,19 @@ func (s *Service) Reactivate(ctx context.Context, a roster.Actor, ref string) (*
 // what they created keeps its author.
 func (s *Service) RemoveUser(ctx context.Context, a roster.Actor, ref string) error {
 	_, err := s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
-		if err := ensureNotLastAdmin(ctx, tx, u, "remove"); err != nil {
-			return err
-		}
 		return s.removeUser(ctx, tx, a, u, roster.ActUserDelete)
 	})
 	return err
 }
 
+// removeUser is the one transition out of the organization (O9), for every
+// edge: it keeps an active admin (O3), ends the user's sessions, keys,
+// memberships and invites, and frees the seat. The caller has checked who
+// may remove and holds the organization lock.
 func (s *Service) removeUser(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, action string) error {
+	if err := ensureNotLastAdmin(ctx, tx, u, "remove"); err != nil {
+		return err
+	}
 	u.Status = roster.StatusRemoved
 	if err := tx.UpdateUser(ctx, u); err != nil {
 		return err
