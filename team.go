@@ -42,20 +42,45 @@ type PrivacyPolicy struct {
 	ForbidPublicSharing *bool `json:"forbid_public_sharing"`
 }
 
+// PrivacySwitch is one switch of T6 in the catalog: its key (the JSON and
+// form name), its label and help for pages, and where it lives in a team's
+// settings and in the organization's policy.
+type PrivacySwitch struct {
+	Key, Label, Help string
+	team             func(*TeamSettings) *bool
+	policy           func(*PrivacyPolicy) **bool
+}
+
+// PrivacySwitches is the catalog of T6 switches, in the order pages show
+// them; every edge and rule iterates it rather than naming switches.
+var PrivacySwitches = []PrivacySwitch{
+	{"hide_from_non_members", "Hide teams from non-members", "Only members see the team and its projects.",
+		func(s *TeamSettings) *bool { return &s.HideFromNonMembers }, func(p *PrivacyPolicy) **bool { return &p.HideFromNonMembers }},
+	{"private_projects", "Make future projects private", "New projects cannot be public.",
+		func(s *TeamSettings) *bool { return &s.PrivateProjects }, func(p *PrivacyPolicy) **bool { return &p.PrivateProjects }},
+	{"members_can_invite", "Let members invite", "Team members may add people as member or read-only.",
+		func(s *TeamSettings) *bool { return &s.MembersCanInvite }, func(p *PrivacyPolicy) **bool { return &p.MembersCanInvite }},
+	{"forbid_public_sharing", "Forbid public sharing", "Public projects act as team-only.",
+		func(s *TeamSettings) *bool { return &s.ForbidPublicSharing }, func(p *PrivacyPolicy) **bool { return &p.ForbidPublicSharing }},
+}
+
+// On reports whether the switch is on in s.
+func (sw PrivacySwitch) On(s TeamSettings) bool { return *sw.team(&s) }
+
+// Of returns the policy's value for the switch: nil when not enforced.
+func (sw PrivacySwitch) Of(p PrivacyPolicy) *bool { return *sw.policy(&p) }
+
+// Put sets the policy's value for the switch; nil lifts enforcement.
+func (sw PrivacySwitch) Put(p *PrivacyPolicy, v *bool) { *sw.policy(p) = v }
+
 // Apply returns the team's settings with the enforced ones overriding.
 func (p PrivacyPolicy) Apply(s TeamSettings) TeamSettings {
-	pick := func(enforced *bool, own bool) bool {
-		if enforced != nil {
-			return *enforced
+	for _, sw := range PrivacySwitches {
+		if v := sw.Of(p); v != nil {
+			*sw.team(&s) = *v
 		}
-		return own
 	}
-	return TeamSettings{
-		HideFromNonMembers:  pick(p.HideFromNonMembers, s.HideFromNonMembers),
-		PrivateProjects:     pick(p.PrivateProjects, s.PrivateProjects),
-		MembersCanInvite:    pick(p.MembersCanInvite, s.MembersCanInvite),
-		ForbidPublicSharing: pick(p.ForbidPublicSharing, s.ForbidPublicSharing),
-	}
+	return s
 }
 
 // TeamAlerts choose who hears about finished and crashed runs (T9).

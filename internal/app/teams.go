@@ -221,18 +221,11 @@ func (s *Service) UpdateTeam(ctx context.Context, a roster.Actor, ref string, in
 // checkEnforced refuses setting a switch against the organization's
 // enforcement (T6); switches the change leaves out are not checked.
 func checkEnforced(p, change roster.PrivacyPolicy) error {
-	for _, c := range []struct {
-		name           string
-		enforced, want *bool
-	}{
-		{"hide_from_non_members", p.HideFromNonMembers, change.HideFromNonMembers},
-		{"private_projects", p.PrivateProjects, change.PrivateProjects},
-		{"members_can_invite", p.MembersCanInvite, change.MembersCanInvite},
-		{"forbid_public_sharing", p.ForbidPublicSharing, change.ForbidPublicSharing},
-	} {
-		if c.enforced != nil && c.want != nil && *c.enforced != *c.want {
+	for _, sw := range roster.PrivacySwitches {
+		enforced, want := sw.Of(p), sw.Of(change)
+		if enforced != nil && want != nil && *enforced != *want {
 			return roster.ReasonErrorf(roster.EConflict, "setting_enforced",
-				"%s is enforced as %v by the organization and cannot be changed by a team", c.name, *c.enforced)
+				"%s is enforced as %v by the organization and cannot be changed by a team", sw.Key, *enforced)
 		}
 	}
 	return nil

@@ -37,20 +37,6 @@ type PolicyRow struct {
 	Value            string // "", "on" or "off"
 }
 
-// privacySwitches are the T6 switches with their labels.
-var privacySwitches = []struct{ Key, Label, Help string }{
-	{"hide_from_non_members", "Hide teams from non-members", "Only members see the team and its projects."},
-	{"private_projects", "Make future projects private", "New projects cannot be public."},
-	{"members_can_invite", "Let members invite", "Team members may add people as member or read-only."},
-	{"forbid_public_sharing", "Forbid public sharing", "Public projects act as team-only."},
-}
-
-// policyFields are the policy's switches by key.
-func policyFields(p *roster.PrivacyPolicy) map[string]**bool {
-	return map[string]**bool{"hide_from_non_members": &p.HideFromNonMembers, "private_projects": &p.PrivateProjects,
-		"members_can_invite": &p.MembersCanInvite, "forbid_public_sharing": &p.ForbidPublicSharing}
-}
-
 // settingsPage loads what the settings page shows.
 func (web *Web) settingsPage(w http.ResponseWriter, r *http.Request, a roster.Actor) (SettingsPage, error) {
 	p := SettingsPage{Page: web.basePage(w, r, a, "Settings", "settings"), SSO: web.opt.SSO, MailSink: web.opt.MailSink,
@@ -62,10 +48,9 @@ func (web *Web) settingsPage(w http.ResponseWriter, r *http.Request, a roster.Ac
 	if err != nil {
 		return p, err
 	}
-	fields := policyFields(&policy)
-	for _, s := range privacySwitches {
-		row := PolicyRow{Key: s.Key, Label: s.Label, Help: s.Help}
-		if v := *fields[s.Key]; v != nil {
+	for _, sw := range roster.PrivacySwitches {
+		row := PolicyRow{Key: sw.Key, Label: sw.Label, Help: sw.Help}
+		if v := sw.Of(policy); v != nil {
 			row.Value = map[bool]string{true: "on", false: "off"}[*v]
 		}
 		p.Policy = append(p.Policy, row)
@@ -105,12 +90,12 @@ func (web *Web) orgSettings(w http.ResponseWriter, r *http.Request, a roster.Act
 
 func (web *Web) savePolicy(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
 	var policy roster.PrivacyPolicy
-	for key, dst := range policyFields(&policy) {
-		switch form(r, key) {
+	for _, sw := range roster.PrivacySwitches {
+		switch form(r, sw.Key) {
 		case "on":
-			*dst = new(true)
+			sw.Put(&policy, new(true))
 		case "off":
-			*dst = new(false)
+			sw.Put(&policy, new(false))
 		}
 	}
 	if err := web.app.SetOrgPolicy(r.Context(), a, policy); err != nil {

@@ -105,12 +105,9 @@ func (web *Web) privacyPage(w http.ResponseWriter, r *http.Request, a roster.Act
 		return PrivacyPage{}, err
 	}
 	p := PrivacyPage{Page: web.basePage(w, r, a, h.Display+" · Privacy", "team"), Team: h}
-	s, policy := info.Settings, info.Policy
-	on := map[string]bool{"hide_from_non_members": s.HideFromNonMembers, "private_projects": s.PrivateProjects,
-		"members_can_invite": s.MembersCanInvite, "forbid_public_sharing": s.ForbidPublicSharing}
-	enforced := policyFields(&policy)
-	for _, sw := range privacySwitches {
-		p.Switches = append(p.Switches, Switch{Key: sw.Key, Label: sw.Label, Help: sw.Help, On: on[sw.Key], Enforced: *enforced[sw.Key] != nil})
+	for _, sw := range roster.PrivacySwitches {
+		p.Switches = append(p.Switches, Switch{Key: sw.Key, Label: sw.Label, Help: sw.Help,
+			On: sw.On(info.Settings), Enforced: sw.Of(info.Policy) != nil})
 	}
 	return p, nil
 }
@@ -128,15 +125,13 @@ func (web *Web) savePrivacy(w http.ResponseWriter, r *http.Request, a roster.Act
 	if err != nil {
 		return err
 	}
-	want := map[string]*bool{}
-	for _, s := range cur.Switches {
-		if !s.Enforced { // enforced switches are not the team's to set
-			on := r.PostFormValue(s.Key) == "on"
-			want[s.Key] = &on
+	var s roster.PrivacyPolicy // the switches to set
+	for i, sw := range roster.PrivacySwitches {
+		if !cur.Switches[i].Enforced { // enforced switches are not the team's to set
+			on := r.PostFormValue(sw.Key) == "on"
+			sw.Put(&s, &on)
 		}
 	}
-	s := roster.PrivacyPolicy{HideFromNonMembers: want["hide_from_non_members"], PrivateProjects: want["private_projects"],
-		MembersCanInvite: want["members_can_invite"], ForbidPublicSharing: want["forbid_public_sharing"]}
 	if _, err := web.app.UpdateTeam(r.Context(), a, r.PathValue("team"), app.UpdateTeamInput{Settings: &s}); err != nil {
 		return err
 	}
