@@ -141,7 +141,7 @@ func (s *Service) scimIdentity(ctx context.Context, tx *store.Tx, cur *SCIMUser,
 	}
 	base := roster.UsernameFromSCIM(in.UserName)
 	if u.Status != roster.StatusInvited && (u.Username == "" || base != roster.UsernameFromSCIM(oldName)) {
-		name, err := uniqueUsername(ctx, tx, base, u.ID)
+		name, err := freeUsername(ctx, tx, base, u.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -212,22 +212,6 @@ func profileChanges(cur *SCIMUser, u *roster.User, p *roster.SCIMProfile) []stri
 		out = append(out, "attributes")
 	}
 	return out
-}
-
-// uniqueUsername returns base, or base with a numeric suffix, that no user
-// but selfID holds (P4).
-func uniqueUsername(ctx context.Context, tx *store.Tx, base, selfID string) (string, error) {
-	for n := 1; n <= 20; n++ {
-		cand := roster.WithSuffix(base, n)
-		other, err := tx.UserByUsername(ctx, cand)
-		if roster.IsNotFound(err) || err == nil && other.ID == selfID {
-			return cand, nil
-		}
-		if err != nil {
-			return "", err
-		}
-	}
-	return truncate(base, 50) + "-" + roster.NewID("")[1:9], nil
 }
 
 func emailValues(emails []roster.SCIMEmail) []string {

@@ -164,7 +164,7 @@ func (s *Service) CreateSCIMGroup(ctx context.Context, a roster.Actor, in SCIMGr
 		if err := ensureDisplayFree(ctx, tx, orgID(a), in.DisplayName, ""); err != nil {
 			return err
 		}
-		name, err := uniqueTeamName(ctx, tx, orgID(a), roster.TeamNameFromDisplay(in.DisplayName))
+		name, err := freeTeamName(ctx, tx, orgID(a), roster.TeamNameFromDisplay(in.DisplayName))
 		if err != nil {
 			return err
 		}
@@ -205,16 +205,4 @@ func ensureDisplayFree(ctx context.Context, tx *store.Tx, org, display, selfID s
 		}
 	}
 	return nil
-}
-
-// uniqueTeamName makes a derived team name unique with a numeric suffix (P4).
-func uniqueTeamName(ctx context.Context, tx *store.Tx, org, base string) (string, error) {
-	for n := 1; n <= 50; n++ {
-		cand := roster.WithSuffix(base, n)
-		taken, err := tx.TeamNameTaken(ctx, org, cand)
-		if err != nil || !taken {
-			return cand, err
-		}
-	}
-	return truncate(base, 50) + "-" + roster.NewID("")[1:9], nil
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"roster"
-	"roster/internal/auth"
 	"roster/internal/store"
 )
 
@@ -212,22 +211,7 @@ func (s *Service) pickUsername(ctx context.Context, tx *store.Tx, c roster.SSOCl
 	if base == "" {
 		base = "user"
 	}
-	for i := 1; i <= 50; i++ {
-		name := base
-		if i > 1 {
-			name = fmt.Sprintf("%s-%d", base, i)
-		}
-		_, err := tx.UserByUsername(ctx, name)
-		if roster.IsNotFound(err) {
-			return name, nil
-		}
-		if err != nil {
-			return "", err
-		}
-	}
-	// Fifty namesakes: a random suffix ends the search.
-	token, _ := auth.NewToken()
-	return base + "-" + strings.ToLower(token[:6]), nil
+	return freeUsername(ctx, tx, base, "")
 }
 
 // nameFrom is the display name for a new account: the name claim, else
