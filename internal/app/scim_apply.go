@@ -221,4 +221,3 @@ func emailValues(emails []roster.SCIMEmail) []string {
 	}
 	return out
 }
-
