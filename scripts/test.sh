@@ -15,9 +15,10 @@ bash scripts/chromium.sh
 echo "== Dex for the SSO tests"
 source scripts/dex.sh
 
-echo "== gofmt and go vet"
+echo "== gofmt, go mod tidy and go vet"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; fi
+go mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
 go vet ./...
 
 echo "== tests on SQLite"
