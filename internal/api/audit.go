@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/base64"
+	"errors"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -132,30 +133,41 @@ func decodeAuditCursor(c string) (time.Time, int64, error) {
 	return time.UnixMicro(ts).UTC(), id, nil
 }
 
-// streamAudit writes the range as newline-delimited JSON. Errors after the
-// first line can only end the stream, so authorization is checked first.
+// auditWriteTimeout bounds how long one page of a stream may take to reach
+// a client; one that stops reading is cut off then.
+const auditWriteTimeout = 30 * time.Second
+
+// streamAudit writes the range as newline-delimited JSON, a page at a time,
+// each page read in its own short transaction and flushed under its own
+// write deadline. Errors after the first page can only end the stream, so
+// authorization is checked first.
 func (api *API) streamAudit(w http.ResponseWriter, r *http.Request, a roster.Actor, f store.AuditFilter, anonymize bool) error {
 	started := false
+	rc := http.NewResponseController(w)
 	enc := json.NewEncoder(w)
-	err := api.app.ListAudit(r.Context(), a, f, anonymize, func(e *roster.AuditEntry) error {
+	err := api.app.StreamAudit(r.Context(), a, f, anonymize, func(page []*roster.AuditEntry) error {
 		if !started {
 			w.Header().Set("Content-Type", "application/x-ndjson")
 			w.Header().Set("Cache-Control", "no-store")
 			w.WriteHeader(http.StatusOK)
 			started = true
 		}
-		return enc.Encode(auditJSON(e))
+		if err := rc.SetWriteDeadline(time.Now().Add(auditWriteTimeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return err
+		}
+		for _, e := range page {
+			if err := enc.Encode(auditJSON(e)); err != nil {
+				return err
+			}
+		}
+		if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return err
+		}
+		return nil
 	})
 	if err != nil && started {
-		api.adapter.Log.ErrorContext(r.Context(), "audit stream cut short", "err", err)
+		api.adapter.Log.WarnContext(r.Context(), "audit stream cut short", "err", err)
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	if !started {
-		w.Header().Set("Content-Type", "application/x-ndjson")
-		w.WriteHeader(http.StatusOK)
-	}
-	return nil
+	return err
 }
