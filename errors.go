@@ -5,6 +5,8 @@ package roster
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 )
 
 // Error codes: each edge maps them to its own status once.
@@ -69,13 +71,26 @@ func ErrorReason(err error) string {
 	return EInternal
 }
 
-// ErrorMessage returns the user-safe message of err, or a generic one.
+// MaxMessageLen bounds a message shown to a caller, in bytes: messages
+// may quote what was sent, which can be long (D4).
+const MaxMessageLen = 1024
+
+// ErrorMessage returns the user-safe message of err, or a generic one: valid
+// UTF-8 and at most MaxMessageLen bytes, whatever input it quotes.
 func ErrorMessage(err error) string {
 	var e *Error
-	if errors.As(err, &e) {
-		return e.Message
+	if !errors.As(err, &e) {
+		return "internal error"
 	}
-	return "internal error"
+	msg := strings.ToValidUTF8(e.Message, "\uFFFD")
+	if len(msg) <= MaxMessageLen {
+		return msg
+	}
+	cut := MaxMessageLen - len("…")
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
 }
 
 // ErrNotFound is the sentinel for a missing row; check it with errors.Is.

@@ -271,11 +271,13 @@ func (s *Service) KeyActor(ctx context.Context, key string, a roster.Actor) (ros
 	return a, nil
 }
 
+// truncate cuts s to n runes for messages and audit details, as valid
+// UTF-8 whatever was sent.
 func truncate(s string, n int) string {
 	if r := []rune(s); len(r) > n {
 		return string(r[:n])
 	}
-	return s
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // touchUser records a user's activity for the "last active" column, at

@@ -3,6 +3,7 @@
 package httpx
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -33,9 +34,21 @@ func (a *Adapter) Handle(h HandlerFunc) http.Handler {
 	})
 }
 
-// Error logs unknown errors and renders err with its status.
+// StatusClientGone is the status logged for a request whose client gave
+// up before the answer was ready (nginx's 499); nobody reads the answer.
+const StatusClientGone = 499
+
+// Error logs unknown errors and renders err with its status. A request
+// whose client went away is not a server failure: it is logged at debug
+// level with StatusClientGone.
 func (a *Adapter) Error(w http.ResponseWriter, r *http.Request, err error) {
 	status := Status(err)
+	if status >= 500 && r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		a.Log.DebugContext(r.Context(), "client went away", "method", r.Method, "path", r.URL.Path,
+			"request_id", RequestID(r.Context()), "err", err)
+		w.WriteHeader(StatusClientGone)
+		return
+	}
 	if status >= 500 {
 		a.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path,
 			"request_id", RequestID(r.Context()), "err", err)
@@ -84,7 +97,7 @@ type Problem struct {
 // WriteProblem writes err as application/problem+json.
 func WriteProblem(w http.ResponseWriter, r *http.Request, status int, err error) {
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status,
-		Detail: roster.ErrorMessage(err), Code: roster.ErrorReason(err), Instance: r.URL.Path,
+		Detail: roster.ErrorMessage(err), Code: roster.ErrorReason(err), Instance: instance(r.URL.Path),
 		RequestID: RequestID(r.Context())}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="roster", Basic realm="roster"`)
@@ -93,6 +106,14 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, status int, err error)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(p)
+}
+
+// instance is the problem's path, bounded like its message (D4).
+func instance(path string) string {
+	if len(path) <= 256 {
+		return path
+	}
+	return roster.ErrorMessage(roster.Errorf(roster.EInvalid, "%s", path[:256])) + "…"
 }
 
 // WriteJSON writes v as JSON with status.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"unicode/utf8"
 )
 
 //go:embed templates
@@ -90,7 +91,10 @@ func staticHandler() http.Handler {
 	}
 	files := http.StripPrefix("/static/", http.FileServerFS(sub))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/") || strings.HasSuffix(r.URL.Path, ".md") || strings.HasSuffix(r.URL.Path, ".LICENSE") {
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		// Names that are no valid path (bad UTF-8, "..") are simply not found.
+		if !utf8.ValidString(name) || !fs.ValidPath(name) ||
+			strings.HasSuffix(r.URL.Path, "/") || strings.HasSuffix(r.URL.Path, ".md") || strings.HasSuffix(r.URL.Path, ".LICENSE") {
 			http.NotFound(w, r)
 			return
 		}

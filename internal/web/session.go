@@ -124,7 +124,11 @@ func safeNext(next string) string {
 }
 
 // form returns a trimmed form field.
-func form(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
+// Invalid UTF-8 becomes U+FFFD, so that nothing typed is echoed back into
+// a page as raw bytes.
+func form(r *http.Request, name string) string {
+	return strings.ToValidUTF8(strings.TrimSpace(r.PostFormValue(name)), "\uFFFD")
+}
 
 // sessionExpiry is when a session opened now ends.
 func (web *Web) sessionExpiry() time.Time { return time.Now().Add(web.app.SessionLength()) }

@@ -6,6 +6,7 @@ import (
 
 	"roster"
 	"roster/internal/app"
+	"roster/internal/httpx"
 )
 
 // SignInPage is the sign-in form (U3).
@@ -130,6 +131,12 @@ func (web *Web) acceptInvite(w http.ResponseWriter, r *http.Request, a roster.Ac
 	token := r.PathValue("token")
 	in := app.AcceptInput{Token: token, Username: form(r, "username"), Password: r.PostFormValue("password"), Name: form(r, "name")}
 	inv, lookErr := web.app.InviteByToken(r.Context(), token)
+	if lookErr != nil && roster.ErrorCode(lookErr) != roster.EInternal {
+		// A used, revoked or expired link: say so, whatever the fields hold.
+		p := InvitePage{Page: web.basePage(w, r, a, "Accept your invite", ""), Token: token,
+			Errors: Errors{"": roster.ErrorMessage(lookErr)}}
+		return web.page(w, httpx.Status(lookErr), "invite", p)
+	}
 	if _, err := web.app.AcceptInvite(r.Context(), a, in); err != nil {
 		errs, status, err := formErrors(err, signUpFields)
 		if err != nil {
