@@ -88,7 +88,10 @@ func (s *Service) authorizeMemberChange(a roster.Actor, c memberChange) error {
 			return roster.ReasonErrorf(roster.EForbidden, roster.ReasonMissingPermission,
 				"you may add people only as member or viewer; adding as %s needs team:update_member_role", c.next.RoleName())
 		}
-		if self && s.cfg.DisableAdminTeamAccess && v.member == nil {
+		// T7 also holds by proxy: an organization service account may not
+		// add the admin who created it.
+		byProxy := a.ServiceAccount != nil && a.ServiceAccount.CreatedBy == c.user.ID
+		if (self || byProxy) && s.cfg.DisableAdminTeamAccess && v.member == nil {
 			return roster.ReasonErrorf(roster.EForbidden, roster.ReasonAdminTeamAccessDisabled,
 				"organization admins may not add themselves to teams on this instance")
 		}
