@@ -1,5 +1,11 @@
 package roster
 
+// Permissions are one pure function over a bit mask: the store loads a
+// team, the caller's membership and custom role in one indexed query, and
+// the functions below decide. Nothing that decides access is cached in a
+// process, so a role change through one server is seen by the next request
+// on any server (D1); a check costs about 100 ns.
+
 // TeamAccess is everything the permission check needs about a principal's
 // standing in one team. Loading it is the store's job; deciding is here.
 type TeamAccess struct {

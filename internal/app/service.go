@@ -1,5 +1,20 @@
 // Package app holds Roster's use cases. Every use case checks who may do
 // it, owns its transaction and writes its audit entry in that transaction.
+//
+// Every state change goes through one transition per entity and change,
+// which carries the change's authorization, invariants and audit entry:
+// changeMembership (joins, role changes, departures: T3-T5, T7, H1),
+// setOrgRole and setUserActive (O3, O10, O11, O13), removeUser (O9). Use
+// cases for every edge (REST, web, SCIM, SSO, CLI) call them and never
+// re-state a rule. Who may give what is the pure roster.TeamAccess.MayGrant.
+//
+// app uses *store.DB and *store.Tx directly rather than a Store interface:
+// it is the store's only client, every test runs on a real engine, and a
+// transaction callback typed by an interface would need an adapter for
+// every method. Interfaces are declared only for what has several
+// implementations or is slow in tests (Mailer). Sending mail is a use case
+// that owns its transactions, so the outbox worker lives here
+// (mailworker.go), and internal/mail stays free of the store.
 package app
 
 import (

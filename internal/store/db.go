@@ -1,5 +1,18 @@
 // Package store keeps Roster's data in SQLite or PostgreSQL with
 // hand-written SQL. It stores; it never decides who may do what.
+//
+// SQLite writes are group-committed (batch.go): each write transaction
+// runs in its own savepoint of a shared transaction and every caller is
+// answered only after the shared commit, with synchronous=FULL kept, so
+// throughput grows with the batch size rather than the fsync rate; a
+// failing member rolls back only its savepoint. SQLite statements stay
+// prepared per pool (stmts.go). Every SQL text argument is checked for
+// valid UTF-8 and no NUL before it reaches a driver (tx.go): PostgreSQL
+// refuses such text and SQLite stores it, and either way it is bad input.
+// Organization-wide invariants take a row lock on PostgreSQL (LockOrg,
+// LockTeam); SQLite's single writer serializes them already. Edges may use
+// this package's plain filter types (UserFilter, AuditFilter, TeamUsage)
+// as values; they never open a transaction or call a method.
 package store
 
 import (
