@@ -44,6 +44,7 @@ func (s *Service) applySCIMUser(ctx context.Context, tx *store.Tx, a roster.Acto
 		return nil, err
 	}
 	if creating {
+		u.EmailProven = true // the identity provider vouches for the address
 		err = tx.CreateUser(ctx, u)
 	} else if *u != *cur.User {
 		err = tx.UpdateUser(ctx, u)

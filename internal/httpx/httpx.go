@@ -37,7 +37,7 @@ func (a *Adapter) Handle(h HandlerFunc) http.Handler {
 func (a *Adapter) Error(w http.ResponseWriter, r *http.Request, err error) {
 	status := Status(err)
 	if status >= 500 {
-		a.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path,
+		a.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", LogPath(r),
 			"request_id", RequestID(r.Context()), "err", err)
 	}
 	if a.Render != nil {
