@@ -203,6 +203,9 @@ func (s *Service) acceptInviteBySSO(ctx context.Context, tx *store.Tx, a roster.
 	if err := tx.MarkInviteAccepted(ctx, inv.ID); err != nil {
 		return err
 	}
+	if err := tx.CancelInviteMail(ctx, u.ID); err != nil {
+		return err
+	}
 	if u.Username, err = s.pickUsername(ctx, tx, c); err != nil {
 		return err
 	}
