@@ -98,3 +98,13 @@ var ErrNotFound = &Error{Code: ENotFound, Message: "not found"}
 
 // IsNotFound reports whether err is or wraps a not_found Error.
 func IsNotFound(err error) bool { return ErrorCode(err) == ENotFound }
+
+// Reasons of invite links and email proof (H2, M5).
+const (
+	// ReasonEmailUnproven refuses linking an SSO identity to a local
+	// account whose email address was never proven.
+	ReasonEmailUnproven = "email_unproven"
+	// ReasonInviteAwaitingAdmin tells that an invite has no link yet: an
+	// organization admin must resend it.
+	ReasonInviteAwaitingAdmin = "invite_awaiting_admin"
+)

@@ -18,6 +18,10 @@ type Invite struct {
 	ExpiresAt  time.Time
 	AcceptedAt time.Time // zero until accepted
 	RevokedAt  time.Time // zero unless revoked or replaced by a resend
+	// AwaitingAdmin marks an invite that has no usable link: someone who
+	// is not an organization admin made it without a mail sink, and only
+	// an organization admin's resend creates the link (H2).
+	AwaitingAdmin bool
 }
 
 // Usable reports whether the invite can still be accepted at now.

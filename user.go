@@ -63,6 +63,10 @@ type User struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	LastActiveAt time.Time // zero when never active
+	// EmailProven says the account belongs to whoever owns Email: set by an
+	// accepted invite link, SCIM, SSO or the command line; any email change
+	// except through SCIM clears it. SSO links only proven accounts.
+	EmailProven bool
 }
 
 // MaxNameLen bounds display names.

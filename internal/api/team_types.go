@@ -117,12 +117,16 @@ type AddMemberRequest struct {
 	Role     string `json:"role,omitempty"`
 }
 
-// AddedMember is a new membership; InviteURL is set when a new person was
-// invited and no mail sink is configured.
+// AddedMember is a new membership. When a new person was invited without
+// a mail sink, InviteURL is set for an organization admin; for anyone else
+// the invite waits for an organization admin (Invite.Delivery
+// awaiting_admin) and Notice says so.
 type AddedMember struct {
 	Member
-	Invited   bool   `json:"invited"`
-	InviteURL string `json:"invite_url,omitempty"`
+	Invited   bool          `json:"invited"`
+	InviteURL string        `json:"invite_url,omitempty"`
+	Invite    *InviteStatus `json:"invite,omitempty"`
+	Notice    string        `json:"notice,omitempty"`
 }
 
 // RoleRequest changes a member's team role.

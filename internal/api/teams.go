@@ -145,8 +145,14 @@ func (api *API) addMember(w http.ResponseWriter, r *http.Request, a roster.Actor
 		return err
 	}
 	out := AddedMember{Member: memberJSON(res.Member), Invited: res.Invite != nil}
-	if res.Invite != nil && !api.mailSink {
-		out.InviteURL = res.Invite.URL
+	if res.Invite != nil {
+		out.Invite = inviteStatusJSON(res.Invite.State)
+		if !api.mailSink {
+			out.InviteURL = res.Invite.URL
+		}
+		if res.Invite.AwaitingAdmin() {
+			out.Notice = app.NoticeInviteAwaitingAdmin
+		}
 	}
 	return httpx.WriteJSON(w, http.StatusCreated, out)
 }

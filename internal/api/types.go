@@ -23,10 +23,11 @@ type User struct {
 }
 
 // InviteStatus is a pending invite and how far its mail got (E2).
-// Delivery is manual when no mail sink is configured.
+// Delivery is manual when no mail sink is configured and an organization
+// admin was shown the link, awaiting_admin when nobody was (H2).
 type InviteStatus struct {
 	ExpiresAt     time.Time  `json:"expires_at"`
-	Delivery      string     `json:"delivery" enum:"queued,sent,failed,canceled,manual"`
+	Delivery      string     `json:"delivery" enum:"queued,sent,failed,canceled,manual,awaiting_admin"`
 	DeliveryError string     `json:"delivery_error,omitempty"`
 	Attempts      int        `json:"delivery_attempts"`
 	NextAttemptAt *time.Time `json:"next_attempt_at"`

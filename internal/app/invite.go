@@ -6,7 +6,6 @@ import (
 
 	"roster"
 	"roster/internal/auth"
-	"roster/internal/mail"
 	"roster/internal/store"
 )
 
@@ -24,14 +23,21 @@ type TeamJoin struct {
 }
 
 // InviteResult is a created or resent invite. URL carries the secret
-// link; edges show it only while no mail sink is configured (E1).
+// link; it is set only when an organization admin (or the command line)
+// invited while no mail sink is configured, for them to pass on by hand
+// (E1). With a mail sink the link exists only inside the mail the worker
+// sends; without one, an invite made by anyone else has no link until an
+// organization admin resends it (H2).
 type InviteResult struct {
 	User   *roster.User
 	Invite *roster.Invite
 	URL    string
 	State  *InviteState
-	mail   *mail.Message // the invite mail, logged after commit without a sink
 }
+
+// AwaitingAdmin reports whether the invite has no link until an
+// organization admin resends it.
+func (r *InviteResult) AwaitingAdmin() bool { return r.Invite != nil && r.Invite.AwaitingAdmin }
 
 // InviteUser creates a user in status invited holding a seat, and an
 // invite link valid for seven days (O7, O8).
@@ -98,20 +104,40 @@ func (s *Service) inviteInTx(ctx context.Context, tx *store.Tx, a roster.Actor, 
 	if err := s.issueInvite(ctx, tx, a, u, res); err != nil {
 		return err
 	}
-	return audit(ctx, tx, a, roster.ActUserCreate, u, "invited as "+string(u.Role))
+	detail := "invited as " + string(u.Role)
+	if res.AwaitingAdmin() {
+		detail += "; no mail sink, so the invite waits for an organization admin to resend it"
+	}
+	return audit(ctx, tx, a, roster.ActUserCreate, u, detail)
 }
 
-// issueInvite mints a fresh token for u, stores its invite and queues its
-// mail.
+// issueInvite stores a new invite for u and queues its mail. Only an
+// organization admin inviting without a mail sink gets a link now (E1);
+// with a sink the mail worker mints the link when it sends, and without one
+// anyone else's invite waits for an organization admin (H2). Until then the
+// stored hash is of a token nobody keeps.
 func (s *Service) issueInvite(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, res *InviteResult) error {
 	token, hash := auth.NewToken()
+	handOver := !s.cfg.MailSink && mayHandOverLinks(a)
 	inv := &roster.Invite{ID: roster.NewID("inv"), OrgID: u.OrgID, UserID: u.ID, Email: u.Email, Role: u.Role,
-		InviterID: a.UserID(), TokenHash: hash, ExpiresAt: tx.Now().Add(roster.InviteTTL)}
+		InviterID: a.UserID(), TokenHash: hash, ExpiresAt: tx.Now().Add(roster.InviteTTL),
+		AwaitingAdmin: !s.cfg.MailSink && !handOver}
 	if err := tx.CreateInvite(ctx, inv); err != nil {
 		return err
 	}
-	res.Invite, res.URL = inv, s.InviteURL(token)
-	return s.queueInviteMail(ctx, tx, a, inv, res)
+	res.Invite = inv
+	if handOver {
+		res.URL = s.InviteURL(token)
+	}
+	return s.queueInviteMail(ctx, tx, inv, res)
+}
+
+// mayHandOverLinks reports whether a may be shown an invite link to pass
+// on by hand: an active organization admin, or the server's command line.
+// Anyone else could accept the invite themselves and keep the account
+// when its owner later signs in with SSO (H2).
+func mayHandOverLinks(a roster.Actor) bool {
+	return isSystem(a) || a.ServiceAccount == nil && a.IsOrgAdmin()
 }
 
 // InviteURL is the link that accepts an invite.
@@ -206,7 +232,10 @@ func (s *Service) AcceptInvite(ctx context.Context, a roster.Actor, in AcceptInp
 		if err := tx.CancelInviteMail(ctx, u.ID); err != nil {
 			return err
 		}
+		// Holding the link proves the address: it came by mail or from an
+		// organization admin.
 		u.Username, u.PasswordHash, u.Status, u.Name = in.Username, hash, roster.StatusActive, in.Name
+		u.EmailProven = true
 		if u.Name == "" {
 			u.Name = in.Username
 		}

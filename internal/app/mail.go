@@ -16,14 +16,20 @@ type Mailer interface {
 	Send(ctx context.Context, m mail.Message) (string, error)
 }
 
-// DeliveryManual is an invite's delivery state when no mail sink is
-// configured: the admin passes the link on by hand (E1).
-const DeliveryManual = "manual"
+// Delivery states of an invite without a mail sink.
+const (
+	// DeliveryManual: an organization admin was shown the link to pass on
+	// by hand (E1).
+	DeliveryManual = "manual"
+	// DeliveryAwaitingAdmin: someone else invited, so no link exists until
+	// an organization admin resends the invite (H2).
+	DeliveryAwaitingAdmin = "awaiting_admin"
+)
 
 // InviteState is a pending invite and how far its mail got (E2).
 type InviteState struct {
 	ExpiresAt     time.Time
-	Delivery      string // queued, sent, failed or canceled; manual without a mail sink
+	Delivery      string // queued, sent, failed or canceled; manual or awaiting_admin without a mail sink
 	DeliveryError string // why the last attempt failed
 	Attempts      int
 	NextAttemptAt time.Time // zero when no attempt is due
@@ -33,6 +39,9 @@ type InviteState struct {
 // inviteState combines an invite with its newest mail, if any.
 func inviteState(inv *roster.Invite, m *roster.OutboxMail) *InviteState {
 	st := &InviteState{ExpiresAt: inv.ExpiresAt, Delivery: DeliveryManual}
+	if inv.AwaitingAdmin {
+		st.Delivery = DeliveryAwaitingAdmin
+	}
 	if m != nil {
 		st.Delivery, st.DeliveryError, st.Attempts = string(m.Status), m.LastError, m.Attempts
 		st.NextAttemptAt, st.SentAt = m.NextAttemptAt, m.SentAt
@@ -92,25 +101,21 @@ func (s *Service) InviteStatus(ctx context.Context, a roster.Actor, userID strin
 	return st, nil
 }
 
-// queueInviteMail renders the invite mail for u and, with a mail sink,
-// puts it in the outbox in tx; without one it is logged after commit.
-func (s *Service) queueInviteMail(ctx context.Context, tx *store.Tx, a roster.Actor, inv *roster.Invite, res *InviteResult) error {
-	org, err := tx.OrgName(ctx, inv.OrgID)
-	if err != nil {
-		return err
-	}
-	msg, err := s.templates.Invite(inv.Email, mail.InviteData{Inviter: inviterName(a), Org: org,
-		Role: string(inv.Role), URL: res.URL, ExpiresAt: inv.ExpiresAt})
-	if err != nil {
-		return err
-	}
-	res.mail = &msg
+// queueInviteMail puts the invite's mail in the outbox in tx when a mail
+// sink is configured. The row names the invite and keeps no body: the
+// worker mints the link and renders the mail when it sends, so no usable
+// token waits in the database (M5).
+func (s *Service) queueInviteMail(ctx context.Context, tx *store.Tx, inv *roster.Invite, res *InviteResult) error {
 	if !s.cfg.MailSink {
 		res.State = inviteState(inv, nil)
 		return nil
 	}
+	msg, err := s.renderInviteMail(ctx, tx, inv, "")
+	if err != nil {
+		return err
+	}
 	m := &roster.OutboxMail{ID: roster.NewID("mail"), OrgID: inv.OrgID, Kind: string(mail.KindInvite), Ref: inv.ID,
-		To: msg.To, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML}
+		To: msg.To, Subject: msg.Subject}
 	if err := tx.EnqueueMail(ctx, m); err != nil {
 		return err
 	}
@@ -118,18 +123,46 @@ func (s *Service) queueInviteMail(ctx context.Context, tx *store.Tx, a roster.Ac
 	return nil
 }
 
+// renderInviteMail renders the mail of inv carrying url; it names the
+// inviter as they are named now.
+func (s *Service) renderInviteMail(ctx context.Context, tx *store.Tx, inv *roster.Invite, url string) (mail.Message, error) {
+	org, err := tx.OrgName(ctx, inv.OrgID)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	var inviter *roster.User
+	if inv.InviterID != "" {
+		if inviter, err = tx.UserByID(ctx, inv.InviterID); err != nil && !roster.IsNotFound(err) {
+			return mail.Message{}, err
+		}
+	}
+	return s.templates.Invite(inv.Email, mail.InviteData{Inviter: inviterName(roster.Actor{User: inviter}), Org: org,
+		Role: string(inv.Role), URL: url, ExpiresAt: inv.ExpiresAt})
+}
+
 // afterInvite runs once an invite committed: it wakes the mail worker, or
-// without a mail sink logs the mail (E1).
+// without a mail sink logs that there is no mail, never the link (E1, M5).
 func (s *Service) afterInvite(res *InviteResult) {
 	if s.cfg.MailSink {
 		s.WakeMailer()
 		return
 	}
-	if res.mail != nil {
-		s.log.Info("no mail sink configured (GORILLA_EMAIL_SINK): not sending this mail; pass the invite link on by hand",
-			"to", res.mail.To, "subject", res.mail.Subject, "text", res.mail.Text)
+	if res.User == nil || res.Invite == nil {
+		return
 	}
+	if res.AwaitingAdmin() {
+		s.log.Info("no mail sink configured (GORILLA_EMAIL_SINK): invite waits for an organization admin to resend it from the dashboard",
+			"to", res.User.Email, "invite", res.Invite.ID)
+		return
+	}
+	s.log.Info("no mail sink configured (GORILLA_EMAIL_SINK): not sending this mail; invite link shown in the dashboard",
+		"to", res.User.Email, "invite", res.Invite.ID)
 }
+
+// NoticeInviteAwaitingAdmin tells whoever invited without being an
+// organization admin, while no mail sink is configured, why no link came.
+const NoticeInviteAwaitingAdmin = "No mail server is configured, so no invite link was created: " +
+	"the invite waits for an organization admin, who can send the link with \"Resend invite\" in the organization dashboard."
 
 // inviterName is how an invite mail names who sent it.
 func inviterName(a roster.Actor) string {

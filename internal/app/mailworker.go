@@ -1,11 +1,15 @@
 package app
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
 	"roster"
+	"roster/internal/auth"
 	"roster/internal/mail"
 	"roster/internal/store"
 )
@@ -110,7 +114,11 @@ func (s *Service) sendDueMail(ctx context.Context, owner string, opt MailWorkerO
 func (s *Service) deliver(ctx context.Context, m *roster.OutboxMail, owner string, opt MailWorkerOptions) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opt.SendTimeout)
 	defer cancel()
-	reply, sendErr := s.cfg.Mailer.Send(sctx, mail.Message{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML})
+	var reply string
+	msg, sendErr := s.mailToSend(sctx, m)
+	if sendErr == nil {
+		reply, sendErr = s.cfg.Mailer.Send(sctx, msg)
+	}
 	var held bool
 	err := s.db.Tx(sctx, func(tx *store.Tx) error {
 		var err error
@@ -119,7 +127,7 @@ func (s *Service) deliver(ctx context.Context, m *roster.OutboxMail, owner strin
 			return err
 		}
 		var next time.Time
-		if m.Attempts+1 < opt.MaxAttempts {
+		if m.Attempts+1 < opt.MaxAttempts && !errors.Is(sendErr, errInviteClosed) {
 			next = tx.Now().Add(backoff(m.Attempts+1, opt))
 		}
 		held, err = tx.MarkMailFailed(sctx, m.ID, owner, sendErr.Error(), next)
@@ -135,6 +143,43 @@ func (s *Service) deliver(ctx context.Context, m *roster.OutboxMail, owner strin
 	default:
 		s.log.Info("mail sent", "mail", m.ID, "kind", m.Kind, "to", m.To, "reply", reply)
 	}
+}
+
+// errInviteClosed fails an invite mail for good: its invite was accepted,
+// revoked or expired before the mail went out.
+var errInviteClosed = errors.New("the invite was accepted, withdrawn or expired before its mail went out; resend it if still wanted")
+
+// mailToSend is the mail to deliver for m. An invite mail gets its link
+// only now: a fresh token whose hash replaces the invite's, so the link
+// lives only in the mail on its way and a failed attempt leaves no usable
+// token behind (M5); a retry mints again.
+func (s *Service) mailToSend(ctx context.Context, m *roster.OutboxMail) (mail.Message, error) {
+	if m.Kind != string(mail.KindInvite) {
+		return mail.Message{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML}, nil
+	}
+	var msg mail.Message
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		inv, err := tx.InviteByID(ctx, m.Ref)
+		if roster.IsNotFound(err) {
+			return errInviteClosed
+		}
+		if err != nil {
+			return err
+		}
+		if !inv.Usable(tx.Now()) {
+			return errInviteClosed
+		}
+		token, hash := auth.NewToken()
+		if open, err := tx.SetInviteToken(ctx, inv.ID, hash); err != nil || !open {
+			return cmp.Or(err, errInviteClosed)
+		}
+		msg, err = s.renderInviteMail(ctx, tx, inv, s.InviteURL(token))
+		return err
+	})
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("prepare invite mail %s: %w", m.ID, err)
+	}
+	return msg, nil
 }
 
 // releaseMail gives claimed but unsent mails back at shutdown, so that

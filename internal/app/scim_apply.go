@@ -82,6 +82,7 @@ func (s *Service) createSCIMUser(ctx context.Context, tx *store.Tx, a roster.Act
 			return err
 		}
 	}
+	u.EmailProven = true // the identity provider vouches for the address
 	if err := tx.CreateUser(ctx, u); err != nil {
 		return err
 	}

@@ -29,6 +29,16 @@ func errSSONotProvisioned(email string) error {
 		"there is no Roster account for %s and this instance does not create accounts on first sign-in; ask your administrator to invite you", email)
 }
 
+// errSSOUnproven refuses to link an identity to a local account whose
+// email address Roster never saw proven (H2): whoever set its password may
+// not be the address's owner.
+func errSSOUnproven(email string) error {
+	return roster.ReasonErrorf(roster.EForbidden, roster.ReasonEmailUnproven,
+		"a Roster account with the email address %s already exists, but its owner never proved that address, "+
+			"so Roster will not sign you in to it with single sign-on. If it is your account, sign in with its password, "+
+			"then choose \"Sign in with SSO\" to link the two; otherwise ask your administrator", email)
+}
+
 var errSSOInviteExpired = roster.ReasonErrorf(roster.EForbidden, "invite_expired",
 	"your invite to Roster has expired; ask an administrator to resend it")
 
@@ -37,10 +47,14 @@ var errSSOInviteExpired = roster.ReasonErrorf(roster.EForbidden, "invite_expired
 // linked by verified email to an existing user (S5); an invited user
 // accepts the invite (S4, O8); anyone else is provisioned as an active
 // member while a seat is free (S3), unless provisioning is off (S4).
-// Deactivated users are refused (S5). It returns the user and the session
+// Deactivated users are refused (S5). A local account whose email was
+// never proven is linked only when a.User, the user already signed in in
+// this browser, is that account (H2). It returns the user and the session
 // token for the cookie.
 func (s *Service) SSOSignIn(ctx context.Context, a roster.Actor, c roster.SSOClaims) (*roster.User, string, error) {
 	a.Via = roster.ViaSSO
+	signedIn := a.User
+	a.User = nil
 	if err := s.RequireFeature(featureSSO); err != nil {
 		return nil, "", err
 	}
@@ -52,7 +66,7 @@ func (s *Service) SSOSignIn(ctx context.Context, a roster.Actor, c roster.SSOCla
 	var token string
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		var err error
-		if u, seen, err = s.ssoUser(ctx, tx, a, c); err != nil {
+		if u, seen, err = s.ssoUser(ctx, tx, a, c, signedIn); err != nil {
 			return err
 		}
 		a.User = u
@@ -95,7 +109,7 @@ func cleanClaims(c roster.SSOClaims) (roster.SSOClaims, error) {
 
 // ssoUser finds or makes the user the claims name and admits them. On a
 // refusal it also returns the user it refused, if any, for the audit log.
-func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c roster.SSOClaims) (u, seen *roster.User, err error) {
+func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c roster.SSOClaims, signedIn *roster.User) (u, seen *roster.User, err error) {
 	// Sign-ins may create users, accept invites, take seats and change
 	// memberships; they are rare enough to take one at a time, so that two
 	// at once for the same person cannot both create or join.
@@ -125,6 +139,9 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c r
 	}
 	found, err := tx.UserByEmail(ctx, c.Email)
 	if err == nil {
+		if err := s.proveBySSO(ctx, tx, a, found, signedIn); err != nil {
+			return nil, found, err
+		}
 		u, err = s.admit(ctx, tx, a, found, c)
 		return u, found, err
 	}
@@ -136,6 +153,26 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c r
 	}
 	u, err = s.provisionSSOUser(ctx, tx, a, c)
 	return u, nil, err
+}
+
+// proveBySSO lets a new identity link to the active account u only when
+// u's email was proven, or when u is signed in in this browser: knowing the
+// password and holding the identity provider's word for the address
+// together prove it, and the proof is recorded (H2). Invited accounts have
+// no password yet; accepting the invite proves them.
+func (s *Service) proveBySSO(ctx context.Context, tx *store.Tx, a roster.Actor, u, signedIn *roster.User) error {
+	if u.Status != roster.StatusActive || u.EmailProven {
+		return nil
+	}
+	if signedIn == nil || signedIn.ID != u.ID {
+		return errSSOUnproven(u.Email)
+	}
+	u.EmailProven = true
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	a.User = u
+	return audit(ctx, tx, a, roster.ActUserUpdate, u, "email proven: signed in with the password, then with sso")
 }
 
 // admit lets an existing user in: active ones as they are, invited ones by
@@ -165,10 +202,13 @@ func (s *Service) acceptInviteBySSO(ctx context.Context, tx *store.Tx, a roster.
 	if err := tx.MarkInviteAccepted(ctx, inv.ID); err != nil {
 		return err
 	}
+	if err := tx.CancelInviteMail(ctx, u.ID); err != nil {
+		return err
+	}
 	if u.Username, err = s.pickUsername(ctx, tx, c); err != nil {
 		return err
 	}
-	u.Status, u.Name = roster.StatusActive, nameFrom(c, u.Username)
+	u.Status, u.Name, u.EmailProven = roster.StatusActive, nameFrom(c, u.Username), true
 	if err := tx.UpdateUser(ctx, u); err != nil {
 		return err
 	}
@@ -188,7 +228,7 @@ func (s *Service) provisionSSOUser(ctx context.Context, tx *store.Tx, a roster.A
 		return nil, err
 	}
 	u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Username: username, Email: c.Email,
-		Name: nameFrom(c, username), Role: roster.OrgMember, Status: roster.StatusActive}
+		Name: nameFrom(c, username), Role: roster.OrgMember, Status: roster.StatusActive, EmailProven: true}
 	if err := tx.CreateUser(ctx, u); err != nil {
 		return nil, err
 	}

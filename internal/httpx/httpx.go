@@ -50,7 +50,7 @@ func (a *Adapter) Error(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if status >= 500 {
-		a.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path,
+		a.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", LogPath(r),
 			"request_id", RequestID(r.Context()), "err", err)
 	}
 	if a.Render != nil {

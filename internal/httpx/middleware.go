@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,6 +23,16 @@ const requestIDKey ctxKey = iota
 func RequestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey).(string)
 	return id
+}
+
+// LogPath is the request's path as logs show it: an invite link's token
+// is a secret, so /invite/<token> becomes /invite/REDACTED (M5). The query,
+// which may carry tokens too, is never logged.
+func LogPath(r *http.Request) string {
+	if strings.HasPrefix(r.URL.Path, "/invite/") {
+		return "/invite/REDACTED"
+	}
+	return r.URL.Path
 }
 
 // statusWriter remembers the status a handler wrote.
@@ -98,7 +109,7 @@ func Middleware(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 		defer func() {
 			if p := recover(); p != nil {
-				log.ErrorContext(r.Context(), "panic serving request", "panic", p, "path", r.URL.Path, "request_id", id)
+				log.ErrorContext(r.Context(), "panic serving request", "panic", p, "path", LogPath(r), "request_id", id)
 				if sw.status == 0 {
 					WriteProblem(sw, r, http.StatusInternalServerError, roster.Errorf(roster.EInternal, "internal error"))
 				}
@@ -113,7 +124,7 @@ func Middleware(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 				m.duration.WithLabelValues(r.Method, route).Observe(elapsed.Seconds())
 			}
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method),
-				slog.String("path", r.URL.Path), slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes),
+				slog.String("path", LogPath(r)), slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes),
 				slog.Duration("duration", elapsed), slog.String("ip", ClientIP(r)), slog.String("request_id", id))
 		}()
 		next.ServeHTTP(sw, r)

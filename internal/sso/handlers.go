@@ -88,6 +88,13 @@ func (e *Edge) callback(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := roster.Actor{IP: httpx.ClientIP(r), Via: roster.ViaSSO}
+	// Someone already signed in with a password may link their account
+	// to this identity even before its email was proven (H2).
+	if s, err := r.Cookie(httpx.SessionCookie); err == nil && s.Value != "" {
+		if sa, err := e.app.SessionActor(r.Context(), s.Value, a); err == nil {
+			a.User = sa.User
+		}
+	}
 	_, token, err := e.app.SSOSignIn(r.Context(), a, claims)
 	if err != nil {
 		return err

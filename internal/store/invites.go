@@ -9,14 +9,14 @@ import (
 	"roster"
 )
 
-const inviteColumns = `id, org_id, user_id, email, role, inviter_id, token_hash, created_at, expires_at, accepted_at, revoked_at`
+const inviteColumns = `id, org_id, user_id, email, role, inviter_id, token_hash, created_at, expires_at, accepted_at, revoked_at, awaiting_admin`
 
 func scanInvite(row interface{ Scan(...any) error }) (*roster.Invite, error) {
 	var i roster.Invite
 	var hash string
 	var created, expires, accepted, revoked sql.NullInt64
 	if err := row.Scan(&i.ID, &i.OrgID, &i.UserID, &i.Email, &i.Role, &i.InviterID, &hash,
-		&created, &expires, &accepted, &revoked); err != nil {
+		&created, &expires, &accepted, &revoked, &i.AwaitingAdmin); err != nil {
 		return nil, mapError(err)
 	}
 	i.TokenHash, _ = hex.DecodeString(hash)
@@ -28,9 +28,9 @@ func scanInvite(row interface{ Scan(...any) error }) (*roster.Invite, error) {
 // CreateInvite inserts an invite; CreatedAt comes from the tx clock.
 func (tx *Tx) CreateInvite(ctx context.Context, i *roster.Invite) error {
 	i.CreatedAt = tx.now
-	_, err := tx.exec(ctx, `INSERT INTO invites (`+inviteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := tx.exec(ctx, `INSERT INTO invites (`+inviteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		i.ID, i.OrgID, i.UserID, i.Email, string(i.Role), i.InviterID, hex.EncodeToString(i.TokenHash),
-		micros(i.CreatedAt), micros(i.ExpiresAt), micros(i.AcceptedAt), micros(i.RevokedAt))
+		micros(i.CreatedAt), micros(i.ExpiresAt), micros(i.AcceptedAt), micros(i.RevokedAt), i.AwaitingAdmin)
 	if err != nil {
 		return fmt.Errorf("insert invite: %w", err)
 	}
@@ -44,6 +44,28 @@ func (tx *Tx) InviteByTokenHash(ctx context.Context, hash []byte) (*roster.Invit
 		return nil, fmt.Errorf("invite: %w", err)
 	}
 	return i, nil
+}
+
+// InviteByID returns one invite.
+func (tx *Tx) InviteByID(ctx context.Context, id string) (*roster.Invite, error) {
+	i, err := scanInvite(tx.queryRow(ctx, `SELECT `+inviteColumns+` FROM invites WHERE id = ?`, id))
+	if err != nil {
+		return nil, fmt.Errorf("invite %s: %w", id, err)
+	}
+	return i, nil
+}
+
+// SetInviteToken replaces the token hash of an open invite, so that only
+// the newest link works; it reports false when the invite is no longer
+// open.
+func (tx *Tx) SetInviteToken(ctx context.Context, id string, hash []byte) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE invites SET token_hash = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL`,
+		hex.EncodeToString(hash), id)
+	if err != nil {
+		return false, fmt.Errorf("set token of invite %s: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
 }
 
 // PendingInvite returns the user's newest invite that is neither accepted

@@ -11,13 +11,13 @@ import (
 	"roster"
 )
 
-const userColumns = `id, org_id, username, email, name, role, status, password_hash, created_at, updated_at, last_active_at`
+const userColumns = `id, org_id, username, email, name, role, status, password_hash, created_at, updated_at, last_active_at, email_proven`
 
 func scanUser(row interface{ Scan(...any) error }) (*roster.User, error) {
 	var u roster.User
 	var created, updated, active sql.NullInt64
 	if err := row.Scan(&u.ID, &u.OrgID, &u.Username, &u.Email, &u.Name, &u.Role, &u.Status,
-		&u.PasswordHash, &created, &updated, &active); err != nil {
+		&u.PasswordHash, &created, &updated, &active, &u.EmailProven); err != nil {
 		return nil, mapError(err)
 	}
 	u.CreatedAt, u.UpdatedAt, u.LastActiveAt = fromMicros(created), fromMicros(updated), fromMicros(active)
@@ -47,10 +47,10 @@ func (tx *Tx) CreateUser(ctx context.Context, u *roster.User) error {
 	u.CreatedAt, u.UpdatedAt = tx.now, tx.now
 	uk, ek, sk, search := userKeys(u)
 	_, err := tx.exec(ctx, `INSERT INTO users (id, org_id, username, username_key, email, email_key, name, role, status,
-		password_hash, sort_key, search, created_at, updated_at, last_active_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		password_hash, sort_key, search, created_at, updated_at, last_active_at, email_proven)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.OrgID, u.Username, uk, u.Email, ek, u.Name, string(u.Role), string(u.Status),
-		u.PasswordHash, sk, search, micros(u.CreatedAt), micros(u.UpdatedAt), micros(u.LastActiveAt))
+		u.PasswordHash, sk, search, micros(u.CreatedAt), micros(u.UpdatedAt), micros(u.LastActiveAt), u.EmailProven)
 	if err != nil {
 		return fmt.Errorf("insert user: %w", err)
 	}
@@ -62,10 +62,10 @@ func (tx *Tx) UpdateUser(ctx context.Context, u *roster.User) error {
 	u.UpdatedAt = tx.now
 	uk, ek, sk, search := userKeys(u)
 	res, err := tx.exec(ctx, `UPDATE users SET username = ?, username_key = ?, email = ?, email_key = ?, name = ?,
-		role = ?, status = ?, password_hash = ?, sort_key = ?, search = ?, updated_at = ?, last_active_at = ?
-		WHERE id = ?`,
+		role = ?, status = ?, password_hash = ?, sort_key = ?, search = ?, updated_at = ?, last_active_at = ?,
+		email_proven = ? WHERE id = ?`,
 		u.Username, uk, u.Email, ek, u.Name, string(u.Role), string(u.Status), u.PasswordHash, sk, search,
-		micros(u.UpdatedAt), micros(u.LastActiveAt), u.ID)
+		micros(u.UpdatedAt), micros(u.LastActiveAt), u.EmailProven, u.ID)
 	if err != nil {
 		return fmt.Errorf("update user %s: %w", u.ID, err)
 	}

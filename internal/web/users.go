@@ -65,6 +65,7 @@ type UserRow struct {
 	LastActive                time.Time
 	Teams                     []string
 	Self                      bool
+	AwaitingAdmin             bool   // the invite has no link until an admin resends it (H2)
 	Error                     string // beside the role or the menu
 }
 
@@ -80,6 +81,9 @@ func (u UserRow) Display() string {
 func (u UserRow) StatusLabel() string {
 	switch roster.UserStatus(u.Status) {
 	case roster.StatusInvited:
+		if u.AwaitingAdmin {
+			return "Invite awaiting an admin"
+		}
 		return "Invite pending"
 	case roster.StatusDeactivated:
 		return "Deactivated"
@@ -164,7 +168,9 @@ func (web *Web) usersTable(ctx context.Context, a roster.Actor, csrf string, f U
 		return UsersTable{}, err
 	}
 	for _, u := range page.Users {
-		t.Rows = append(t.Rows, userRow(a, csrf, u, teams[u.ID]))
+		row := userRow(a, csrf, u, teams[u.ID])
+		row.AwaitingAdmin = page.Invites[u.ID] != nil && page.Invites[u.ID].Delivery == app.DeliveryAwaitingAdmin
+		t.Rows = append(t.Rows, row)
 	}
 	return t, nil
 }

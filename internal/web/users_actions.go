@@ -109,10 +109,14 @@ func (web *Web) inviteUser(w http.ResponseWriter, r *http.Request, a roster.Acto
 }
 
 // inviteNotice says where an invite went: by mail, or as a link to copy
-// while no mail sink is configured (E1).
+// while no mail sink is configured (E1), or nowhere yet when it waits for
+// an organization admin (H2).
 func (web *Web) inviteNotice(res *app.InviteResult, prefix string) *Notice {
 	if web.opt.MailSink {
 		return ok(prefix + res.User.Email + ". An email with the link is on its way.")
+	}
+	if res.AwaitingAdmin() {
+		return ok(prefix + res.User.Email + ". " + app.NoticeInviteAwaitingAdmin)
 	}
 	return &Notice{Kind: "ok", Text: prefix + res.User.Email + ". Email is not configured, so send them this link (valid 7 days):", Copy: res.URL}
 }

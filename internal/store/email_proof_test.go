@@ -1,0 +1,102 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"roster"
+	"roster/internal/store"
+	"roster/internal/store/storetest"
+)
+
+// TestMigrationBackfillsEmailProof runs migration 0007 on a database made
+// by the version before it and checks which accounts count as proven.
+func TestMigrationBackfillsEmailProof(t *testing.T) {
+	db := storetest.MustOpen(t)
+	ctx := context.Background()
+	user := func(tx *store.Tx, id string, role roster.OrgRole) *roster.User {
+		u := &roster.User{ID: id, OrgID: roster.DefaultOrgID, Username: id, Email: id + "@example.com", Role: role, Status: roster.StatusActive}
+		if err := tx.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	accepted := func(tx *store.Tx, id, invitee, inviter string) {
+		inv := &roster.Invite{ID: id, OrgID: roster.DefaultOrgID, UserID: invitee, Email: invitee + "@example.com",
+			Role: roster.OrgMember, InviterID: inviter, TokenHash: []byte(id), ExpiresAt: tx.Now().Add(roster.InviteTTL)}
+		if err := tx.CreateInvite(ctx, inv); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.MarkInviteAccepted(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec := func(tx *store.Tx, q string, args ...any) {
+		if err := tx.ExecForTest(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	err := db.Tx(ctx, func(tx *store.Tx) error {
+		user(tx, "first", roster.OrgAdmin) // the first sign-up
+		user(tx, "lead", roster.OrgMember) // a team admin who invited
+		user(tx, "viasso", roster.OrgMember)
+		if err := tx.SaveSSOIdentity(ctx, "https://idp.example.com", "sub-1", "viasso", "viasso@example.com"); err != nil {
+			return err
+		}
+		user(tx, "viascim", roster.OrgMember)
+		exec(tx, `INSERT INTO scim_users (user_id, org_id, user_name, user_name_key, created_at, updated_at) VALUES ('viascim', ?, 'viascim', 'viascim', 0, 0)`, roster.DefaultOrgID)
+		user(tx, "viacli", roster.OrgAdmin)
+		exec(tx, `INSERT INTO audit_log (org_id, ts, action, user_asset, via) VALUES (?, 0, 'user:create', 'viacli', 'cli')`, roster.DefaultOrgID)
+		user(tx, "byadmin", roster.OrgMember)
+		accepted(tx, "inv_1", "byadmin", "first")
+		user(tx, "bymail", roster.OrgMember)
+		accepted(tx, "inv_2", "bymail", "lead")
+		if err := tx.EnqueueMail(ctx, &roster.OutboxMail{ID: "mail_1", OrgID: roster.DefaultOrgID, Kind: "invite", Ref: "inv_2",
+			To: "bymail@example.com", Subject: "s", Text: "open /invite/SECRET", HTML: "/invite/SECRET"}); err != nil {
+			return err
+		}
+		exec(tx, `UPDATE outbox SET status = 'sent'`)
+		user(tx, "byhand", roster.OrgMember) // a team admin handed the link over
+		accepted(tx, "inv_3", "byhand", "lead")
+		if err := tx.EnqueueMail(ctx, &roster.OutboxMail{ID: "mail_2", OrgID: roster.DefaultOrgID, Kind: "invite", Ref: "inv_3",
+			To: "byhand@example.com", Subject: "s", Text: "open /invite/QUEUED", HTML: "/invite/QUEUED"}); err != nil {
+			return err
+		}
+		// Back to the schema before 0007.
+		exec(tx, `ALTER TABLE users DROP COLUMN email_proven`)
+		exec(tx, `ALTER TABLE invites DROP COLUMN awaiting_admin`)
+		exec(tx, `DELETE FROM schema_migrations WHERE version = 7`)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.Migrate(ctx); err != nil || n != 1 {
+		t.Fatalf("migrate applied %d: %v", n, err)
+	}
+	want := map[string]bool{"first": false, "lead": false, "viasso": true, "viascim": true, "viacli": true,
+		"byadmin": true, "bymail": true, "byhand": false}
+	err = db.Read(ctx, func(tx *store.Tx) error {
+		for id, proven := range want {
+			u, err := tx.UserByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			if u.EmailProven != proven {
+				t.Errorf("%s: email proven %v after the migration, want %v", id, u.EmailProven, proven)
+			}
+		}
+		outbox, err := tx.DumpForTest(ctx, "outbox")
+		if err != nil {
+			return err
+		}
+		if strings.Contains(outbox, "/invite/") {
+			t.Errorf("the migration left invite links in the outbox:\n%s", outbox)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
