@@ -130,7 +130,7 @@ func TestTeamInviteWithoutSinkWaitsForOrgAdmin(t *testing.T) {
 	f := newTeamFixture(t)
 	e := f.e
 	e.Must(200, "PATCH", "/api/v1/teams/ml", map[string]any{"settings": map[string]bool{"members_can_invite": true}}, f.cred[colTeamAdmin])
-	e.Must(201, "POST", "/api/v1/roles", map[string]any{"name": "recruiter", "base": "viewer", "permissions": []string{"team:invite"}}, f.admin.Key)
+	e.Must(201, "POST", "/api/v1/roles", map[string]any{"name": "recruiter", "base": "member", "permissions": []string{"team:invite"}}, f.admin.Key)
 	e.Must(201, "POST", "/api/v1/teams/ml/members", map[string]string{"username": "omember", "role": "recruiter"}, f.admin.Key)
 	for i, who := range []struct {
 		name string

@@ -26,7 +26,7 @@ func inviterTeam(t *testing.T, e *ssoEnv) map[string]apitest.User {
 	adm := e.Admin.Key
 	e.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "ml", "storage": map[string]string{"type": "default"}}, adm)
 	e.Must(201, "POST", "/api/v1/roles", map[string]any{"name": "recruiter", "description": "may invite",
-		"base": "viewer", "permissions": []string{"team:invite"}}, adm)
+		"base": "member", "permissions": []string{"team:invite"}}, adm)
 	out := map[string]apitest.User{}
 	for _, m := range []struct{ user, role string }{{"tadmin", "admin"}, {"tmember", "member"}, {"trecruit", "recruiter"}} {
 		out[m.user] = e.MustUser(adm, m.user, "member")
