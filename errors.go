@@ -83,3 +83,13 @@ var ErrNotFound = &Error{Code: ENotFound, Message: "not found"}
 
 // IsNotFound reports whether err is or wraps a not_found Error.
 func IsNotFound(err error) bool { return ErrorCode(err) == ENotFound }
+
+// Reasons: input validation (canonical emails, free-text names, webhook
+// destinations, team display names).
+const (
+	ReasonInvalidEmail     = "invalid_email"
+	ReasonEmailNonASCII    = "email_not_ascii"
+	ReasonInvalidText      = "invalid_text"
+	ReasonWebhookAddress   = "webhook_address_refused"
+	ReasonTeamDisplayTaken = "team_name_taken"
+)

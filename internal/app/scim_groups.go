@@ -161,15 +161,15 @@ func (s *Service) CreateSCIMGroup(ctx context.Context, a roster.Actor, in SCIMGr
 		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
 			return err
 		}
-		if err := ensureDisplayFree(ctx, tx, orgID(a), in.DisplayName, ""); err != nil {
-			return err
-		}
 		name, err := uniqueTeamName(ctx, tx, orgID(a), roster.TeamNameFromDisplay(in.DisplayName))
 		if err != nil {
 			return err
 		}
 		t := &roster.Team{ID: roster.NewID("t"), OrgID: orgID(a), Name: name, DisplayName: in.DisplayName,
 			Storage: roster.Storage{Type: roster.StorageDefault}, CreatedBy: a.PrincipalID()}
+		if err := ensureTeamNamesFree(ctx, tx, t); err != nil {
+			return err
+		}
 		if err := tx.CreateTeam(ctx, t); err != nil {
 			return err
 		}
@@ -192,28 +192,23 @@ func (s *Service) CreateSCIMGroup(ctx context.Context, a roster.Actor, in SCIMGr
 	return out, nil
 }
 
-// ensureDisplayFree refuses a display name another team shows, so that
-// identity providers can find groups by displayName.
-func ensureDisplayFree(ctx context.Context, tx *store.Tx, org, display, selfID string) error {
-	teams, err := tx.SCIMTeams(ctx, org, &store.SCIMGroupKeys{DisplayNames: []string{display}})
-	if err != nil {
-		return err
-	}
-	for _, t := range teams {
-		if t.ID != selfID {
-			return roster.ReasonErrorf(roster.EConflict, "team_name_taken", "a team shown as %q already exists", display)
-		}
-	}
-	return nil
-}
-
-// uniqueTeamName makes a derived team name unique with a numeric suffix (P4).
+// uniqueTeamName makes a derived team name unique with a numeric suffix
+// (P4), skipping names another team shows as its display name.
 func uniqueTeamName(ctx context.Context, tx *store.Tx, org, base string) (string, error) {
 	for n := 1; n <= 50; n++ {
 		cand := roster.WithSuffix(base, n)
 		taken, err := tx.TeamNameTaken(ctx, org, cand)
-		if err != nil || !taken {
-			return cand, err
+		if err != nil {
+			return "", err
+		}
+		if !taken {
+			_, err := tx.TeamNameClash(ctx, org, "", []string{cand}, nil)
+			if roster.IsNotFound(err) {
+				return cand, nil
+			}
+			if err != nil {
+				return "", err
+			}
 		}
 	}
 	return truncate(base, 50) + "-" + roster.NewID("")[1:9], nil

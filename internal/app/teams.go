@@ -47,6 +47,9 @@ func (s *Service) CreateTeam(ctx context.Context, a roster.Actor, in CreateTeamI
 	t := &roster.Team{ID: roster.NewID("t"), OrgID: orgID(a), Name: in.Name, DisplayName: in.DisplayName,
 		Storage: in.Storage, CreatedBy: a.UserID()}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := ensureTeamNamesFree(ctx, tx, t); err != nil {
+			return err
+		}
 		if taken, err := tx.TeamNameTaken(ctx, t.OrgID, t.Name); err != nil {
 			return err
 		} else if taken {
@@ -177,6 +180,9 @@ func (s *Service) UpdateTeam(ctx context.Context, a roster.Actor, ref string, in
 				return err
 			}
 			t.DisplayName, changed = *in.DisplayName, append(changed, "display name")
+			if err := ensureTeamNamesFree(ctx, tx, t); err != nil {
+				return err
+			}
 		}
 		if in.Settings != nil {
 			policy, err := tx.OrgPolicy(ctx, t.OrgID)
@@ -261,6 +267,8 @@ func (s *Service) setArchived(ctx context.Context, a roster.Actor, ref string, a
 		t.ArchivedAt = time.Time{}
 		if archive {
 			action, t.ArchivedAt = roster.ActTeamDelete, tx.Now()
+		} else if err := ensureTeamNamesFree(ctx, tx, t); err != nil {
+			return err
 		}
 		if err := tx.UpdateTeam(ctx, t); err != nil {
 			return err
