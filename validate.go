@@ -92,7 +92,7 @@ func forbiddenRune(r rune) bool {
 // field in the message, and bounds its length to max characters.
 func ValidateText(field, s string, max int) error {
 	if n := utf8.RuneCountInString(s); n > max {
-		return ReasonErrorf(EInvalid, ReasonInvalidText, "%s must be at most %d characters", field, max)
+		return Errorf(EInvalid, "%s must be at most %d characters", field, max)
 	}
 	for i, r := range s {
 		if forbiddenRune(r) {
