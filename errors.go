@@ -91,5 +91,6 @@ const (
 	ReasonEmailNonASCII    = "email_not_ascii"
 	ReasonInvalidText      = "invalid_text"
 	ReasonWebhookAddress   = "webhook_address_refused"
-	ReasonTeamDisplayTaken = "team_name_taken"
+	ReasonTeamNameTaken    = "team_name_taken"
+	ReasonTeamDisplayTaken = "team_display_name_taken"
 )

@@ -32,6 +32,6 @@ func ensureTeamNamesFree(ctx context.Context, tx *store.Tx, t *roster.Team) erro
 		return roster.ReasonErrorf(roster.EConflict, roster.ReasonTeamDisplayTaken,
 			"display name %q is the name of team %s: choose another display name", t.DisplayName, other.Name)
 	}
-	return roster.ReasonErrorf(roster.EConflict, roster.ReasonTeamDisplayTaken,
+	return roster.ReasonErrorf(roster.EConflict, roster.ReasonTeamNameTaken,
 		"team name %s is the display name of team %s: choose another name", t.Name, other.Name)
 }
