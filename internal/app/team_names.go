@@ -25,6 +25,8 @@ func ensureTeamNamesFree(ctx context.Context, tx *store.Tx, t *roster.Team) erro
 		return err
 	}
 	switch {
+	case roster.Fold(t.DisplayName) == roster.Fold(t.Name):
+		// The display name is the name (the default): report the name.
 	case roster.Fold(other.DisplayName) == roster.Fold(t.DisplayName):
 		return roster.ReasonErrorf(roster.EConflict, roster.ReasonTeamDisplayTaken,
 			"a team shown as %q already exists (team %s): choose another display name", other.DisplayName, other.Name)

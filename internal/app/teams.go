@@ -47,13 +47,13 @@ func (s *Service) CreateTeam(ctx context.Context, a roster.Actor, in CreateTeamI
 	t := &roster.Team{ID: roster.NewID("t"), OrgID: orgID(a), Name: in.Name, DisplayName: in.DisplayName,
 		Storage: in.Storage, CreatedBy: a.UserID()}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		if err := ensureTeamNamesFree(ctx, tx, t); err != nil {
-			return err
-		}
 		if taken, err := tx.TeamNameTaken(ctx, t.OrgID, t.Name); err != nil {
 			return err
 		} else if taken {
 			return roster.ReasonErrorf(roster.EConflict, "team_name_taken", "a team named %s already exists", t.Name)
+		}
+		if err := ensureTeamNamesFree(ctx, tx, t); err != nil {
+			return err
 		}
 		if err := tx.CreateTeam(ctx, t); err != nil {
 			if roster.ErrorCode(err) == roster.EConflict { // lost a race for the name
