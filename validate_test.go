@@ -11,8 +11,8 @@ func TestCanonicalEmail(t *testing.T) {
 		a, b string
 		same bool
 	}{
-		{"K@example.test", "k@example.test", true},            // ASCII K still folds
-		{" Kate@EXAMPLE.test ", "kate@example.test", true},    // trimmed, domain folded
+		{"K@example.test", "k@example.test", true},             // ASCII K still folds
+		{" Kate@EXAMPLE.test ", "kate@example.test", true},     // trimmed, domain folded
 		{"\u212aate@example.test", "kate@example.test", false}, // Kelvin sign is never k
 		{"\u212a@example.test", "K@example.test", false},
 		{"ana@bücher.test", "ana@xn--bcher-kva.test", true}, // IDN: Unicode and A-label
