@@ -116,3 +116,9 @@ func rekeySCIMEmails(ctx context.Context, tx *Tx) error {
 	}
 	return nil
 }
+
+// RunMigrationStepForTest runs the Go half of a migration again, for tests
+// of its backfill.
+func (tx *Tx) RunMigrationStepForTest(ctx context.Context, version int) error {
+	return goSteps[version](ctx, tx)
+}
