@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
@@ -46,6 +47,20 @@ func CanonicalEmail(s string) string {
 		domain = a
 	}
 	return FoldASCII(s[:at]) + "@" + domain
+}
+
+// FoldText lower-cases s by Unicode rules, except that a non-ASCII
+// character never becomes an ASCII one (the Kelvin sign stays, it does not
+// become "k"), for case-insensitive matching of free text such as SCIM
+// filters.
+func FoldText(s string) string {
+	return strings.Map(func(r rune) rune {
+		l := unicode.ToLower(r)
+		if r >= utf8.RuneSelf && l < utf8.RuneSelf {
+			return r
+		}
+		return l
+	}, s)
 }
 
 // SameEmail reports whether two addresses are the same by their canonical form.

@@ -61,3 +61,15 @@ func TestSCIMGroupDisplayNameClashes(t *testing.T) {
 		t.Fatalf("derived team name %v, want speech-2", team["name"])
 	}
 }
+
+// M1 in filters: a userName filter with the Kelvin sign U+212A does not
+// match kate, even when the filter cannot be narrowed by an index.
+func TestSCIMFilterKelvinSignIsNotKate(t *testing.T) {
+	p, _ := newIdP(t)
+	p.do(201, "POST", "/Users", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"kate@example.com"}`)
+	for _, f := range []string{`userName eq "\u212aate@example.com"`, `userName eq "\u212aate@example.com" or title pr`,
+		`emails.value co "\u212aate"`, `userName sw "\u212a"`} {
+		list(t, p.do(200, "GET", "/Users?filter="+q(f), nil), 0)
+	}
+	list(t, p.do(200, "GET", "/Users?filter="+q(`userName eq "KATE@example.com" or title pr`), nil), 1)
+}
