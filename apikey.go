@@ -22,7 +22,7 @@ func ValidateKeyName(s string) error {
 	if n := len([]rune(s)); n == 0 || n > MaxNameLen {
 		return Errorf(EInvalid, "key name must be 1 to %d characters", MaxNameLen)
 	}
-	return nil
+	return ValidateText("key name", s, MaxNameLen)
 }
 
 // Session is a signed-in browser or API session, stored server-side.

@@ -108,3 +108,14 @@ const (
 	// organization admin must resend it.
 	ReasonInviteAwaitingAdmin = "invite_awaiting_admin"
 )
+
+// Reasons: input validation (canonical emails, free-text names, webhook
+// destinations, team display names).
+const (
+	ReasonInvalidEmail     = "invalid_email"
+	ReasonEmailNonASCII    = "email_not_ascii"
+	ReasonInvalidText      = "invalid_text"
+	ReasonWebhookAddress   = "webhook_address_refused"
+	ReasonTeamNameTaken    = "team_name_taken"
+	ReasonTeamDisplayTaken = "team_display_name_taken"
+)

@@ -167,8 +167,8 @@ func ValidateCustomRole(r *CustomRole) error {
 	if _, builtin := ParseBuiltinTeamRole(r.Name); builtin || strings.EqualFold(r.Name, "custom") {
 		return ReasonErrorf(EConflict, "reserved_role_name", "%q is a built-in role name; choose another", r.Name)
 	}
-	if len([]rune(r.Description)) > 1024 {
-		return Errorf(EInvalid, "description must be at most 1024 characters")
+	if err := ValidateText("description", r.Description, 1024); err != nil {
+		return err
 	}
 	if r.Base != TeamMember && r.Base != TeamViewer {
 		return ReasonErrorf(EInvalid, "invalid_base_role", "base role must be member or viewer, not %q", r.Base)

@@ -47,8 +47,8 @@ func ValidateProject(p *Project) error {
 	if !usernameRE.MatchString(p.Name) {
 		return ReasonErrorf(EInvalid, "invalid_project_name", "project name must be 1 to 64 characters of letters, digits, '_' or '-'")
 	}
-	if len([]rune(p.Description)) > 4096 {
-		return Errorf(EInvalid, "description must be at most 4096 characters")
+	if err := ValidateText("description", p.Description, 4096); err != nil {
+		return err
 	}
 	return nil
 }
@@ -98,8 +98,8 @@ type Run struct {
 
 // ValidateRun checks a run's name and JSON documents.
 func ValidateRun(r *Run) error {
-	if n := len([]rune(r.Name)); n > MaxNameLen {
-		return Errorf(EInvalid, "run name must be at most %d characters", MaxNameLen)
+	if err := ValidateText("run name", r.Name, MaxNameLen); err != nil {
+		return err
 	}
 	for name, doc := range map[string]json.RawMessage{"config": r.Config, "summary": r.Summary} {
 		if len(doc) == 0 {

@@ -90,16 +90,18 @@ type TeamAlerts struct {
 	WebhookURL    string `json:"webhook_url"`
 }
 
-// ValidateAlerts checks the webhook URL: https only, with a host.
+// ValidateAlerts checks the webhook URL: https only, with a host that is
+// not a loopback, link-local, private, multicast or shared address.
+// Delivery checks the addresses a name resolves to as well.
 func ValidateAlerts(a TeamAlerts) error {
 	if a.WebhookURL == "" {
 		return nil
 	}
 	u, err := url.Parse(a.WebhookURL)
-	if err != nil || u.Scheme != "https" || u.Host == "" || len(a.WebhookURL) > 2048 {
-		return ReasonErrorf(EInvalid, "invalid_webhook", "webhook URL must be an https:// URL of at most 2048 characters")
+	if err != nil || u.Scheme != "https" || u.Hostname() == "" || u.User != nil || len(a.WebhookURL) > 2048 {
+		return ReasonErrorf(EInvalid, "invalid_webhook", "webhook URL must be an https:// URL of at most 2048 characters, without credentials")
 	}
-	return nil
+	return checkWebhookHost(u.Hostname())
 }
 
 // Storage is where a team's run files live; fixed at creation (T2).
@@ -211,12 +213,13 @@ func ValidateTeamName(s string) error {
 	return nil
 }
 
-// ValidateDisplayName checks a team's display name.
+// ValidateDisplayName checks a team's display name: 1 to MaxNameLen
+// characters on one line, without control characters.
 func ValidateDisplayName(s string) error {
-	if n := len([]rune(s)); n > MaxNameLen || strings.TrimSpace(s) == "" {
+	if strings.TrimSpace(s) == "" {
 		return Errorf(EInvalid, "display name must be 1 to %d characters", MaxNameLen)
 	}
-	return nil
+	return ValidateText("display name", s, MaxNameLen)
 }
 
 var nonNameRun = regexp.MustCompile(`[^a-z0-9_]+`)

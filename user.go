@@ -83,28 +83,31 @@ func ValidateUsername(s string) error {
 	return nil
 }
 
-// NormalizeEmail validates an address and returns it trimmed, as given.
+// NormalizeEmail validates an address and returns it trimmed, as given
+// (P4); compare addresses with CanonicalEmail. The part before @ must be
+// ASCII, which refuses look-alikes such as the Kelvin sign for "k", and the
+// domain must be a valid (internationalized) domain name.
 func NormalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if len(s) == 0 || len(s) > 254 {
-		return "", ReasonErrorf(EInvalid, "invalid_email", "email must be a valid address of at most 254 characters")
+		return "", ReasonErrorf(EInvalid, ReasonInvalidEmail, "email must be a valid address of at most 254 characters")
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") && !strings.HasSuffix(s, "@localhost") {
-		return "", ReasonErrorf(EInvalid, "invalid_email", "%q is not a valid email address", s)
+		return "", ReasonErrorf(EInvalid, ReasonInvalidEmail, "%q is not a valid email address", s)
+	}
+	if err := checkEmailParts(s); err != nil {
+		return "", err
 	}
 	return s, nil
 }
 
-// ValidateName checks a display name.
-func ValidateName(s string) error {
-	if len([]rune(s)) > MaxNameLen {
-		return Errorf(EInvalid, "name must be at most %d characters", MaxNameLen)
-	}
-	return nil
-}
+// ValidateName checks a person's display name: at most MaxNameLen
+// characters on one line, without control characters.
+func ValidateName(s string) error { return ValidateText("name", s, MaxNameLen) }
 
-// Fold is the case-insensitive key used to compare usernames and emails.
+// Fold is the case-insensitive key of usernames, team, project and role
+// names and team display names. Emails are compared by CanonicalEmail.
 func Fold(s string) string { return strings.ToLower(s) }
 
 // MinPasswordLen and MaxPasswordLen bound passwords (S1).

@@ -146,7 +146,7 @@ func TestBadInputIsAProblemNeverA500(t *testing.T) {
 		{"login email with NUL", "POST", "/api/v1/login", map[string]any{"login": "bob\x00@example.com", "password": pw}, "anon", anyClientError, ""},
 		{"name with NUL", "PATCH", "/api/v1/users/me", map[string]any{"name": "Bob\x00"}, "member", 400, ""},
 		{"key name with NUL", "POST", "/api/v1/users/me/api-keys", map[string]any{"name": "key\x00"}, "member", 400, ""},
-		{"accept name with NUL", "POST", "/api/v1/invites/accept", map[string]any{"token": "nope", "username": "newbie", "password": pw, "name": "N\x00"}, "anon", 404, "invite_invalid"},
+		{"accept name with NUL", "POST", "/api/v1/invites/accept", map[string]any{"token": "nope", "username": "newbie", "password": pw, "name": "N\x00"}, "anon", 400, "invalid_text"},
 
 		// Bad query parameters of the user list.
 		{"limit zero", "GET", "/api/v1/users?limit=0", nil, "admin", 400, "invalid"},

@@ -37,7 +37,17 @@ func freeUsername(ctx context.Context, tx *store.Tx, base, selfID string) (strin
 	})
 }
 
-// freeTeamName is a free team name in org from base.
+// freeTeamName is a free team name in org from base: held by no team, and
+// shown by no other team as its display name.
 func freeTeamName(ctx context.Context, tx *store.Tx, org, base string) (string, error) {
-	return freeName(base, func(cand string) (bool, error) { return tx.TeamNameTaken(ctx, org, cand) })
+	return freeName(base, func(cand string) (bool, error) {
+		if taken, err := tx.TeamNameTaken(ctx, org, cand); err != nil || taken {
+			return taken, err
+		}
+		_, err := tx.TeamNameClash(ctx, org, "", []string{cand}, nil)
+		if roster.IsNotFound(err) {
+			return false, nil
+		}
+		return err == nil, err
+	})
 }

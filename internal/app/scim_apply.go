@@ -131,7 +131,7 @@ func (s *Service) scimIdentity(ctx context.Context, tx *store.Tx, cur *SCIMUser,
 		return nil, err
 	}
 	oldName := cur.UserName()
-	if creating || roster.Fold(in.UserName) != roster.Fold(oldName) {
+	if creating || !roster.SameEmail(in.UserName, oldName) { // userNames are keyed like emails
 		owner, err := tx.SCIMUserNameOwner(ctx, u.OrgID, in.UserName)
 		if err != nil {
 			return nil, err
@@ -155,7 +155,8 @@ func (s *Service) scimIdentity(ctx context.Context, tx *store.Tx, cur *SCIMUser,
 	if fallback == "" {
 		fallback = u.Username
 	}
-	if u.Name = in.Names.Pick(fallback); len([]rune(u.Name)) > roster.MaxNameLen {
+	// Tolerant in what SCIM accepts: control characters become spaces.
+	if u.Name = strings.TrimSpace(roster.CleanText(in.Names.Pick(fallback))); len([]rune(u.Name)) > roster.MaxNameLen {
 		u.Name = string([]rune(u.Name)[:roster.MaxNameLen])
 	}
 	p := &roster.SCIMProfile{UserID: u.ID, OrgID: u.OrgID, UserName: in.UserName, ExternalID: in.ExternalID, Attributes: in.Attributes}
@@ -179,7 +180,7 @@ func (s *Service) scimEmail(ctx context.Context, tx *store.Tx, u *roster.User, i
 	if err != nil {
 		return err
 	}
-	if roster.Fold(email) != roster.Fold(u.Email) {
+	if !roster.SameEmail(email, u.Email) {
 		other, err := tx.UserByEmail(ctx, email)
 		if err == nil && other.ID != u.ID {
 			return roster.ReasonErrorf(roster.EConflict, "email_taken", "a user with email %s already exists", email)

@@ -67,10 +67,10 @@ func (s *Service) applySCIMGroup(ctx context.Context, tx *store.Tx, a roster.Act
 		if err := roster.ValidateDisplayName(in.DisplayName); err != nil {
 			return err
 		}
-		if err := ensureDisplayFree(ctx, tx, t.OrgID, in.DisplayName, t.ID); err != nil {
+		t.DisplayName = in.DisplayName
+		if err := ensureTeamNamesFree(ctx, tx, t); err != nil {
 			return err
 		}
-		t.DisplayName = in.DisplayName
 	}
 	if creating || in.ExternalID != cur.ExternalID() {
 		g := &roster.SCIMGroup{TeamID: t.ID, OrgID: t.OrgID, ExternalID: in.ExternalID}

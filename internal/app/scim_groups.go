@@ -161,15 +161,15 @@ func (s *Service) CreateSCIMGroup(ctx context.Context, a roster.Actor, in SCIMGr
 		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
 			return err
 		}
-		if err := ensureDisplayFree(ctx, tx, orgID(a), in.DisplayName, ""); err != nil {
-			return err
-		}
 		name, err := freeTeamName(ctx, tx, orgID(a), roster.TeamNameFromDisplay(in.DisplayName))
 		if err != nil {
 			return err
 		}
 		t := &roster.Team{ID: roster.NewID("t"), OrgID: orgID(a), Name: name, DisplayName: in.DisplayName,
 			Storage: roster.Storage{Type: roster.StorageDefault}, CreatedBy: a.PrincipalID()}
+		if err := ensureTeamNamesFree(ctx, tx, t); err != nil {
+			return err
+		}
 		if err := tx.CreateTeam(ctx, t); err != nil {
 			return err
 		}
@@ -190,19 +190,4 @@ func (s *Service) CreateSCIMGroup(ctx context.Context, a roster.Actor, in SCIMGr
 		return nil, fmt.Errorf("provision group %s: %w", truncate(in.DisplayName, 64), err)
 	}
 	return out, nil
-}
-
-// ensureDisplayFree refuses a display name another team shows, so that
-// identity providers can find groups by displayName.
-func ensureDisplayFree(ctx context.Context, tx *store.Tx, org, display, selfID string) error {
-	teams, err := tx.SCIMTeams(ctx, org, &store.SCIMGroupKeys{DisplayNames: []string{display}})
-	if err != nil {
-		return err
-	}
-	for _, t := range teams {
-		if t.ID != selfID {
-			return roster.ReasonErrorf(roster.EConflict, "team_name_taken", "a team shown as %q already exists", display)
-		}
-	}
-	return nil
 }

@@ -34,7 +34,7 @@ func validateSAName(name string) error {
 	if n := len([]rune(name)); n == 0 || n > roster.MaxNameLen {
 		return roster.Errorf(roster.EInvalid, "service account name must be 1 to %d characters", roster.MaxNameLen)
 	}
-	return nil
+	return roster.ValidateText("service account name", name, roster.MaxNameLen)
 }
 
 // CreateTeamServiceAccount creates a team service account holding the

@@ -99,7 +99,7 @@ func cleanClaims(c roster.SSOClaims) (roster.SSOClaims, error) {
 	} else {
 		c.Email = ""
 	}
-	c.Name = truncate(strings.TrimSpace(c.Name), roster.MaxNameLen)
+	c.Name = truncate(strings.TrimSpace(roster.CleanText(c.Name)), roster.MaxNameLen)
 	c.PreferredUsername = truncate(c.PreferredUsername, roster.MaxClaimLen)
 	if len(c.Groups) > roster.MaxGroupClaims {
 		c.Groups = c.Groups[:roster.MaxGroupClaims]

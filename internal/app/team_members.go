@@ -245,6 +245,5 @@ func isSelf(a roster.Actor, ref string) bool {
 	if a.User == nil {
 		return false
 	}
-	k := roster.Fold(ref)
-	return ref == a.User.ID || a.User.Username != "" && k == roster.Fold(a.User.Username) || k == roster.Fold(a.User.Email)
+	return ref == a.User.ID || a.User.Username != "" && roster.Fold(ref) == roster.Fold(a.User.Username) || roster.SameEmail(ref, a.User.Email)
 }

@@ -52,6 +52,9 @@ func (s *Service) CreateTeam(ctx context.Context, a roster.Actor, in CreateTeamI
 		} else if taken {
 			return roster.ReasonErrorf(roster.EConflict, "team_name_taken", "a team named %s already exists", t.Name)
 		}
+		if err := ensureTeamNamesFree(ctx, tx, t); err != nil {
+			return err
+		}
 		if err := tx.CreateTeam(ctx, t); err != nil {
 			if roster.ErrorCode(err) == roster.EConflict { // lost a race for the name
 				return roster.ReasonErrorf(roster.EConflict, "team_name_taken", "a team named %s already exists", t.Name)
@@ -182,6 +185,9 @@ func (s *Service) UpdateTeam(ctx context.Context, a roster.Actor, ref string, in
 				return err
 			}
 			t.DisplayName, changed = *in.DisplayName, append(changed, "display name")
+			if err := ensureTeamNamesFree(ctx, tx, t); err != nil {
+				return err
+			}
 		}
 		if in.Settings != nil {
 			policy, err := tx.OrgPolicy(ctx, t.OrgID)
@@ -259,6 +265,8 @@ func (s *Service) setArchived(ctx context.Context, a roster.Actor, ref string, a
 		t.ArchivedAt = time.Time{}
 		if archive {
 			action, t.ArchivedAt = roster.ActTeamDelete, tx.Now()
+		} else if err := ensureTeamNamesFree(ctx, tx, t); err != nil {
+			return err
 		}
 		if err := tx.UpdateTeam(ctx, t); err != nil {
 			return err

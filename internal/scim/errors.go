@@ -31,6 +31,7 @@ func bad(scimType, format string, args ...any) error {
 var uniquenessReasons = map[string]bool{
 	"username_taken": true, "email_taken": true, "already_exists": true, "team_name_taken": true,
 	"role_name_taken": true, "reserved_role_name": true, "already_member": true,
+	roster.ReasonTeamDisplayTaken: true,
 }
 
 // scimType picks the error's scimType, or "" when none fits.

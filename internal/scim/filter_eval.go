@@ -7,6 +7,8 @@ import (
 	"time"
 
 	filter "github.com/scim2/filter-parser/v2"
+
+	"roster"
 )
 
 // node is a compiled filter expression.
@@ -181,7 +183,7 @@ func operand(a *Attr, op string, v any) (any, error) {
 		return nil, fail
 	}
 	if !a.CaseExact {
-		s = strings.ToLower(s)
+		s = roster.FoldText(s)
 	}
 	return s, nil
 }

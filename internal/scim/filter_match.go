@@ -3,6 +3,8 @@ package scim
 import (
 	"strings"
 	"time"
+
+	"roster"
 )
 
 // match reports whether res (a resource, or one value of a complex
@@ -102,7 +104,7 @@ func compare(leaf *Attr, v any, op string, want any) bool {
 			return false
 		}
 		if !leaf.CaseExact {
-			s = strings.ToLower(s)
+			s = roster.FoldText(s)
 		}
 		switch op {
 		case "co":

@@ -84,33 +84,60 @@ func TestSSOBadCallbacks(t *testing.T) {
 
 func TestSSOLogout(t *testing.T) {
 	e := newSSO(t, app.Config{}, ssotest.Options{Users: []ssotest.User{{Email: "alice@example.com"}}})
-	for _, method := range []string{"GET", "POST"} {
-		b := ssotest.NewBrowser(t, e.Server.URL)
-		f := b.SignIn("/oidc/login", ssotest.Login{Email: "alice@example.com"})
-		s := apitest.Session(b.Cookie("roster_session"))
-		if f.StatusCode != http.StatusSeeOther || s == "" {
-			t.Fatalf("sign-in: %d", f.StatusCode)
-		}
-		var r *ssotest.Page
-		if method == "POST" {
-			r = b.Post(e.Server.URL+"/logout", url.Values{})
-		} else {
-			r = b.Get(e.Server.URL + "/logout")
-		}
-		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/" {
-			t.Fatalf("%s /logout: %d to %q", method, r.StatusCode, r.Header.Get("Location"))
-		}
-		if c := sessionCookie(r.Response); c == nil || c.MaxAge >= 0 {
-			t.Fatalf("%s /logout did not clear the cookie: %+v", method, c)
-		}
-		e.Must(401, "GET", "/api/v1/viewer", nil, s)
+	b := ssotest.NewBrowser(t, e.Server.URL)
+	f := b.SignIn("/oidc/login", ssotest.Login{Email: "alice@example.com"})
+	s := apitest.Session(b.Cookie("roster_session"))
+	if f.StatusCode != http.StatusSeeOther || s == "" {
+		t.Fatalf("sign-in: %d", f.StatusCode)
 	}
-	if n := len(e.audits(t, "user:logout")); n != 2 {
-		t.Fatalf("%d user:logout entries, want 2", n)
+	r := b.Post(e.Server.URL+"/logout", url.Values{})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/" {
+		t.Fatalf("POST /logout: %d to %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	if c := sessionCookie(r.Response); c == nil || c.MaxAge >= 0 {
+		t.Fatalf("POST /logout did not clear the cookie: %+v", c)
+	}
+	e.Must(401, "GET", "/api/v1/viewer", nil, s)
+	if n := len(e.audits(t, "user:logout")); n != 1 {
+		t.Fatalf("%d user:logout entries, want 1", n)
 	}
 	// Without a session it still clears the cookie and goes home.
-	if r := ssotest.NewBrowser(t, e.Server.URL).Get(e.Server.URL + "/logout"); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("anonymous /logout: %d", r.StatusCode)
+	if r := ssotest.NewBrowser(t, e.Server.URL).Post(e.Server.URL+"/logout", url.Values{}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("anonymous POST /logout: %d", r.StatusCode)
+	}
+}
+
+// TestSSOLogoutGetOnlyAsks: a GET (a link or an image on another site)
+// never signs anyone out; it shows a form that posts to /logout. A
+// cross-site POST is refused.
+func TestSSOLogoutGetOnlyAsks(t *testing.T) {
+	e := newSSO(t, app.Config{}, ssotest.Options{Users: []ssotest.User{{Email: "alice@example.com"}}})
+	b := ssotest.NewBrowser(t, e.Server.URL)
+	b.SignIn("/oidc/login", ssotest.Login{Email: "alice@example.com"})
+	s := apitest.Session(b.Cookie("roster_session"))
+	r := b.Get(e.Server.URL + "/logout")
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, `<form id="logout" method="post" action="/logout">`) {
+		t.Fatalf("GET /logout: %d, want 200 with a sign-out form: %s", r.StatusCode, r.Body)
+	}
+	if c := sessionCookie(r.Response); c != nil {
+		t.Fatalf("GET /logout touched the session cookie: %+v", c)
+	}
+	e.Must(200, "GET", "/api/v1/viewer", nil, s)
+
+	req, _ := http.NewRequest("POST", e.Server.URL+"/logout", strings.NewReader(""))
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	req.Header.Set("Cookie", "roster_session="+b.Cookie("roster_session"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site POST /logout: %d, want 403", resp.StatusCode)
+	}
+	e.Must(200, "GET", "/api/v1/viewer", nil, s)
+	if n := len(e.audits(t, "user:logout")); n != 0 {
+		t.Fatalf("%d user:logout entries, want none", n)
 	}
 }
 

@@ -104,8 +104,15 @@ func (e *Edge) callback(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// logout ends the browser's Roster session, if any, clears the cookie and
-// goes home.
+// logoutPage asks before signing out: GET never changes state, so a link
+// or image on another site cannot sign anyone out. Its form posts to
+// /logout, which http.CrossOriginProtection guards against other sites.
+func (e *Edge) logoutPage(w http.ResponseWriter, r *http.Request) error {
+	return e.pages.renderLogout(w)
+}
+
+// logout (POST) ends the browser's Roster session, if any, clears the
+// cookie and goes home.
 func (e *Edge) logout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(httpx.SessionCookie); err == nil && c.Value != "" {
 		a, err := e.app.SessionActor(r.Context(), c.Value, roster.Actor{IP: httpx.ClientIP(r), Via: roster.ViaUI})

@@ -3,6 +3,7 @@ package sso
 import (
 	"bytes"
 	"embed"
+	"fmt"
 	"html/template"
 	"net/http"
 	"unicode"
@@ -102,6 +103,18 @@ type pages struct{ tmpl *template.Template }
 // mustPages parses the templates; a broken template stops start-up.
 func mustPages() *pages {
 	return &pages{tmpl: template.Must(template.ParseFS(templateFS, "templates/*.html"))}
+}
+
+// renderLogout writes the page that asks before signing out.
+func (ps *pages) renderLogout(w http.ResponseWriter) error {
+	var buf bytes.Buffer
+	if err := ps.tmpl.ExecuteTemplate(&buf, "logout.html", nil); err != nil {
+		return fmt.Errorf("render logout page: %w", err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+	return nil
 }
 
 // render writes err's page.

@@ -1,6 +1,7 @@
 // Package sso is Roster's single sign-on edge for browsers (S2-S6): it
 // starts an OpenID Connect sign-in at /oidc/login, finishes it at
-// /oidc/callback with a session cookie, ends sessions at /logout, and shows
+// /oidc/callback with a session cookie, ends sessions at POST /logout (GET
+// only asks, so a cross-site link or image cannot sign anyone out), and shows
 // a plain page for each refusal.
 package sso
 
@@ -22,6 +23,7 @@ type Edge struct {
 	secure  bool         // whether cookies carry the Secure flag
 	log     *slog.Logger
 	adapter *httpx.Adapter
+	pages   *pages
 	starts  *auth.Limiter // sign-ins started per client address
 }
 
@@ -34,7 +36,7 @@ type Options struct {
 // New returns the SSO edge for svc.
 func New(svc *app.Service, log *slog.Logger, opt Options) *Edge {
 	ps := mustPages()
-	return &Edge{app: svc, client: opt.Client, secure: opt.SecureCookie, log: log,
+	return &Edge{app: svc, client: opt.Client, secure: opt.SecureCookie, log: log, pages: ps,
 		adapter: &httpx.Adapter{Log: log, Render: ps.render},
 		// Generous, since people behind one proxy share an address; it
 		// only bounds how fast anonymous callers can add attempts.
@@ -45,6 +47,6 @@ func New(svc *app.Service, log *slog.Logger, opt Options) *Edge {
 func (e *Edge) Register(mux *http.ServeMux) {
 	mux.Handle("GET /oidc/login", e.adapter.Handle(e.login))
 	mux.Handle("GET /oidc/callback", e.adapter.Handle(e.callback))
-	mux.Handle("GET /logout", e.adapter.Handle(e.logout))
+	mux.Handle("GET /logout", e.adapter.Handle(e.logoutPage))
 	mux.Handle("POST /logout", e.adapter.Handle(e.logout))
 }

@@ -63,16 +63,17 @@ func TestMigrationBackfillsEmailProof(t *testing.T) {
 			To: "byhand@example.com", Subject: "s", Text: "open /invite/QUEUED", HTML: "/invite/QUEUED"}); err != nil {
 			return err
 		}
-		// Back to the schema before 0007.
+		// Back to the schema before 0007; the later migrations only add
+		// what they undo here, or re-key rows idempotently.
 		exec(tx, `ALTER TABLE users DROP COLUMN email_proven`)
 		exec(tx, `ALTER TABLE invites DROP COLUMN awaiting_admin`)
-		exec(tx, `DELETE FROM schema_migrations WHERE version = 7`)
+		exec(tx, `DELETE FROM schema_migrations WHERE version >= 7`)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := db.Migrate(ctx); err != nil || n != 1 {
+	if n, err := db.Migrate(ctx); err != nil || n < 1 {
 		t.Fatalf("migrate applied %d: %v", n, err)
 	}
 	want := map[string]bool{"first": false, "lead": false, "viasso": true, "viascim": true, "viacli": true,
@@ -100,3 +101,4 @@ func TestMigrationBackfillsEmailProof(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+

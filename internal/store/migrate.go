@@ -112,6 +112,11 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 			if _, err := tx.tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("apply migration %s: %w", m.name, err)
 			}
+			if step := goSteps[m.version]; step != nil {
+				if err := step(ctx, tx); err != nil {
+					return fmt.Errorf("apply migration %s: %w", m.name, err)
+				}
+			}
 			if _, err := tx.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.version, m.name, tx.now.UnixMicro()); err != nil {
 				return fmt.Errorf("record migration %s: %w", m.name, err)
 			}

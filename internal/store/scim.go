@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 
 	"roster"
 )
@@ -85,7 +84,7 @@ func (tx *Tx) PutSCIMProfile(ctx context.Context, p *roster.SCIMProfile, emails 
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET user_name = excluded.user_name,
 		user_name_key = excluded.user_name_key, external_id = excluded.external_id, attributes = excluded.attributes,
 		updated_at = excluded.updated_at`,
-		p.UserID, p.OrgID, p.UserName, roster.Fold(p.UserName), ext, mustJSON(p.Attributes), micros(p.CreatedAt), micros(p.UpdatedAt))
+		p.UserID, p.OrgID, p.UserName, roster.CanonicalEmail(p.UserName), ext, mustJSON(p.Attributes), micros(p.CreatedAt), micros(p.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("store scim profile of %s: %w", p.UserID, err)
 	}
@@ -98,7 +97,7 @@ func (tx *Tx) putSCIMEmails(ctx context.Context, userID, orgID string, emails []
 	}
 	seen := map[string]bool{}
 	for _, e := range emails {
-		key := roster.Fold(strings.TrimSpace(e))
+		key := roster.CanonicalEmail(e)
 		if key == "" || seen[key] {
 			continue
 		}
@@ -137,18 +136,20 @@ func (tx *Tx) SCIMUserNameOwner(ctx context.Context, orgID, userName string) (st
 // matches when any of its values matches.
 type SCIMUserKeys struct {
 	IDs         []string
-	UserNames   []string // compared case-insensitively
+	UserNames   []string // compared by roster.CanonicalEmail
 	ExternalIDs []string // compared exactly
-	Emails      []string // compared case-insensitively, any address sent
+	Emails      []string // compared by roster.CanonicalEmail, any address sent
 }
 
 // SCIMUserIDs returns the ids of the organization's users that match keys,
 // without duplicates.
 func (tx *Tx) SCIMUserIDs(ctx context.Context, orgID string, k SCIMUserKeys) ([]string, error) {
+	// userNames are often addresses and meet email keys, so both compare
+	// by the canonical email form, which folds ASCII letters only.
 	fold := func(vals []string) []string {
 		out := make([]string, len(vals))
 		for i, v := range vals {
-			out[i] = roster.Fold(v)
+			out[i] = roster.CanonicalEmail(v)
 		}
 		return out
 	}

@@ -248,10 +248,25 @@ func (tx *Tx) TeamUsage(ctx context.Context, teamID string, since int64) (*TeamU
 	return u, mapError(rows.Err())
 }
 
-// DisplayNameTaken reports whether another team shows this display name.
-func (tx *Tx) DisplayNameTaken(ctx context.Context, orgID, display, exceptID string) (bool, error) {
-	var n int
-	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM teams WHERE org_id = ? AND display_key = ? AND id <> ?`,
-		orgID, roster.Fold(strings.TrimSpace(display)), exceptID).Scan(&n)
-	return n > 0, mapError(err)
+// TeamNameClash returns a team of the organization, other than exceptID
+// and not archived, whose display name equals one of displays or whose
+// name equals one of names (compared by roster.Fold), or ErrNotFound.
+func (tx *Tx) TeamNameClash(ctx context.Context, orgID, exceptID string, displays, names []string) (*roster.Team, error) {
+	var conds []string
+	args := []any{orgID, exceptID}
+	for _, d := range displays {
+		conds, args = append(conds, "t.display_key = ?"), append(args, roster.Fold(strings.TrimSpace(d)))
+	}
+	for _, n := range names {
+		conds, args = append(conds, "t.name_key = ?"), append(args, roster.Fold(strings.TrimSpace(n)))
+	}
+	if len(conds) == 0 {
+		return nil, roster.ErrNotFound
+	}
+	t, err := scanTeam(tx.queryRow(ctx, `SELECT `+teamColumns+` FROM teams t WHERE t.org_id = ? AND t.id <> ?
+		AND t.archived_at IS NULL AND (`+strings.Join(conds, " OR ")+`) ORDER BY t.created_at, t.id LIMIT 1`, args...))
+	if err != nil {
+		return nil, fmt.Errorf("team name clash: %w", err)
+	}
+	return t, nil
 }

@@ -33,7 +33,7 @@ func userKeys(u *roster.User) (usernameKey, emailKey sql.NullString, sortKey, se
 	if u.Username != "" {
 		usernameKey = sql.NullString{String: roster.Fold(u.Username), Valid: true}
 	}
-	emailKey = sql.NullString{String: roster.Fold(u.Email), Valid: true}
+	emailKey = sql.NullString{String: roster.CanonicalEmail(u.Email), Valid: true}
 	sortKey = roster.Fold(u.Username)
 	if sortKey == "" {
 		sortKey = roster.Fold(u.Email)
@@ -101,9 +101,10 @@ func (tx *Tx) UserByUsername(ctx context.Context, username string) (*roster.User
 	return u, nil
 }
 
-// UserByEmail finds a user by email, case-insensitively.
+// UserByEmail finds a user by email, compared by roster.CanonicalEmail: the
+// stored email_key is computed by the same function (migration 0009).
 func (tx *Tx) UserByEmail(ctx context.Context, email string) (*roster.User, error) {
-	u, err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email_key = ?`, roster.Fold(email)))
+	u, err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email_key = ?`, roster.CanonicalEmail(email)))
 	if err != nil {
 		return nil, fmt.Errorf("user with email %q: %w", email, err)
 	}

@@ -47,7 +47,8 @@ func (web *Web) saveGeneral(w http.ResponseWriter, r *http.Request, a roster.Act
 	}
 	status := http.StatusOK
 	if err != nil {
-		if p.Errors, status, err = formErrors(err, map[string]string{"invalid": "display_name"}); err != nil {
+		if p.Errors, status, err = formErrors(err, map[string]string{"invalid": "display_name",
+			roster.ReasonInvalidText: "display_name", roster.ReasonTeamDisplayTaken: "display_name"}); err != nil {
 			return err
 		}
 		p.Display = display

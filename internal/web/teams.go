@@ -97,7 +97,8 @@ func (web *Web) newTeamForm(w http.ResponseWriter, r *http.Request, a roster.Act
 
 // teamFields places team creation errors beside their fields.
 var teamFields = map[string]string{
-	"invalid_team_name": "name", "team_name_taken": "name", "invalid_storage": "provider", "invalid_bucket": "bucket",
+	"invalid_team_name": "name", "team_name_taken": "name",
+	roster.ReasonTeamDisplayTaken: "display_name", roster.ReasonInvalidText: "display_name", "invalid_storage": "provider", "invalid_bucket": "bucket",
 }
 
 func (web *Web) createTeam(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
