@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"testing"
 
+	"roster"
 	"roster/internal/apitest"
+	"roster/internal/auth"
+	"roster/internal/store"
 )
 
 // Lost updates (issue #19): two concurrent PATCHes of different fields of
@@ -149,4 +152,81 @@ func TestTwoServersKeepBothEdits(t *testing.T) {
 			return e.Do("PATCH", path, map[string]any{"summary": json.RawMessage(fmt.Sprintf(`{"step":%d}`, i))}, admin.Key)
 		},
 		func(i int) bool { return runKept(t, e, admin.Key, path, i) })
+}
+
+// TestProfileAndRoleChangeBothKept races a user renaming themselves with
+// an admin changing their role: the rename must not write the old role
+// back.
+func TestProfileAndRoleChangeBothKept(t *testing.T) {
+	e := apitest.New(t)
+	admin := e.MustSignup("ada")
+	bob := e.MustUser(admin.Key, "bob", "member")
+	role := func(i int) string { return []string{"viewer", "member"}[i%2] }
+	noneLost(t, "own name vs organization role",
+		func(i int) *apitest.Response {
+			return e.Do("PATCH", "/api/v1/users/me", map[string]any{"name": fmt.Sprintf("Bob %d", i)}, bob.Key)
+		},
+		func(i int) *apitest.Response {
+			return e.Do("PATCH", "/api/v1/users/bob", map[string]any{"role": role(i)}, admin.Key)
+		},
+		func(i int) bool {
+			u := e.Must(200, "GET", "/api/v1/users/bob", nil, admin.Key).Map(t)
+			return u["name"] == fmt.Sprintf("Bob %d", i) && u["role"] == role(i)
+		})
+}
+
+// TestPasswordChangeKeepsDeactivation races a user changing their password
+// with an admin deactivating them: the user must end up deactivated (not
+// active again because the password change wrote back the status it had
+// read), and an accepted password change must be in effect (not undone by
+// the deactivation writing back the old hash).
+func TestPasswordChangeKeepsDeactivation(t *testing.T) {
+	e := apitest.New(t)
+	admin := e.MustSignup("ada")
+	bob := e.MustUser(admin.Key, "bob", "member")
+	n := apitest.Trials(t)
+	lost := 0
+	current := apitest.Password
+	for i := range n {
+		next := fmt.Sprintf("%s %d", apitest.Password, i)
+		// Bob as authenticated just before the deactivation: the password
+		// change is called directly, as HTTP would answer 401 after it.
+		a := roster.Actor{User: storedUser(t, e, bob.ID)}
+		var err error
+		apitest.Race(func() {
+			err = e.App.ChangePassword(t.Context(), a, current, next)
+		}, func() {
+			e.Do("POST", "/api/v1/users/bob/deactivate", nil, admin.Key)
+		})
+		if err != nil {
+			t.Fatalf("trial %d: change password: %v", i, err)
+		}
+		u := storedUser(t, e, bob.ID)
+		if ok, _ := auth.CheckPassword(u.PasswordHash, next); ok {
+			current = next
+		} else {
+			lost++
+		}
+		if u.Status != roster.StatusDeactivated {
+			lost++
+		}
+		e.Must(200, "POST", "/api/v1/users/bob/reactivate", nil, admin.Key)
+	}
+	t.Logf("password change vs deactivation: %d of %d trials lost an update", lost, n)
+	if lost > 0 {
+		t.Errorf("%d of %d trials lost the deactivation or the new password", lost, n)
+	}
+}
+
+func storedUser(t *testing.T, e *apitest.Env, id string) *roster.User {
+	var u *roster.User
+	err := e.DB.Read(t.Context(), func(tx *store.Tx) error {
+		var err error
+		u, err = tx.UserByID(t.Context(), id)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("read user %s: %v", id, err)
+	}
+	return u
 }
