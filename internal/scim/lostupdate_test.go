@@ -130,6 +130,23 @@ func TestRolePatchesBothKept(t *testing.T) {
 	})
 }
 
+// TestRolePutAndSCIMPatchBothKept races a REST PUT of a custom role's
+// description with a SCIM PATCH adding a permission: whichever goes
+// first, the PATCH must not write back the description it read before.
+func TestRolePutAndSCIMPatchBothKept(t *testing.T) {
+	p, _ := newIdP(t)
+	id := p.do(201, "POST", "/Roles", `{"name":"auditor","inheritedFrom":"viewer"}`)["id"].(string)
+	noneLost(t, "REST role PUT vs SCIM role PATCH",
+		func(i int) *apitest.Response {
+			return p.e.Do("PUT", "/api/v1/roles/"+id, map[string]any{"name": "auditor", "description": fmt.Sprintf("d %d", i),
+				"base": "viewer", "permissions": []string{}}, p.key)
+		},
+		func(i int) *apitest.Response {
+			return p.send("PATCH", "/Roles/"+id, `{"Operations":[{"op":"add","path":"permissions","value":[{"name":"run:stop"}]}]}`, "")
+		},
+		func(i int) bool { return p.do(200, "GET", "/Roles/"+id, nil)["description"] == fmt.Sprintf("d %d", i) })
+}
+
 // TestUserPatchesBothKept races a user's title with its externalId.
 func TestUserPatchesBothKept(t *testing.T) {
 	p, _ := newIdP(t)
