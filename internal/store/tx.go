@@ -193,11 +193,13 @@ func checkText(args []any) error {
 // Lock order, to keep transactions from waiting on each other in a
 // circle: the organization row (LockOrg) first, then a team row
 // (LockTeam, TeamForUpdate), then rows inside a team (a project before
-// its runs, memberships), and custom roles and users only after the
-// organization lock when a transaction takes it. A transaction never
-// locks a second team or goes back to take the organization lock after a
-// team lock. PostgreSQL deadlocks are still retried by Tx, as a last
-// resort only.
+// its runs, memberships), and custom roles only after the organization
+// lock when a transaction takes it. A transaction never goes back to take
+// the organization lock after a team or row lock, and only one holding the
+// organization lock may lock several teams. User rows have no lock of
+// their own: a transaction that reads a user to write it back holds the
+// organization lock instead (LockOrg). PostgreSQL
+// deadlocks are still retried by Tx, as a last resort only.
 
 // forUpdate is the row-lock clause of a read-modify-write's SELECT on
 // alias (a table name or alias in its FROM): FOR NO KEY UPDATE on
