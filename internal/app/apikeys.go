@@ -107,6 +107,11 @@ func (s *Service) setPassword(ctx context.Context, a roster.Actor, userID, passw
 		return err
 	}
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		// Users change under the organization lock (see adminChange), so
+		// the new hash cannot write back a status changed meanwhile.
+		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+			return err
+		}
 		u, err := tx.UserByID(ctx, userID)
 		if err != nil {
 			return err

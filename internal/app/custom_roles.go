@@ -100,10 +100,20 @@ func (s *Service) GetCustomRole(ctx context.Context, a roster.Actor, ref string)
 }
 
 func findRole(ctx context.Context, tx *store.Tx, org, ref string) (*roster.CustomRole, error) {
+	return findRoleWith(ctx, org, ref, tx.CustomRole)
+}
+
+// lockRole locks and loads a custom role for a read-modify-write, so the
+// change is made to the role as it is under the lock (see store/tx.go).
+func lockRole(ctx context.Context, tx *store.Tx, org, ref string) (*roster.CustomRole, error) {
+	return findRoleWith(ctx, org, ref, tx.CustomRoleForUpdate)
+}
+
+func findRoleWith(ctx context.Context, org, ref string, load func(context.Context, string, string) (*roster.CustomRole, error)) (*roster.CustomRole, error) {
 	if ref == "" || len(ref) > 64 {
 		return nil, roster.Errorf(roster.ENotFound, "no custom role %q", truncate(ref, 64))
 	}
-	r, err := tx.CustomRole(ctx, org, ref)
+	r, err := load(ctx, org, ref)
 	if roster.IsNotFound(err) {
 		return nil, roster.Errorf(roster.ENotFound, "no custom role %q", ref)
 	}
@@ -121,7 +131,7 @@ func (s *Service) UpdateCustomRole(ctx context.Context, a roster.Actor, ref stri
 		return nil, err
 	}
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		r, err := findRole(ctx, tx, orgID(a), ref)
+		r, err := lockRole(ctx, tx, orgID(a), ref)
 		if err != nil {
 			return err
 		}
@@ -156,7 +166,7 @@ func (s *Service) DeleteCustomRole(ctx context.Context, a roster.Actor, ref stri
 		return err
 	}
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		r, err := findRole(ctx, tx, orgID(a), ref)
+		r, err := lockRole(ctx, tx, orgID(a), ref)
 		if err != nil {
 			return err
 		}

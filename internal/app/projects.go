@@ -160,7 +160,13 @@ func (s *Service) UpdateProject(ctx context.Context, a roster.Actor, teamRef, re
 		if err := pv.require(roster.PermProjectUpdate); err != nil {
 			return err
 		}
-		p = pv.project
+		// Change the project as it is under the lock, so that a concurrent
+		// change of the other field is kept.
+		if p, err = tx.ProjectForUpdate(ctx, pv.project.ID); roster.IsNotFound(err) {
+			return errNoProject(ref)
+		} else if err != nil {
+			return err
+		}
 		if in.Visibility != "" {
 			vis, err := roster.ParseVisibility(in.Visibility)
 			if err != nil {

@@ -139,30 +139,34 @@ func (s *Service) GetRun(ctx context.Context, a roster.Actor, teamRef, projectRe
 		if err := pv.require(roster.PermRunRead); err != nil {
 			return err
 		}
-		r, err = findRun(ctx, tx, pv, id)
+		r, err = findRun(ctx, tx, pv, id, tx.Run)
 		return err
 	})
 	return r, err
 }
 
-func findRun(ctx context.Context, tx *store.Tx, pv *projectView, id string) (*roster.Run, error) {
+// findRun loads a run of pv's project with load: tx.Run to read it, or
+// tx.RunForUpdate to change it.
+func findRun(ctx context.Context, tx *store.Tx, pv *projectView, id string, load func(context.Context, string, string) (*roster.Run, error)) (*roster.Run, error) {
 	if id == "" || len(id) > 64 {
 		return nil, roster.Errorf(roster.ENotFound, "no run %q", truncate(id, 64))
 	}
-	r, err := tx.Run(ctx, pv.project.ID, id)
+	r, err := load(ctx, pv.project.ID, id)
 	if roster.IsNotFound(err) {
 		return nil, roster.Errorf(roster.ENotFound, "no run %q in project %s", id, pv.project.Name)
 	}
 	return r, err
 }
 
-// changeRun loads a run and checks op on it under the own-run rule (R1).
+// changeRun locks and loads a run and checks op on it under the own-run
+// rule (R1); the change is made to the run as it is under the lock, so a
+// concurrent change of another field is kept.
 func (s *Service) changeRun(ctx context.Context, tx *store.Tx, a roster.Actor, teamRef, projectRef, id string, op roster.Permission) (*projectView, *roster.Run, error) {
 	pv, err := s.loadProject(ctx, tx, a, teamRef, projectRef)
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := findRun(ctx, tx, pv, id)
+	r, err := findRun(ctx, tx, pv, id, tx.RunForUpdate)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -16,7 +16,7 @@ func (s *Service) ModifySCIMGroup(ctx context.Context, a roster.Actor, id string
 	}
 	var out *SCIMGroupView
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		cur, err := loadSCIMGroup(ctx, tx, orgID(a), id)
+		cur, err := lockSCIMGroup(ctx, tx, orgID(a), id)
 		if err != nil {
 			return err
 		}
@@ -36,13 +36,28 @@ func (s *Service) ModifySCIMGroup(ctx context.Context, a roster.Actor, id string
 	return out, err
 }
 
+// lockSCIMGroup locks the team's row, then loads the group as it is under
+// the lock: concurrent changes are made one after the other, and If-Match
+// is compared against the state the change replaces (C5).
+func lockSCIMGroup(ctx context.Context, tx *store.Tx, org, id string) (*SCIMGroupView, error) {
+	if id == "" || len(id) > 64 {
+		return nil, roster.Errorf(roster.ENotFound, "no group %q", truncate(id, 64))
+	}
+	if _, err := tx.TeamForUpdate(ctx, id); roster.IsNotFound(err) {
+		return nil, roster.Errorf(roster.ENotFound, "no group %q", id)
+	} else if err != nil {
+		return nil, err
+	}
+	return loadSCIMGroup(ctx, tx, org, id)
+}
+
 // DeleteSCIMGroup archives the team (C2, T11).
 func (s *Service) DeleteSCIMGroup(ctx context.Context, a roster.Actor, id string, ifMatch []string) error {
 	if err := s.requireSCIM(a); err != nil {
 		return err
 	}
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		cur, err := loadSCIMGroup(ctx, tx, orgID(a), id)
+		cur, err := lockSCIMGroup(ctx, tx, orgID(a), id)
 		if err != nil {
 			return err
 		}

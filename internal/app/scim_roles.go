@@ -69,7 +69,7 @@ func (s *Service) ModifySCIMRole(ctx context.Context, a roster.Actor, id string,
 	}
 	var out *SCIMRole
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		r, err := findRole(ctx, tx, orgID(a), id)
+		r, err := lockRole(ctx, tx, orgID(a), id)
 		if err != nil {
 			return err
 		}
@@ -99,7 +99,7 @@ func (s *Service) DeleteSCIMRole(ctx context.Context, a roster.Actor, id string,
 		return err
 	}
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		r, err := findRole(ctx, tx, orgID(a), id)
+		r, err := lockRole(ctx, tx, orgID(a), id)
 		if err != nil {
 			return err
 		}

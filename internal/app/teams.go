@@ -172,6 +172,9 @@ func (s *Service) UpdateTeam(ctx context.Context, a roster.Actor, ref string, in
 		if err := v.require(roster.PermTeamUpdateSettings); err != nil {
 			return err
 		}
+		if err := lockTeamView(ctx, tx, v, ref, false); err != nil {
+			return err
+		}
 		t := v.team
 		if in.Storage != nil {
 			st := *in.Storage
@@ -224,6 +227,22 @@ func (s *Service) UpdateTeam(ctx context.Context, a roster.Actor, ref string, in
 	return info, err
 }
 
+// lockTeamView locks v's team row and replaces v.team with the row read
+// under the lock, so that a change is made to the state it replaces and
+// concurrent changes of other fields survive. A team archived meanwhile is
+// not found unless archived is true, as loadTeam would have answered.
+func lockTeamView(ctx context.Context, tx *store.Tx, v *teamView, ref string, archived bool) error {
+	t, err := tx.TeamForUpdate(ctx, v.team.ID)
+	if roster.IsNotFound(err) || err == nil && !archived && !t.ArchivedAt.IsZero() {
+		return errNoTeam(ref)
+	}
+	if err != nil {
+		return err
+	}
+	v.team = t
+	return nil
+}
+
 // checkEnforced refuses setting a switch against the organization's
 // enforcement (T6); switches the change leaves out are not checked.
 func checkEnforced(p, change roster.PrivacyPolicy) error {
@@ -255,6 +274,9 @@ func (s *Service) setArchived(ctx context.Context, a roster.Actor, ref string, a
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.loadTeamAny(ctx, tx, a, ref)
 		if err != nil {
+			return err
+		}
+		if err := lockTeamView(ctx, tx, v, ref, true); err != nil {
 			return err
 		}
 		t := v.team

@@ -244,6 +244,11 @@ func (s *Service) UpdateProfile(ctx context.Context, a roster.Actor, name string
 	}
 	var u *roster.User
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		// Users change under the organization lock (see adminChange), so
+		// the rename cannot write back a role or status changed meanwhile.
+		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+			return err
+		}
 		var err error
 		if u, err = tx.UserByID(ctx, a.UserID()); err != nil {
 			return err

@@ -47,6 +47,16 @@ func (tx *Tx) UpdateProject(ctx context.Context, p *roster.Project) error {
 	return nil
 }
 
+// ProjectForUpdate locks a project's row for the rest of the transaction
+// and reads it fresh, for a read-modify-write (see tx.go).
+func (tx *Tx) ProjectForUpdate(ctx context.Context, projectID string) (*roster.Project, error) {
+	p, err := scanProject(tx.queryRow(ctx, `SELECT `+projectColumns+` FROM projects p WHERE p.id = ?`+tx.forUpdate("p"), projectID))
+	if err != nil {
+		return nil, fmt.Errorf("lock project %s: %w", projectID, err)
+	}
+	return p, nil
+}
+
 // DeleteProject deletes a project with its runs and members.
 func (tx *Tx) DeleteProject(ctx context.Context, id string) error {
 	for _, q := range []string{`DELETE FROM runs WHERE project_id = ?`, `DELETE FROM project_members WHERE project_id = ?`, `DELETE FROM projects WHERE id = ?`} {
@@ -180,6 +190,16 @@ func (tx *Tx) Run(ctx context.Context, projectID, id string) (*roster.Run, error
 	r, err := scanRun(tx.queryRow(ctx, `SELECT `+runColumns+` FROM runs r WHERE r.project_id = ? AND r.id = ?`, projectID, id))
 	if err != nil {
 		return nil, fmt.Errorf("run %q: %w", id, err)
+	}
+	return r, nil
+}
+
+// RunForUpdate locks a project's run for the rest of the transaction and
+// reads it fresh, for a read-modify-write (see tx.go).
+func (tx *Tx) RunForUpdate(ctx context.Context, projectID, id string) (*roster.Run, error) {
+	r, err := scanRun(tx.queryRow(ctx, `SELECT `+runColumns+` FROM runs r WHERE r.project_id = ? AND r.id = ?`+tx.forUpdate("r"), projectID, id))
+	if err != nil {
+		return nil, fmt.Errorf("lock run %q: %w", id, err)
 	}
 	return r, nil
 }

@@ -70,6 +70,18 @@ func (tx *Tx) CustomRole(ctx context.Context, orgID, ref string) (*roster.Custom
 	return r, nil
 }
 
+// CustomRoleForUpdate locks a custom role, found by id or name, for the
+// rest of the transaction and reads it fresh, for a read-modify-write
+// (see tx.go).
+func (tx *Tx) CustomRoleForUpdate(ctx context.Context, orgID, ref string) (*roster.CustomRole, error) {
+	r, err := scanRole(tx.queryRow(ctx, `SELECT `+roleColumns+` FROM custom_roles WHERE org_id = ? AND (id = ? OR name_key = ?)`+
+		tx.forUpdate("custom_roles"), orgID, ref, roster.Fold(ref)))
+	if err != nil {
+		return nil, fmt.Errorf("custom role %q: %w", ref, err)
+	}
+	return r, nil
+}
+
 // ListCustomRoles lists the organization's custom roles by name.
 func (tx *Tx) ListCustomRoles(ctx context.Context, orgID string) ([]*roster.CustomRole, error) {
 	rows, err := tx.query(ctx, `SELECT `+roleColumns+` FROM custom_roles WHERE org_id = ? ORDER BY name_key`, orgID)

@@ -71,6 +71,16 @@ func (tx *Tx) UpdateTeam(ctx context.Context, t *roster.Team) error {
 	return nil
 }
 
+// TeamForUpdate locks a team's row for the rest of the transaction and
+// reads it fresh, archived or not, for a read-modify-write (see tx.go).
+func (tx *Tx) TeamForUpdate(ctx context.Context, teamID string) (*roster.Team, error) {
+	t, err := scanTeam(tx.queryRow(ctx, `SELECT `+teamColumns+` FROM teams t WHERE t.id = ?`+tx.forUpdate("t"), teamID))
+	if err != nil {
+		return nil, fmt.Errorf("lock team %s: %w", teamID, err)
+	}
+	return t, nil
+}
+
 // LockTeam serializes transactions that check a team-wide invariant, its
 // last admin (T5), on PostgreSQL; SQLite's single writer already does. NO
 // KEY UPDATE leaves concurrent inserts of memberships, which only take a

@@ -180,6 +180,37 @@ func checkText(args []any) error {
 	return nil
 }
 
+// Row locks. A write transaction that reads a row to change it (a
+// read-modify-write: PATCH of a team, project, run, custom role or SCIM
+// resource) first locks that row and then reads it fresh, so that two
+// concurrent edits of different fields both survive and an If-Match is
+// compared against the state the write replaces (C5). On PostgreSQL the
+// lock is SELECT ... FOR NO KEY UPDATE: it conflicts with other writers of
+// the row but not with the key-share locks that inserts referencing the
+// row take. SQLite needs no lock: its single writer runs one write
+// transaction at a time, so the clause is left out there (see forUpdate).
+//
+// Lock order, to keep transactions from waiting on each other in a
+// circle: the organization row (LockOrg) first, then a team row
+// (LockTeam, TeamForUpdate), then rows inside a team (a project before
+// its runs, memberships), and custom roles only after the organization
+// lock when a transaction takes it. A transaction never goes back to take
+// the organization lock after a team or row lock, and only one holding the
+// organization lock may lock several teams. User rows have no lock of
+// their own: a transaction that reads a user to write it back holds the
+// organization lock instead (LockOrg). PostgreSQL
+// deadlocks are still retried by Tx, as a last resort only.
+
+// forUpdate is the row-lock clause of a read-modify-write's SELECT on
+// alias (a table name or alias in its FROM): FOR NO KEY UPDATE on
+// PostgreSQL and nothing on SQLite, which serializes writers itself.
+func (tx *Tx) forUpdate(alias string) string {
+	if tx.engine != Postgres {
+		return ""
+	}
+	return " FOR NO KEY UPDATE OF " + alias
+}
+
 // LockOrg serializes transactions that check organization-wide invariants
 // (first user, last admin, seats). SQLite's single writer already does.
 func (tx *Tx) LockOrg(ctx context.Context, orgID string) error {
