@@ -211,6 +211,11 @@ func (s *Service) AcceptInvite(ctx context.Context, a roster.Actor, in AcceptInp
 	}
 	var u *roster.User
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		// Users are written under the organization lock, so that a revoke
+		// or resend racing the acceptance is seen, not undone.
+		if err := tx.LockOrg(ctx, roster.DefaultOrgID); err != nil {
+			return err
+		}
 		inv, err := tx.InviteByTokenHash(ctx, auth.HashToken(in.Token))
 		if roster.IsNotFound(err) || err == nil && !inv.Usable(tx.Now()) {
 			return errInviteInvalid

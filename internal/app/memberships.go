@@ -39,6 +39,13 @@ func (s *Service) changeMembership(ctx context.Context, tx *store.Tx, a roster.A
 			return err
 		}
 	}
+	// Membership writes hold the team's row lock, so that they are ordered
+	// with the team's other writers: a SCIM group's If-Match, which covers
+	// its members, and the last-admin count (T5). The organization lock,
+	// when held, was taken before.
+	if err := tx.LockTeam(ctx, c.team.team.ID); err != nil {
+		return err
+	}
 	if c.old != nil && (c.next == nil || c.next.Role != roster.TeamAdmin) {
 		what := "remove"
 		if c.next != nil {
