@@ -101,4 +101,3 @@ func TestMigrationBackfillsEmailProof(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
