@@ -83,3 +83,10 @@ var ErrNotFound = &Error{Code: ENotFound, Message: "not found"}
 
 // IsNotFound reports whether err is or wraps a not_found Error.
 func IsNotFound(err error) bool { return ErrorCode(err) == ENotFound }
+
+// Reasons of the credential rate limits (topic: rate limits, D5).
+const (
+	ReasonRateLimited    = "rate_limited"    // too many failed credential checks
+	ReasonBadCredentials = "bad_credentials" // wrong login or password
+	ReasonBadAPIKey      = "bad_api_key"     // an unknown, deleted or inactive key
+)
