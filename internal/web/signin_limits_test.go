@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,13 +64,13 @@ func (b *formClient) signOut(t *testing.T) {
 	b.client.Jar.SetCookies(u, keep)
 }
 
-// M4a: the web sign-in gives the formClient a device cookie, and a formClient
+// M4a: the web sign-in gives the browser a device cookie, and a browser
 // that signed in before still signs in while an attacker's failures lock
 // the account for everyone else.
 func TestWebSignInFromKnownBrowserSurvivesLockout(t *testing.T) {
 	env := apitest.New(t)
 	admin := env.MustSignup("ada")
-	env.MustUser(admin.Key, "bob", "member")
+	bob := env.MustUser(admin.Key, "bob", "member")
 	known, fresh := newFormClient(env), newFormClient(env)
 	if got := known.signIn(t, "bob", apitest.Password); got != http.StatusSeeOther {
 		t.Fatalf("first sign-in: status %d, want 303", got)
@@ -90,9 +91,47 @@ func TestWebSignInFromKnownBrowserSurvivesLockout(t *testing.T) {
 		t.Fatalf("attacker after 13 guesses: status %d, want 429", got)
 	}
 	if got := fresh.signIn(t, "bob", apitest.Password); got != http.StatusTooManyRequests {
-		t.Errorf("new formClient with the right password: status %d, want 429 while locked", got)
+		t.Errorf("new browser with the right password: status %d, want 429 while locked", got)
 	}
 	if got := known.signIn(t, "bob", apitest.Password); got != http.StatusSeeOther {
-		t.Errorf("known formClient with the right password: status %d, want 303", got)
+		t.Errorf("known browser with the right password: status %d, want 303", got)
 	}
+
+	// The dashboard marks bob locked and its menu unlocks him.
+	dash := newFormClient(env)
+	dash.client.Jar.SetCookies(u, []*http.Cookie{{Name: "roster_session", Value: string(admin.Session)}})
+	page := dash.get(t, "/org/users")
+	if n := strings.Count(page, `class="badge badge-locked"`); n != 1 {
+		t.Fatalf("dashboard shows %d Locked badges, want 1 (bob)", n)
+	}
+	m := csrfFieldRE.FindStringSubmatch(page)
+	resp, err := dash.client.PostForm(env.Server.URL+"/org/users/"+bob.ID+"/unlock", url.Values{"csrf": {m[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || env.AuditCount("user:unlock") != 1 {
+		t.Fatalf("unlock from the dashboard: status %d, %d user:unlock entries", resp.StatusCode, env.AuditCount("user:unlock"))
+	}
+	if strings.Contains(dash.get(t, "/org/users"), "badge-locked") {
+		t.Error("bob still marked locked after unlock")
+	}
+	if got := fresh.signIn(t, "bob", apitest.Password); got != http.StatusSeeOther {
+		t.Errorf("new browser after unlock: status %d, want 303", got)
+	}
+}
+
+// get reads a page.
+func (b *formClient) get(t *testing.T, path string) string {
+	t.Helper()
+	resp, err := b.client.Get(b.env.Server.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: status %d", path, resp.StatusCode)
+	}
+	return string(body)
 }

@@ -66,6 +66,9 @@ type UserRow struct {
 	Teams                     []string
 	Self                      bool
 	Error                     string // beside the role or the menu
+	// LockedUntil is set while failed sign-ins lock the account for
+	// browsers and clients that never signed in to it (D5).
+	LockedUntil time.Time
 }
 
 // Display names the user in labels and confirmations.
@@ -164,7 +167,9 @@ func (web *Web) usersTable(ctx context.Context, a roster.Actor, csrf string, f U
 		return UsersTable{}, err
 	}
 	for _, u := range page.Users {
-		t.Rows = append(t.Rows, userRow(a, csrf, u, teams[u.ID]))
+		row := userRow(a, csrf, u, teams[u.ID])
+		row.LockedUntil = page.LockedUntil[u.ID]
+		t.Rows = append(t.Rows, row)
 	}
 	return t, nil
 }
