@@ -256,20 +256,6 @@ func (s *Service) recordFailedLogin(ctx context.Context, a roster.Actor, att log
 	return nil
 }
 
-// openSession creates a session for u and audits the sign-in.
-func (s *Service) openSession(ctx context.Context, a roster.Actor, u *roster.User, action string) (string, error) {
-	var token string
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		var err error
-		token, err = s.createSession(ctx, tx, a, u, action)
-		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("open session: %w", err)
-	}
-	return token, nil
-}
-
 // createSession creates a session for u in tx, audits the sign-in and
 // returns the session token for the cookie.
 func (s *Service) createSession(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, action string) (string, error) {
