@@ -15,6 +15,8 @@ const (
 	ActUserUpdate         = "user:update"
 	ActUserLogin          = "user:login"
 	ActUserLoginFailed    = "user:login_failed"
+	ActUserLockout        = "user:lockout" // sign-ins without a known device refused for a while
+	ActUserUnlock         = "user:unlock"  // an admin cleared a lockout
 	ActUserLogout         = "user:logout"
 	ActUserChangePassword = "user:change_password"
 	ActUserResetPassword  = "user:reset_password"

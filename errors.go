@@ -119,3 +119,10 @@ const (
 	ReasonTeamNameTaken    = "team_name_taken"
 	ReasonTeamDisplayTaken = "team_display_name_taken"
 )
+
+// Reasons of the credential rate limits (topic: rate limits, D5).
+const (
+	ReasonRateLimited    = "rate_limited"    // too many failed credential checks
+	ReasonBadCredentials = "bad_credentials" // wrong login or password
+	ReasonBadAPIKey      = "bad_api_key"     // an unknown, deleted or inactive key
+)

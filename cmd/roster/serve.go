@@ -116,7 +116,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	logMail(log, cfg)
 	sso := web.SSO{Enabled: cfg.SSOEnabled(), Issuer: cfg.OIDCIssuer, Provisioning: !cfg.DisableSSOProvisioning}
 	handler := server.New(svc, log, server.Options{MailSink: cfg.EmailSink != "", SecureCookie: cfg.SecureCookies(), SSO: sso,
-		OIDC: newSSOClient(ctx, cfg, log), PublicURL: cfg.PublicURL})
+		OIDC: newSSOClient(ctx, cfg, log), PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -35,6 +35,8 @@ var adminCalls = []struct {
 	{"/api/v1/users/{id}/deactivate", "POST", "/api/v1/users/{target}/deactivate", nil},
 	{"/api/v1/users/{id}/deactivate", "POST", "/api/v1/users/alice/deactivate", nil},
 	{"/api/v1/users/{id}/reactivate", "POST", "/api/v1/users/{deactivated}/reactivate", nil},
+	{"/api/v1/users/{id}/unlock", "POST", "/api/v1/users/{target}/unlock", nil},
+	{"/api/v1/users/{id}/unlock", "POST", "/api/v1/users/me/unlock", nil},
 	{"/api/v1/users/{id}/invite/resend", "POST", "/api/v1/users/{invited}/invite/resend", nil},
 	{"/api/v1/users/{id}/invite", "DELETE", "/api/v1/users/{invited}/invite", nil},
 	{"/admin/audit_logs", "GET", "/admin/audit_logs", nil},

@@ -80,8 +80,9 @@ func TestLogin(t *testing.T) {
 }
 
 // D5: failed sign-ins are rate-limited per account: after ten failures the
-// account is refused with 429, even with the right password, while other
-// accounts still sign in.
+// account is refused with 429 to clients without a known device, even with
+// the right password, while other accounts still sign in (the owner's own
+// devices are covered by TestAttackerFailuresDoNotLockOutOwnersDevice).
 func TestLoginRateLimitPerAccount(t *testing.T) {
 	e := apitest.New(t)
 	admin := e.MustSignup("alice")
@@ -98,7 +99,8 @@ func TestLoginRateLimitPerAccount(t *testing.T) {
 }
 
 // D5: failed sign-ins are rate-limited per client address too, across
-// accounts: spreading guesses over many accounts does not escape it.
+// accounts: spreading guesses over many accounts does not escape it, and
+// clients at that address without a known device are refused.
 func TestLoginRateLimitPerAddress(t *testing.T) {
 	e := apitest.New(t)
 	admin := e.MustSignup("alice")

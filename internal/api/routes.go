@@ -100,6 +100,8 @@ func (api *API) table() []route {
 			access: admin, response: User{}, status: 200, handle: api.deactivate},
 		{method: "POST", path: "/api/v1/users/{id}/reactivate", summary: "Reactivate a deactivated user (O11).",
 			access: admin, response: User{}, status: 200, handle: api.reactivate},
+		{method: "POST", path: "/api/v1/users/{id}/unlock", summary: "Forget a user's failed sign-ins, ending a lockout at once (D5).",
+			access: admin, response: User{}, status: 200, handle: api.unlockUser},
 		{method: "POST", path: "/api/v1/users/{id}/invite/resend", summary: "Resend a pending invite with a new link; the old one dies (O8).",
 			access: admin, response: InvitedUser{}, status: 200, handle: api.resendInvite},
 		{method: "DELETE", path: "/api/v1/users/{id}/invite", summary: "Revoke a pending invite; the invited user is removed (O8).",

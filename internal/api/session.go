@@ -26,13 +26,14 @@ func (api *API) login(w http.ResponseWriter, r *http.Request, a roster.Actor) er
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	u, token, err := api.app.Login(r.Context(), a, in.Login, in.Password)
+	res, err := api.app.Login(r.Context(), a, app.LoginInput{Login: in.Login, Password: in.Password, Device: httpx.DeviceToken(r)})
 	if err != nil {
 		return err
 	}
 	expires := time.Now().Add(api.app.SessionLength())
-	SetSessionCookie(w, token, expires, api.secure)
-	return httpx.WriteJSON(w, http.StatusOK, LoginResponse{User: userJSON(u), ExpiresAt: expires.UTC()})
+	SetSessionCookie(w, res.Session, expires, api.secure)
+	httpx.SetDeviceCookie(w, res.Device, res.DeviceExpiresAt, api.secure)
+	return httpx.WriteJSON(w, http.StatusOK, LoginResponse{User: userJSON(res.User), ExpiresAt: expires.UTC()})
 }
 
 // SetSessionCookie sets the session cookie; an empty token clears it.

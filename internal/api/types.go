@@ -20,6 +20,9 @@ type User struct {
 	LastActiveAt *time.Time `json:"last_active_at"`
 	// Invite is the pending invite of an invited user, shown to admins.
 	Invite *InviteStatus `json:"invite,omitempty"`
+	// LockedUntil is set while repeated failed sign-ins lock the account
+	// for clients without a known device (D5); an admin may unlock it.
+	LockedUntil *time.Time `json:"locked_until,omitempty"`
 }
 
 // InviteStatus is a pending invite and how far its mail got (E2).

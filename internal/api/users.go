@@ -40,6 +40,7 @@ func (api *API) listUsers(w http.ResponseWriter, r *http.Request, a roster.Actor
 	for _, u := range page.Users {
 		j := userJSON(u)
 		j.Invite = inviteStatusJSON(page.Invites[u.ID])
+		j.LockedUntil = timePtr(page.LockedUntil[u.ID])
 		out.Users = append(out.Users, j)
 	}
 	return httpx.WriteJSON(w, http.StatusOK, out)
@@ -98,7 +99,20 @@ func (api *API) getUser(w http.ResponseWriter, r *http.Request, a roster.Actor) 
 		}
 		out.Invite = inviteStatusJSON(st)
 	}
+	locked, err := api.app.LockedUntil(r.Context(), a, u)
+	if err != nil {
+		return err
+	}
+	out.LockedUntil = timePtr(locked)
 	return httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+func (api *API) unlockUser(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	u, err := api.app.UnlockUser(r.Context(), a, userRef(r, a))
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, userJSON(u))
 }
 
 func (api *API) updateUser(w http.ResponseWriter, r *http.Request, a roster.Actor) error {

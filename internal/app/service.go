@@ -65,13 +65,8 @@ type Service struct {
 	license   licenseState
 	templates *mail.Templates
 	wake      chan struct{} // wakes the mail worker after an invite commits
-}
-
-// limits rate-limit failed credential checks (D5).
-type limits struct {
-	loginAccount *auth.Limiter // failed sign-ins per account
-	loginAddress *auth.Limiter // failed sign-ins per client address
-	keyAddress   *auth.Limiter // failed API key checks per client address
+	// checkPassword is auth.CheckPassword; tests count its calls.
+	checkPassword func(hash, password string) (bool, error)
 }
 
 // New returns a Service. The store is used as is: app is its only client
@@ -86,11 +81,8 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Service {
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	cfg.MailSink = cfg.MailSink || cfg.Mailer != nil
 	return &Service{db: db, cfg: cfg, log: log, license: loadLicense(cfg.License, cfg.LicenseKey),
-		templates: mail.MustTemplates(), wake: make(chan struct{}, 1), limits: limits{
-			loginAccount: auth.NewLimiter(10, time.Minute),
-			loginAddress: auth.NewLimiter(60, time.Second),
-			keyAddress:   auth.NewLimiter(60, time.Second),
-		}}
+		templates: mail.MustTemplates(), wake: make(chan struct{}, 1), limits: defaultLimits,
+		checkPassword: auth.CheckPassword}
 }
 
 // DB returns the service's database, for health checks.

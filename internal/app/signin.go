@@ -90,81 +90,170 @@ func (s *Service) Signup(ctx context.Context, a roster.Actor, in SignupInput) (*
 
 // errBadCredentials is the one answer to every failed sign-in, so it does
 // not tell which of login and password was wrong.
-var errBadCredentials = roster.ReasonErrorf(roster.EUnauthenticated, "bad_credentials", "wrong username, email or password")
+var errBadCredentials = roster.ReasonErrorf(roster.EUnauthenticated, roster.ReasonBadCredentials, "wrong username, email or password")
 
-// Login checks a username or email and a password and opens a session. It
-// returns the user and the session token for the cookie.
-func (s *Service) Login(ctx context.Context, a roster.Actor, login, password string) (*roster.User, string, error) {
-	login = strings.TrimSpace(login)
-	acctKey := roster.Fold(login)
-	if s.limits.loginAccount.Blocked(acctKey) || s.limits.loginAddress.Blocked(a.IP) {
-		return nil, "", roster.ReasonErrorf(roster.ETooMany, "rate_limited", "too many failed sign-ins; wait a minute and try again")
+// LoginInput is a sign-in attempt.
+type LoginInput struct {
+	Login    string // username or email
+	Password string
+	// Device is the device token the client presented (its device
+	// cookie), if any: proof that it signed in to an account before.
+	Device string
+}
+
+// LoginResult is a successful sign-in.
+type LoginResult struct {
+	User    *roster.User
+	Session string // the session token, for the session cookie
+	// Device is the device token for the device cookie, valid until
+	// DeviceExpiresAt: the one presented, extended, or a new one.
+	Device          string
+	DeviceExpiresAt time.Time
+}
+
+// loginAttempt is what a sign-in attempt found before the password check.
+type loginAttempt struct {
+	login   string
+	user    *roster.User // nil when no account matches
+	device  []byte       // hash of the presented device token when it is the user's
+	budgets []budget
+}
+
+// Login checks a username or email and a password and opens a session.
+// Every attempt that reaches an account (known or not) runs exactly one
+// password hash check, so its timing tells nothing; attempts over their
+// failure budget are refused before it (D5).
+func (s *Service) Login(ctx context.Context, a roster.Actor, in LoginInput) (*LoginResult, error) {
+	login := strings.TrimSpace(in.Login)
+	if login == "" || len(login) > 254 || in.Password == "" || len(in.Password) > roster.MaxPasswordLen {
+		return nil, errBadCredentials
 	}
-	if login == "" || len(login) > 254 || password == "" || len(password) > roster.MaxPasswordLen {
-		return nil, "", errBadCredentials
+	att, blocked, err := s.startLogin(ctx, a, login, in.Device)
+	if err != nil {
+		return nil, err
 	}
-	var u *roster.User
+	if blocked {
+		return nil, errLoginRateLimited
+	}
+	u := att.user
+	hash := auth.DummyHash
+	hasPassword := u != nil && u.PasswordHash != ""
+	if hasPassword {
+		hash = u.PasswordHash
+	}
+	ok, err := s.checkPassword(hash, in.Password)
+	if err != nil {
+		return nil, fmt.Errorf("check password: %w", err)
+	}
+	ok = ok && hasPassword
+	if !ok || u.Status != roster.StatusActive {
+		if err := s.recordFailedLogin(ctx, a, att); err != nil {
+			return nil, err
+		}
+		if ok && u.Status == roster.StatusDeactivated {
+			return nil, roster.ReasonErrorf(roster.EUnauthenticated, "deactivated", "this account is deactivated; ask an admin to reactivate it")
+		}
+		return nil, errBadCredentials
+	}
+	return s.finishLogin(ctx, a, att, in.Device)
+}
+
+// startLogin finds the account and the device, picks the failure budgets
+// the attempt spends and reports whether one of them is used up.
+func (s *Service) startLogin(ctx context.Context, a roster.Actor, login, device string) (loginAttempt, bool, error) {
+	att := loginAttempt{login: login}
+	var blocked bool
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
 		if strings.Contains(login, "@") {
-			u, err = tx.UserByEmail(ctx, login)
+			att.user, err = tx.UserByEmail(ctx, login)
 		} else {
-			u, err = tx.UserByUsername(ctx, login)
+			att.user, err = tx.UserByUsername(ctx, login)
 		}
+		if roster.IsNotFound(err) {
+			att.user, err = nil, nil
+		}
+		if err != nil {
+			return err
+		}
+		// A known account is limited as one, whether it is named by
+		// username or by email.
+		subject := "login:" + roster.Fold(login)
+		if att.user != nil {
+			subject = att.user.ID
+			if att.device, err = s.knownDevice(ctx, tx, device, att.user); err != nil {
+				return err
+			}
+		}
+		att.budgets = s.loginBudgets(att.user, subject, a.IP, att.device)
+		blocked, err = overBudget(ctx, tx, att.budgets)
 		return err
 	})
-	if err != nil && !roster.IsNotFound(err) {
-		return nil, "", err
-	}
-	hash := auth.DummyHash
-	if u != nil {
-		hash = u.PasswordHash
-		// A known account is limited as one, whether it is named by
-		// username or by email (D5).
-		acctKey = u.ID
-		if s.limits.loginAccount.Blocked(acctKey) {
-			return nil, "", roster.ReasonErrorf(roster.ETooMany, "rate_limited", "too many failed sign-ins; wait a minute and try again")
-		}
-	}
-	ok, err := auth.CheckPassword(hash, password)
-	if err != nil {
-		return nil, "", fmt.Errorf("check password: %w", err)
-	}
-	if u == nil || !ok || u.Status != roster.StatusActive {
-		s.limits.loginAccount.Allow(acctKey)
-		s.limits.loginAddress.Allow(a.IP)
-		s.recordFailedLogin(ctx, a, login, u)
-		if u != nil && ok && u.Status == roster.StatusDeactivated {
-			return nil, "", roster.ReasonErrorf(roster.EUnauthenticated, "deactivated", "this account is deactivated; ask an admin to reactivate it")
-		}
-		return nil, "", errBadCredentials
-	}
-	token, err := s.openSession(ctx, a, u, roster.ActUserLogin)
-	return u, token, err
+	return att, blocked, err
 }
 
-// recordFailedLogin writes the failed sign-in's audit entry (L1).
-func (s *Service) recordFailedLogin(ctx context.Context, a roster.Actor, login string, u *roster.User) {
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		return audit(ctx, tx, a, roster.ActUserLoginFailed, u, "login "+truncate(login, 64))
-	})
-	if err != nil {
-		s.log.Error("record failed sign-in", "err", err)
+// knownDevice returns the hash of a device token when it is u's, else nil.
+func (s *Service) knownDevice(ctx context.Context, tx *store.Tx, token string, u *roster.User) ([]byte, error) {
+	if token == "" || len(token) > 128 {
+		return nil, nil
 	}
+	hash := auth.HashToken(token)
+	owner, err := tx.LoginDeviceUser(ctx, hash)
+	if roster.IsNotFound(err) || err == nil && owner != u.ID {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return hash, nil
 }
 
-// openSession creates a session for u and audits the sign-in.
-func (s *Service) openSession(ctx context.Context, a roster.Actor, u *roster.User, action string) (string, error) {
-	var token string
+// finishLogin opens the session, and gives the device a token, or extends
+// the one it presented; the budgets this client spent are forgotten, the
+// account's own excepted, which only time refills.
+func (s *Service) finishLogin(ctx context.Context, a roster.Actor, att loginAttempt, device string) (*LoginResult, error) {
+	res := &LoginResult{User: att.user, Device: device}
+	hash := att.device
+	if hash == nil {
+		res.Device, hash = auth.NewToken()
+	}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		var err error
-		token, err = s.createSession(ctx, tx, a, u, action)
-		return err
+		if res.Session, err = s.createSession(ctx, tx, a, att.user, roster.ActUserLogin); err != nil {
+			return err
+		}
+		res.DeviceExpiresAt = tx.Now().Add(DeviceLifetime)
+		if err := tx.SaveLoginDevice(ctx, hash, att.user.ID, res.DeviceExpiresAt); err != nil {
+			return err
+		}
+		var clear []string
+		for _, b := range att.budgets {
+			if b.forgive {
+				clear = append(clear, b.key)
+			}
+		}
+		return tx.ClearAuthFailures(ctx, clear...)
 	})
 	if err != nil {
-		return "", fmt.Errorf("open session: %w", err)
+		return nil, fmt.Errorf("open session: %w", err)
 	}
-	return token, nil
+	return res, nil
+}
+
+// recordFailedLogin spends the attempt's failure budgets and writes the
+// failed sign-in's audit entry (L1), and the lockout's when the account
+// ran out, in one transaction.
+func (s *Service) recordFailedLogin(ctx context.Context, a roster.Actor, att loginAttempt) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := audit(ctx, tx, a, roster.ActUserLoginFailed, att.user, "login "+truncate(att.login, 64)); err != nil {
+			return err
+		}
+		return spend(ctx, tx, a, att.user, att.budgets)
+	})
+	if err != nil {
+		return fmt.Errorf("record failed sign-in: %w", err)
+	}
+	return nil
 }
 
 // createSession creates a session for u in tx, audits the sign-in and
@@ -222,15 +311,38 @@ func (s *Service) SessionActor(ctx context.Context, token string, a roster.Actor
 	return a, nil
 }
 
-// KeyActor resolves an API key into its active principal (A4). Failures
-// are rate-limited per client address.
+// KeyActor resolves an API key into its active principal (A4). The key is
+// always checked, so a valid key always works; a refused key spends its
+// client address's budget, and once that is used up refused keys from the
+// address get 429 instead of 401 (D5).
 func (s *Service) KeyActor(ctx context.Context, key string, a roster.Actor) (roster.Actor, error) {
-	if s.limits.keyAddress.Blocked(a.IP) {
-		return a, roster.ReasonErrorf(roster.ETooMany, "rate_limited", "too many failed API key checks; wait and try again")
+	got, err := s.resolveKey(ctx, key, a)
+	if roster.ErrorReason(err) != roster.ReasonBadAPIKey {
+		return got, err
 	}
+	b := []budget{{key: "api_key_address:" + addressBucket(a.IP), rate: s.limits.keyAddress}}
+	var blocked bool
+	if rerr := s.db.Read(ctx, func(tx *store.Tx) error {
+		var rerr error
+		blocked, rerr = overBudget(ctx, tx, b)
+		return rerr
+	}); rerr != nil {
+		return a, rerr
+	}
+	if blocked {
+		return a, errKeyRateLimited
+	}
+	if rerr := s.db.Tx(ctx, func(tx *store.Tx) error { return spend(ctx, tx, a, nil, b) }); rerr != nil {
+		return a, fmt.Errorf("record refused api key: %w", rerr)
+	}
+	return a, err
+}
+
+// resolveKey looks an API key up by its hash; a refused key is an error
+// with reason bad_api_key.
+func (s *Service) resolveKey(ctx context.Context, key string, a roster.Actor) (roster.Actor, error) {
 	fail := func(msg string) (roster.Actor, error) {
-		s.limits.keyAddress.Allow(a.IP)
-		return a, roster.ReasonErrorf(roster.EUnauthenticated, "bad_api_key", "%s", msg)
+		return a, roster.ReasonErrorf(roster.EUnauthenticated, roster.ReasonBadAPIKey, "%s", msg)
 	}
 	if !auth.LooksLikeAPIKey(key) {
 		return fail("this is not a Roster API key")

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"roster"
 	"roster/internal/store"
@@ -16,6 +17,9 @@ type UserPage struct {
 	Users      []*roster.User
 	NextCursor string
 	Invites    map[string]*InviteState // pending invites of the page's invited users, by user id
+	// LockedUntil says, by user id, until when each locked user of the
+	// page is refused sign-ins from clients without a known device.
+	LockedUntil map[string]time.Time
 }
 
 // ListUsers searches and filters the organization's users (O12). Admins only.
@@ -36,7 +40,10 @@ func (s *Service) ListUsers(ctx context.Context, a roster.Actor, f store.UserFil
 		if page.Users, page.NextCursor, err = tx.ListUsers(ctx, orgID(a), f); err != nil {
 			return err
 		}
-		page.Invites, err = inviteStates(ctx, tx, page.Users)
+		if page.Invites, err = inviteStates(ctx, tx, page.Users); err != nil {
+			return err
+		}
+		page.LockedUntil, err = s.lockedUntil(ctx, tx, page.Users)
 		return err
 	})
 	return page, err

@@ -66,3 +66,22 @@ func (l *Limiter) Blocked(key string) bool {
 	}
 	return min(l.burst, b.tokens+float64(l.now().Sub(b.at))/float64(l.per)) < 1
 }
+
+// Rate is a failure budget kept outside the process: Burst failures at
+// once, then one more every Per. Its whole state is one time, the budget's
+// theoretical arrival time (GCRA): each failure moves it to
+// max(tat, now) + Per, and the budget is whole again once it has passed.
+type Rate struct {
+	Burst int
+	Per   time.Duration
+}
+
+// Blocked reports whether a budget at tat has no failure left at now.
+func (r Rate) Blocked(tat, now time.Time) bool {
+	return tat.Sub(now) > time.Duration(r.Burst-1)*r.Per
+}
+
+// Until is when a budget at tat allows an attempt again.
+func (r Rate) Until(tat time.Time) time.Time {
+	return tat.Add(-time.Duration(r.Burst-1) * r.Per)
+}

@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	netmail "net/mail"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -35,6 +36,9 @@ type Config struct {
 	SCIMDelete             string        // ROSTER_SCIM_DELETE: deactivate or remove
 	LogLevel               string        // ROSTER_LOG_LEVEL: debug, info, warn, error
 	LogFormat              string        // ROSTER_LOG_FORMAT: text or json
+	// TrustedProxies are the peers whose Forwarded and X-Forwarded-For
+	// headers name the client (ROSTER_TRUSTED_PROXIES); none by default.
+	TrustedProxies []netip.Prefix
 }
 
 // Load reads the configuration through getenv and checks it.
@@ -109,6 +113,11 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.SCIMDelete != "deactivate" && c.SCIMDelete != "remove" {
 		errs = append(errs, fmt.Sprintf("ROSTER_SCIM_DELETE must be deactivate or remove, not %q", c.SCIMDelete))
 	}
+	if proxies, err := ParseTrustedProxies(getenv("ROSTER_TRUSTED_PROXIES")); err != nil {
+		errs = append(errs, err.Error())
+	} else {
+		c.TrustedProxies = proxies
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Sprintf("ROSTER_LOG_FORMAT must be text or json, not %q", c.LogFormat))
 	}
@@ -160,7 +169,43 @@ func (c Config) Masked() [][2]string {
 		{"ROSTER_SCIM_DELETE", c.SCIMDelete},
 		{"ROSTER_LOG_LEVEL", c.LogLevel},
 		{"ROSTER_LOG_FORMAT", c.LogFormat},
+		{"ROSTER_TRUSTED_PROXIES", formatPrefixes(c.TrustedProxies)},
 	}
+}
+
+// ParseTrustedProxies reads a comma-separated list of CIDRs and single
+// addresses (ROSTER_TRUSTED_PROXIES); empty trusts no proxy.
+func ParseTrustedProxies(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil || a.Zone() != "" {
+				return nil, fmt.Errorf("ROSTER_TRUSTED_PROXIES must list addresses or CIDRs such as 10.0.0.0/8,192.0.2.7 separated by commas, not %q", f)
+			}
+			a = a.Unmap()
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		if p.Addr().Is4In6() {
+			p = netip.PrefixFrom(p.Addr().Unmap(), max(0, p.Bits()-96))
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// formatPrefixes lists prefixes as ROSTER_TRUSTED_PROXIES takes them.
+func formatPrefixes(ps []netip.Prefix) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, ",")
 }
 
 // redactURL replaces a URL's password with asterisks.

@@ -42,3 +42,36 @@ func TestMaskedHidesSecrets(t *testing.T) {
 		}
 	}
 }
+
+// ROSTER_TRUSTED_PROXIES takes CIDRs and single addresses; anything else
+// stops the server with a message naming the variable.
+func TestTrustedProxies(t *testing.T) {
+	c, err := load(map[string]string{"ROSTER_TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7 ,2001:db8::/32,::ffff:198.51.100.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if want := "10.0.0.0/8 192.0.2.7/32 2001:db8::/32 198.51.100.1/32"; strings.Join(got, " ") != want {
+		t.Errorf("trusted proxies %v, want %s", got, want)
+	}
+	shown := ""
+	for _, kv := range c.Masked() {
+		if kv[0] == "ROSTER_TRUSTED_PROXIES" {
+			shown = kv[1]
+		}
+	}
+	if shown != "10.0.0.0/8,192.0.2.7/32,2001:db8::/32,198.51.100.1/32" {
+		t.Errorf("roster config shows ROSTER_TRUSTED_PROXIES=%q", shown)
+	}
+	if c, err := load(map[string]string{}); err != nil || len(c.TrustedProxies) != 0 {
+		t.Errorf("default: %v, %v; want no trusted proxy", c.TrustedProxies, err)
+	}
+	for _, bad := range []string{"10.0.0.0/33", "proxy.example.com", "10.0.0.1-10.0.0.9", "fe80::1%eth0"} {
+		if _, err := load(map[string]string{"ROSTER_TRUSTED_PROXIES": bad}); err == nil || !strings.Contains(err.Error(), "ROSTER_TRUSTED_PROXIES") {
+			t.Errorf("%q: %v; want an error naming ROSTER_TRUSTED_PROXIES", bad, err)
+		}
+	}
+}

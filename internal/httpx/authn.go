@@ -4,12 +4,32 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"roster"
 )
 
 // SessionCookie is the name of Roster's session cookie.
 const SessionCookie = "roster_session"
+
+// DeviceCookie holds the device token a successful sign-in gives the
+// client: later sign-ins presenting it are limited per device, so other
+// people's failures never lock the owner out of their own devices.
+const DeviceCookie = "roster_device"
+
+// DeviceToken returns the device cookie's value, or "".
+func DeviceToken(r *http.Request) string {
+	if c, err := r.Cookie(DeviceCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// SetDeviceCookie sets the device cookie, HttpOnly, until expires.
+func SetDeviceCookie(w http.ResponseWriter, token string, expires time.Time, secure bool) {
+	http.SetCookie(w, &http.Cookie{Name: DeviceCookie, Value: token, Path: "/", HttpOnly: true, Secure: secure,
+		SameSite: http.SameSiteLaxMode, Expires: expires})
+}
 
 // Authenticator resolves credentials into actors; app.Service is one.
 type Authenticator interface {

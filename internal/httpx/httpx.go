@@ -8,7 +8,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 
@@ -183,15 +182,6 @@ func jsonKind(k string) string {
 		return "an object"
 	}
 	return "a number"
-}
-
-// ClientIP is the request's remote address without the port.
-func ClientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // NotFound renders a 404 problem for unknown routes.

@@ -88,11 +88,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-// Middleware gives each request an id, recovers panics as 500 problems,
-// sets security headers, logs the request and records metrics.
-func Middleware(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
+// Middleware gives each request an id, resolves its client address once
+// through the trusted proxies (for every edge, the audit log and the access
+// log), recovers panics as 500 problems, sets security headers, logs the
+// request and records metrics.
+func Middleware(log *slog.Logger, m *Metrics, proxies TrustedProxies, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		client := proxies.ClientAddr(r)
+		r = withClientIP(r, client)
 		id := r.Header.Get("X-Request-Id")
 		if id == "" || len(id) > 64 {
 			var b [8]byte
@@ -125,7 +129,7 @@ func Middleware(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 			}
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method),
 				slog.String("path", LogPath(r)), slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes),
-				slog.Duration("duration", elapsed), slog.String("ip", ClientIP(r)), slog.String("request_id", id))
+				slog.Duration("duration", elapsed), slog.String("ip", client), slog.String("peer", peerAddr(r)), slog.String("request_id", id))
 		}()
 		next.ServeHTTP(sw, r)
 	})

@@ -30,6 +30,9 @@ type Options struct {
 	SSO          web.SSO      // what the web pages say about single sign-on
 	OIDC         *oidc.Client // the SSO client; nil when single sign-on is not configured
 	PublicURL    string       // HOST, the base of SCIM meta.location
+	// TrustedProxies name the client through forwarding headers
+	// (ROSTER_TRUSTED_PROXIES); nobody is trusted when empty.
+	TrustedProxies httpx.TrustedProxies
 }
 
 // New returns the whole HTTP handler for svc.
@@ -78,7 +81,7 @@ func New(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 		}
 		ui.RenderError(w, r, http.StatusForbidden, errCrossOrigin)
 	}))
-	return httpx.Middleware(log, metrics, csrf.Handler(mux))
+	return httpx.Middleware(log, metrics, opt.TrustedProxies, csrf.Handler(mux))
 }
 
 // isAPIPath reports whether a path belongs to a machine interface, whose

@@ -65,6 +65,8 @@ func TestMigrationBackfillsEmailProof(t *testing.T) {
 		}
 		// Back to the schema before 0007; the later migrations only add
 		// what they undo here, or re-key rows idempotently.
+		exec(tx, `DROP TABLE auth_failures`) // 0008 makes them anew
+		exec(tx, `DROP TABLE login_devices`)
 		exec(tx, `ALTER TABLE users DROP COLUMN email_proven`)
 		exec(tx, `ALTER TABLE invites DROP COLUMN awaiting_admin`)
 		exec(tx, `DELETE FROM schema_migrations WHERE version >= 7`)

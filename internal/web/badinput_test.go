@@ -4,7 +4,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -12,8 +11,6 @@ import (
 
 	"roster/internal/apitest"
 )
-
-var csrfFieldRE = regexp.MustCompile(`name="csrf" value="([A-Za-z0-9_-]+)"`)
 
 // visitor is a signed-out browser: a cookie jar and the form token of the
 // page it last opened.

@@ -44,6 +44,7 @@ func (web *Web) table() []route {
 		{"POST", "/org/users/{id}/role", signedIn, web.changeRole},
 		{"POST", "/org/users/{id}/deactivate", signedIn, web.deactivate},
 		{"POST", "/org/users/{id}/reactivate", signedIn, web.reactivate},
+		{"POST", "/org/users/{id}/unlock", signedIn, web.unlockUser},
 		{"POST", "/org/users/{id}/resend-invite", signedIn, web.resendInvite},
 		{"POST", "/org/users/{id}/remove", signedIn, web.removeUser},
 		{"GET", "/org/teams", signedIn, web.orgTeams},

@@ -61,7 +61,7 @@ func (web *Web) signInPage(w http.ResponseWriter, r *http.Request, a roster.Acto
 
 func (web *Web) signIn(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
 	login, next := form(r, "login"), safeNext(r.PostFormValue("next"))
-	_, token, err := web.app.Login(r.Context(), a, login, r.PostFormValue("password"))
+	res, err := web.app.Login(r.Context(), a, app.LoginInput{Login: login, Password: r.PostFormValue("password"), Device: httpx.DeviceToken(r)})
 	if err != nil {
 		errs, status, err := formErrors(err, map[string]string{"bad_credentials": "password"})
 		if err != nil {
@@ -70,7 +70,7 @@ func (web *Web) signIn(w http.ResponseWriter, r *http.Request, a roster.Actor) e
 		p := SignInPage{Page: web.basePage(w, r, a, "Sign in", ""), Login: login, Next: next, Errors: errs}
 		return web.show(w, r, status, "signin", "signin-form", p)
 	}
-	web.setSession(w, token, web.sessionExpiry())
+	web.signedIn(w, res)
 	return redirect(w, r, next)
 }
 
@@ -104,12 +104,18 @@ func (web *Web) signUp(w http.ResponseWriter, r *http.Request, a roster.Actor) e
 
 // openSession signs in a user who just chose their password.
 func (web *Web) openSession(w http.ResponseWriter, r *http.Request, a roster.Actor, login, password, next string) error {
-	_, token, err := web.app.Login(r.Context(), a, login, password)
+	res, err := web.app.Login(r.Context(), a, app.LoginInput{Login: login, Password: password, Device: httpx.DeviceToken(r)})
 	if err != nil {
 		return err
 	}
-	web.setSession(w, token, web.sessionExpiry())
+	web.signedIn(w, res)
 	return redirect(w, r, next)
+}
+
+// signedIn sets the session and device cookies of a successful sign-in.
+func (web *Web) signedIn(w http.ResponseWriter, res *app.LoginResult) {
+	web.setSession(w, res.Session, web.sessionExpiry())
+	httpx.SetDeviceCookie(w, res.Device, res.DeviceExpiresAt, web.opt.SecureCookie)
 }
 
 func (web *Web) invitePage(w http.ResponseWriter, r *http.Request, a roster.Actor) error {

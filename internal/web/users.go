@@ -67,6 +67,9 @@ type UserRow struct {
 	Self                      bool
 	AwaitingAdmin             bool   // the invite has no link until an admin resends it (H2)
 	Error                     string // beside the role or the menu
+	// LockedUntil is set while failed sign-ins lock the account for
+	// browsers and clients that never signed in to it (D5).
+	LockedUntil time.Time
 }
 
 // Display names the user in labels and confirmations.
@@ -170,6 +173,7 @@ func (web *Web) usersTable(ctx context.Context, a roster.Actor, csrf string, f U
 	for _, u := range page.Users {
 		row := userRow(a, csrf, u, teams[u.ID])
 		row.AwaitingAdmin = page.Invites[u.ID] != nil && page.Invites[u.ID].Delivery == app.DeliveryAwaitingAdmin
+		row.LockedUntil = page.LockedUntil[u.ID]
 		t.Rows = append(t.Rows, row)
 	}
 	return t, nil

@@ -202,6 +202,16 @@ func (web *Web) reactivate(w http.ResponseWriter, r *http.Request, a roster.Acto
 	})
 }
 
+func (web *Web) unlockUser(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	return web.rowAction(w, r, a, func(ref string) (*roster.User, *Notice, error) {
+		u, err := web.app.UnlockUser(r.Context(), a, ref)
+		if err != nil {
+			return nil, nil, err
+		}
+		return u, ok(display(u) + " is unlocked: their failed sign-ins are forgotten."), nil
+	})
+}
+
 func (web *Web) resendInvite(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
 	return web.rowAction(w, r, a, func(ref string) (*roster.User, *Notice, error) {
 		res, err := web.app.ResendInvite(r.Context(), a, ref)
