@@ -19,6 +19,7 @@ const (
 	ETooMany         = "too_many_requests"
 	ETooLarge        = "too_large"
 	EPrecondition    = "precondition_failed"
+	EUnavailable     = "unavailable" // busy: a statement or lock ran out of time; retry
 	EInternal        = "internal"
 )
 

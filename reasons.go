@@ -11,6 +11,7 @@ const (
 	ReasonAdminTeamAccessDisabled Reason = "admin_team_access_disabled"
 	ReasonRoleAboveYours          Reason = "role_above_yours"
 	ReasonLastTeamAdmin           Reason = "last_team_admin"
+	ReasonTooManyMemberChanges    Reason = "too_many_member_changes"
 )
 
 // Reasons of refused user changes.

@@ -125,13 +125,21 @@ func (s *Service) syncSCIMMembers(ctx context.Context, tx *store.Tx, a roster.Ac
 	for _, m := range cur.Members {
 		current[m.PrincipalID] = true
 	}
-	want, err := scimMemberUsers(ctx, tx, refs, current)
+	want, err := scimMemberUsers(ctx, tx, cur.Team.OrgID, refs, current)
 	if err != nil {
 		return false, err
 	}
 	keep := make(map[string]bool, len(want))
+	joins := 0
 	for _, u := range want {
 		keep[u.ID] = true
+		if !current[u.ID] {
+			joins++
+		}
+	}
+	if n := joins + len(cur.Members) - (len(want) - joins); n > MaxSCIMMemberChanges {
+		return false, roster.ReasonErrorf(roster.EInvalid, roster.ReasonTooManyMemberChanges,
+			"a request may add or remove at most %d members of a group, this one %d; send the rest in further PATCH requests", MaxSCIMMemberChanges, n)
 	}
 	v, err := s.loadTeamAny(ctx, tx, a, cur.Team.ID)
 	if err != nil {
@@ -163,27 +171,38 @@ func (s *Service) syncSCIMMembers(ctx context.Context, tx *store.Tx, a roster.Ac
 }
 
 // scimMemberUsers resolves member values, each a user id or an email, to
-// distinct users in the order given; ids of current members need no look-up.
-func scimMemberUsers(ctx context.Context, tx *store.Tx, refs []string, current map[string]bool) ([]*roster.User, error) {
+// distinct users in the order given; ids of current members need no
+// look-up, and the others are read in one batch.
+func scimMemberUsers(ctx context.Context, tx *store.Tx, org string, refs []string, current map[string]bool) ([]*roster.User, error) {
+	var lookup []string
+	for i, ref := range refs {
+		refs[i] = strings.TrimSpace(ref)
+		if !current[refs[i]] {
+			lookup = append(lookup, refs[i])
+		}
+	}
+	found, err := tx.UsersByIDs(ctx, org, lookup)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*roster.User, len(found))
+	for _, u := range found {
+		byID[u.ID] = u
+	}
 	seen := make(map[string]bool, len(refs))
 	var out []*roster.User
 	for _, ref := range refs {
-		ref = strings.TrimSpace(ref)
-		if current[ref] {
-			if !seen[ref] {
-				seen[ref], out = true, append(out, &roster.User{ID: ref})
+		u := byID[ref]
+		switch {
+		case current[ref]:
+			u = &roster.User{ID: ref}
+		case u == nil && strings.Contains(ref, "@"):
+			if u, err = tx.UserByEmail(ctx, ref); err != nil && !roster.IsNotFound(err) {
+				return nil, err
 			}
-			continue
 		}
-		u, err := tx.UserByID(ctx, ref)
-		if roster.IsNotFound(err) && strings.Contains(ref, "@") {
-			u, err = tx.UserByEmail(ctx, ref)
-		}
-		if roster.IsNotFound(err) {
+		if u == nil {
 			return nil, roster.ReasonErrorf(roster.EInvalid, "unknown_member", "member %q is neither a user id nor a user's email", truncate(ref, 64))
-		}
-		if err != nil {
-			return nil, err
 		}
 		if !seen[u.ID] {
 			seen[u.ID], out = true, append(out, u)

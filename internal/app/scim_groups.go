@@ -12,6 +12,11 @@ import (
 // MaxSCIMGroupMembers bounds the members one SCIM request may name.
 const MaxSCIMGroupMembers = 10000
 
+// MaxSCIMMemberChanges bounds the memberships one SCIM request adds or
+// removes, so that it holds the team's lock (and SQLite's writer) for well
+// under a second on either engine (#19; README).
+const MaxSCIMMemberChanges = 1000
+
 // SCIMGroupView is a team as SCIM shows it (C2): a group whose members are
 // the team's users.
 type SCIMGroupView struct {

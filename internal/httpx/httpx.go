@@ -78,6 +78,8 @@ func Status(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case roster.EPrecondition:
 		return http.StatusPreconditionFailed
+	case roster.EUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -100,6 +102,9 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, status int, err error)
 		RequestID: RequestID(r.Context())}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="roster", Basic realm="roster"`)
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -43,9 +43,10 @@ func removeAt(p *patchPath, res resource, v any) error {
 		if err != nil {
 			return err
 		}
+		goneIdx := newValueIndex(a, asList(gone))
 		var keep []any
 		for _, e := range list {
-			if indexOf(a, asList(gone), e) < 0 {
+			if goneIdx.find(e) < 0 {
 				keep = append(keep, e)
 			}
 		}
@@ -123,14 +124,71 @@ func eqConditions(n *node) (map[string]any, bool) {
 // an identical value is not repeated.
 func appendValues(a *Attr, list, add []any) []any {
 	out := append([]any(nil), list...)
+	idx := newValueIndex(a, out)
 	for _, v := range add {
-		if i := indexOf(a, out, v); i >= 0 {
+		if i := idx.find(v); i >= 0 {
 			out[i] = v
 			continue
 		}
+		idx.add(v, len(out))
 		out = append(out, v)
 	}
 	return out
+}
+
+// valueIndex finds values of a multi-valued attribute by their key
+// sub-attribute in constant time, so that adding or removing thousands of
+// members costs linear time; values without a key are compared one by one.
+type valueIndex struct {
+	a     *Attr
+	list  []any
+	byKey map[string]int
+}
+
+func newValueIndex(a *Attr, list []any) *valueIndex {
+	x := &valueIndex{a: a, list: list, byKey: map[string]int{}}
+	if a.key != "" {
+		for i, e := range list {
+			x.add(e, i)
+		}
+	}
+	return x
+}
+
+// key is v's folded key, or "" when it has none.
+func (x *valueIndex) key(v any) string {
+	m, ok := v.(map[string]any)
+	if x.a.key == "" || !ok {
+		return ""
+	}
+	k, _ := m[x.a.key].(string)
+	return strings.ToLower(k)
+}
+
+// add records that v sits at position i (the first holder of a key wins).
+func (x *valueIndex) add(v any, i int) {
+	if k := x.key(v); k != "" {
+		if _, seen := x.byKey[k]; !seen {
+			x.byKey[k] = i
+		}
+	}
+	if i >= len(x.list) {
+		x.list = append(x.list, v)
+	}
+}
+
+// find returns v's position, or -1.
+func (x *valueIndex) find(v any) int {
+	if k := x.key(v); k != "" {
+		if i, ok := x.byKey[k]; ok {
+			return i
+		}
+		return -1
+	}
+	if _, isMap := v.(map[string]any); isMap && x.a.key != "" {
+		return -1 // a keyed attribute's value without its key matches nothing by key
+	}
+	return indexOf(x.a, x.list, v)
 }
 
 // indexOf finds v among list by a's key sub-attribute, else by equality.

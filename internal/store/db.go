@@ -24,8 +24,9 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // Engine names a database engine.
@@ -116,11 +117,27 @@ func openSQLite(path string, opt Options) (*DB, error) {
 	return db, nil
 }
 
+// pgTimeouts bound how long one statement may run, wait for a lock, or a
+// transaction may sit idle, so that no request holds a lock for long
+// (#19); a DSN that sets one itself keeps its own value. Migrations lift
+// the statement bound for themselves.
+var pgTimeouts = map[string]string{
+	"statement_timeout":                   "5s",
+	"lock_timeout":                        "5s",
+	"idle_in_transaction_session_timeout": "60s",
+}
+
 func openPostgres(dsn string, opt Options) (*DB, error) {
-	pool, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	for k, v := range pgTimeouts {
+		if _, set := cfg.RuntimeParams[k]; !set {
+			cfg.RuntimeParams[k] = v
+		}
+	}
+	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(opt.MaxConns)
 	pool.SetMaxIdleConns(opt.MaxConns)
 	pool.SetConnMaxIdleTime(5 * time.Minute)

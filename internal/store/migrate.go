@@ -91,6 +91,11 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	err = db.Tx(ctx, func(tx *Tx) error {
 		if db.engine == Postgres {
 			// Several servers may start at once; one migrates at a time.
+			// A migration may rewrite a large table, and servers starting
+			// together wait for the one migrating: no time bounds here.
+			if _, err := tx.exec(ctx, `SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0`); err != nil {
+				return fmt.Errorf("lift statement timeouts: %w", err)
+			}
 			if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(7243811)`); err != nil {
 				return fmt.Errorf("take migration lock: %w", err)
 			}

@@ -86,7 +86,7 @@ func (tx *Tx) TeamForUpdate(ctx context.Context, teamID string) (*roster.Team, e
 // KEY UPDATE leaves concurrent inserts of memberships, which only take a
 // key-share lock on the team row, free to proceed.
 func (tx *Tx) LockTeam(ctx context.Context, teamID string) error {
-	if tx.engine != Postgres {
+	if tx.engine != Postgres || !tx.once("team:"+teamID) {
 		return nil
 	}
 	var id string

@@ -21,8 +21,23 @@ type Tx struct {
 	tx      *sql.Tx
 	engine  Engine
 	now     time.Time
-	stmts   *stmtCache // SQLite's prepared statements for this pool; nil on PostgreSQL
-	batched bool       // shares its transaction with others (group commit)
+	stmts   *stmtCache      // SQLite's prepared statements for this pool; nil on PostgreSQL
+	batched bool            // shares its transaction with others (group commit)
+	locked  map[string]bool // rows this transaction already locked (PostgreSQL)
+}
+
+// once reports whether key is locked for the first time in tx, so that a
+// transaction that locks a row again (a SCIM request changing thousands of
+// one team's memberships) spends no round trip on it.
+func (tx *Tx) once(key string) bool {
+	if tx.locked[key] {
+		return false
+	}
+	if tx.locked == nil {
+		tx.locked = map[string]bool{}
+	}
+	tx.locked[key] = true
+	return true
 }
 
 // Now is the transaction's fixed clock, in UTC truncated to microseconds.
@@ -214,7 +229,7 @@ func (tx *Tx) forUpdate(alias string) string {
 // LockOrg serializes transactions that check organization-wide invariants
 // (first user, last admin, seats). SQLite's single writer already does.
 func (tx *Tx) LockOrg(ctx context.Context, orgID string) error {
-	if tx.engine != Postgres {
+	if tx.engine != Postgres || !tx.once("org:"+orgID) {
 		return nil
 	}
 	var id string
@@ -236,6 +251,8 @@ const (
 	pgCheckViolation           = "23514"
 	pgSerializationFailure     = "40001"
 	pgDeadlockDetected         = "40P01"
+	pgQueryCanceled            = "57014" // statement_timeout, or a cancelled request
+	pgLockNotAvailable         = "55P03" // lock_timeout
 )
 
 // constraintMessages names the unique constraints a person may run into.
@@ -273,6 +290,12 @@ func mapError(err error) error {
 			return &roster.Error{Code: roster.EConflict, Reason: "already_exists", Message: msg, Err: err}
 		case pgForeignKeyViolation, pgCheckViolation:
 			return &roster.Error{Code: roster.EInvalid, Message: "refers to something that does not exist or is not allowed", Err: err}
+		case pgLockNotAvailable:
+			return &roster.Error{Code: roster.EUnavailable, Reason: "busy", Message: "the data is being changed by another request; try again", Err: err}
+		case pgQueryCanceled:
+			if strings.Contains(pe.Message, "statement timeout") {
+				return &roster.Error{Code: roster.EUnavailable, Reason: "busy", Message: "the database took too long to answer; try again", Err: err}
+			}
 		}
 	}
 	return err
