@@ -45,12 +45,12 @@ func TestKillNineLosesNothing(t *testing.T) {
 				t.Run("trial"+strconv.Itoa(i+1), func(t *testing.T) {
 					r := trial(t, bin, freshDB(t, engine))
 					total.add(r)
-					t.Logf("killed after %d acknowledged changes (%v into the workload); checked %d acknowledged changes and %d audit entries; %d lost",
+					t.Logf("killed after %d acknowledged requests (%v into the workload); checked %d acknowledged changes and %d audit entries; %d lost",
 						r.acked, r.killedAt.Round(time.Millisecond), r.checked, r.audited, r.lost)
 				})
 			}
-			t.Logf("%s: %d trials, %d acknowledged changes checked, %d audit entries, %d lost",
-				engine, trials, total.checked, total.audited, total.lost)
+			t.Logf("%s: %d trials, %d acknowledged requests, %d acknowledged changes checked, %d audit entries, %d lost",
+				engine, trials, total.acked, total.checked, total.audited, total.lost)
 		})
 	}
 }
