@@ -116,11 +116,15 @@ func verify(t *testing.T, c *client, l *ledger, adminID string) result {
 		r.lost++
 		t.Errorf("lost: "+format, args...)
 	}
+	byUserName := map[string]scimUser{}
+	for _, u := range s.users {
+		byUserName[u.UserName] = u
+	}
 	for _, u := range l.users {
 		r.checked += 1 + count(u.deactivated) + count(u.viewer)
-		got, ok := s.users[u.id]
+		got, ok := byUserName[u.userName]
 		switch {
-		case !ok || got.UserName != u.userName:
+		case !ok || got.ID != u.id:
 			lost("user %s (%s)", u.userName, u.id)
 		case u.deactivated && got.Active:
 			lost("deactivation of %s", u.userName)
@@ -128,14 +132,14 @@ func verify(t *testing.T, c *client, l *ledger, adminID string) result {
 			lost("organization role viewer of %s (now %q)", u.userName, got.Ext.OrganizationRole)
 		}
 	}
-	byID := map[string]team{}
+	byDisplay := map[string]team{}
 	for _, tm := range s.teams {
-		byID[tm.ID] = tm
+		byDisplay[tm.DisplayName] = tm
 	}
 	for _, g := range l.groups {
 		r.checked += 1 + len(g.members)
-		tm, ok := byID[g.id]
-		if !ok || tm.DisplayName != g.display {
+		tm, ok := byDisplay[g.display]
+		if !ok || tm.ID != g.id {
 			lost("group %q (%s)", g.display, g.id)
 			continue
 		}
