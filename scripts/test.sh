@@ -3,7 +3,8 @@
 # go vet, then the whole suite on SQLite and again on a
 # throwaway PostgreSQL cluster this script starts, with the race detector.
 # The web edge's browser tests need Chromium, which scripts/chromium.sh
-# installs when it is missing.
+# installs when it is missing. Then every fuzz target runs for FUZZTIME
+# each (default 20s; FUZZTIME=0 skips them), see scripts/fuzz.sh.
 # Extra arguments go to `go test` (for example -run TestName).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,3 +28,9 @@ ROSTER_TEST_POSTGRES= go test -race -count=1 "$@" ./...
 echo "== tests on PostgreSQL"
 source scripts/pg.sh
 go test -race -count=1 "$@" ./...
+
+echo "== fuzzing"
+case "${FUZZTIME:-20s}" in
+0 | 0s) echo "skipped (FUZZTIME=0)" ;;
+*) scripts/fuzz.sh "${FUZZTIME:-20s}" ;;
+esac

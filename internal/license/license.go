@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Feature names a licensed capability.
@@ -93,6 +94,10 @@ var (
 func Issue(l License, key ed25519.PrivateKey) (string, error) {
 	if strings.TrimSpace(l.Licensee) == "" {
 		return "", errors.New("licensee must not be empty")
+	}
+	if !utf8.ValidString(l.Licensee) {
+		// JSON would sign U+FFFD in place of the bad bytes: another name.
+		return "", errors.New("licensee must be valid UTF-8")
 	}
 	if l.Seats < 1 {
 		return "", errors.New("seats must be at least 1")

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"roster"
 	"roster/internal/api"
@@ -147,11 +149,11 @@ func localPath(s string) (string, error) {
 	if s == "" {
 		return "/", nil
 	}
-	if len(s) > 1024 || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") {
+	if len(s) > 1024 || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || !utf8.ValidString(s) {
 		return "", errReturnTo
 	}
 	for _, c := range s {
-		if c < 0x20 || c == 0x7f || c == '\\' {
+		if unicode.IsControl(c) || c == '\\' {
 			return "", errReturnTo
 		}
 	}
