@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // SCIMProfile is what an identity provider keeps on a user through SCIM
@@ -33,7 +34,7 @@ const MaxSCIMUserName = 254
 
 // ValidateSCIMUserName checks a userName sent by an identity provider.
 func ValidateSCIMUserName(s string) error {
-	if strings.TrimSpace(s) == "" || len(s) > MaxSCIMUserName || strings.ContainsAny(s, "\x00\r\n") {
+	if strings.TrimSpace(s) == "" || len(s) > MaxSCIMUserName || strings.ContainsAny(s, "\x00\r\n") || !utf8.ValidString(s) {
 		return ReasonErrorf(EInvalid, "invalid_username", "userName must be 1 to %d characters on one line", MaxSCIMUserName)
 	}
 	return nil

@@ -106,6 +106,9 @@ func forbiddenRune(r rune) bool {
 // ValidateText refuses control characters in a free-text field, naming the
 // field in the message, and bounds its length to max characters.
 func ValidateText(field, s string, max int) error {
+	if !utf8.ValidString(s) {
+		return ReasonErrorf(EInvalid, ReasonInvalidText, "%s must be valid UTF-8 text", field)
+	}
 	if n := utf8.RuneCountInString(s); n > max {
 		return Errorf(EInvalid, "%s must be at most %d characters", field, max)
 	}
