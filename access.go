@@ -128,7 +128,7 @@ func (a TeamAccess) ProjectPerms(v Visibility, projectMember bool) PermSet {
 	perms := a.TeamPerms()
 	switch v {
 	case VisibilityRestricted:
-		if projectMember && a.Member != nil || a.IsTeamAdmin() {
+		if projectMember && a.Member != nil || perms == AdminPerms {
 			return perms
 		}
 		return 0
