@@ -19,8 +19,7 @@ targets="
 ./internal/httpx/ FuzzDecodeJSON
 ./internal/license/ FuzzParse
 ./internal/license/ FuzzIssue
-./internal/web/ FuzzSafeNext
-./internal/sso/ FuzzLocalPath
+./internal/httpx/ FuzzLocalPath
 "
 
 # Every target in the tree must be listed above.

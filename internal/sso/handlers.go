@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"roster"
 	"roster/internal/api"
@@ -149,18 +147,10 @@ func localPath(s string) (string, error) {
 	if s == "" {
 		return "/", nil
 	}
-	if len(s) > 1024 || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || !utf8.ValidString(s) {
+	if !httpx.IsLocalPath(s) {
 		return "", errReturnTo
 	}
-	for _, c := range s {
-		if unicode.IsControl(c) || c == '\\' {
-			return "", errReturnTo
-		}
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
-		return "", errReturnTo
-	}
+	u, _ := url.Parse(s) // IsLocalPath parsed it
 	if strings.HasPrefix(u.Path, "/oidc/") || u.Path == "/logout" {
 		return "/", nil
 	}

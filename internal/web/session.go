@@ -2,11 +2,8 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"roster"
 	"roster/internal/app"
@@ -119,9 +116,7 @@ func redirect(w http.ResponseWriter, r *http.Request, to string) error {
 // safeNext keeps a post-sign-in destination on this site, as text that
 // is valid UTF-8 without control characters.
 func safeNext(next string) string {
-	u, err := url.Parse(next)
-	if next == "" || err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") ||
-		!utf8.ValidString(next) || strings.IndexFunc(next, unicode.IsControl) >= 0 {
+	if !httpx.IsLocalPath(next) {
 		return "/"
 	}
 	return next

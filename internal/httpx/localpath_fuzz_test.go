@@ -1,4 +1,4 @@
-package web
+package httpx_test
 
 import (
 	"net/http"
@@ -8,12 +8,14 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"roster/internal/httpx"
 )
 
-// FuzzSafeNext feeds any text to the post-sign-in destination check: what
-// it returns, and the Location header a redirect to it carries, is always
-// a path on this site.
-func FuzzSafeNext(f *testing.F) {
+// FuzzLocalPath feeds any text to the redirect destination check of the
+// web and SSO edges: what it accepts, and the Location header a redirect to
+// it carries, is always a path on this site.
+func FuzzLocalPath(f *testing.F) {
 	for _, s := range []string{
 		"", "/", "/teams", "/teams?tab=1#x", "/teams/vision/settings/members", "//evil.example/x", "/\\evil.example",
 		"https://evil.example/", "javascript:alert(1)", "/\t/evil.example", "/%2F/evil.example", "/.//evil.example",
@@ -22,17 +24,17 @@ func FuzzSafeNext(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, next string) {
-		got := safeNext(next)
-		if got != "/" && got != next {
-			t.Fatalf("safeNext(%q) = %q: neither the input nor home", next, got)
+		if !httpx.IsLocalPath(next) {
+			return
 		}
+		got := next
 		if why := notLocal(got); why != "" {
-			t.Fatalf("safeNext(%q) = %q: %s", next, got, why)
+			t.Fatalf("IsLocalPath(%q) accepts it: %s", next, why)
 		}
 		w := httptest.NewRecorder()
 		http.Redirect(w, httptest.NewRequest(http.MethodGet, "/sign-in", nil), got, http.StatusSeeOther)
 		if loc := w.Header().Get("Location"); notLocal(loc) != "" {
-			t.Fatalf("safeNext(%q) = %q redirects to %q: %s", next, got, loc, notLocal(loc))
+			t.Fatalf("IsLocalPath(%q) accepts it, and a redirect goes to %q: %s", next, loc, notLocal(loc))
 		}
 	})
 }
