@@ -15,14 +15,14 @@ const scanBatch = 500
 // says so (all when nil), in creation order, 1-based.
 type SCIMUserQuery struct {
 	Keys       *store.SCIMUserKeys
-	Match      func(*SCIMUser) bool
+	Match      func(*DirectoryUser) bool
 	StartIndex int
 	Count      int
 }
 
 // SCIMUserPage is one page of a SCIM user list and the number of matches.
 type SCIMUserPage struct {
-	Users []*SCIMUser
+	Users []*DirectoryUser
 	Total int
 }
 
@@ -125,4 +125,12 @@ func listSCIMScan(ctx context.Context, tx *store.Tx, org string, q SCIMUserQuery
 		last := users[len(users)-1]
 		after = &store.UserCursor{CreatedAt: last.CreatedAt.UnixMicro(), ID: last.ID}
 	}
+}
+
+// pageWindow turns 1-based startIndex and count into an offset and limit.
+func pageWindow(startIndex, count int) (offset, limit int) {
+	if startIndex < 1 {
+		startIndex = 1
+	}
+	return startIndex - 1, max(count, 0)
 }

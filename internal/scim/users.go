@@ -17,7 +17,7 @@ func (s *Server) writeUserList(w http.ResponseWriter, r *http.Request, c *call, 
 		if keys, ok := userKeys(p.filter); ok {
 			q.Keys = keys
 		}
-		q.Match = func(v *app.SCIMUser) bool { return p.filter.match(userResource(c, v)) }
+		q.Match = func(v *app.DirectoryUser) bool { return p.filter.match(userResource(c, v)) }
 	}
 	page, err := s.app.ListSCIMUsers(r.Context(), c.a, q)
 	if err != nil {
@@ -98,10 +98,11 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, c *call) error 
 	if err != nil {
 		return err
 	}
-	if notModified(w, r, v.Version) {
+	version := userVersion(v)
+	if notModified(w, r, version) {
 		return nil
 	}
-	return writeResource(w, http.StatusOK, proj.apply(userResource(c, v)), v.Version)
+	return writeResource(w, http.StatusOK, proj.apply(userResource(c, v)), version)
 }
 
 // notModified answers 304 when If-None-Match names the current version.
@@ -129,7 +130,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, c *call) err
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusCreated, proj.apply(userResource(c, v)), v.Version)
+	return writeResource(w, http.StatusCreated, proj.apply(userResource(c, v)), userVersion(v))
 }
 
 // readResource reads a body as a resource of kind k, with the response
