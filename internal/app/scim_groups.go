@@ -35,16 +35,18 @@ type SCIMGroupInput struct {
 	Members     []string // user ids or emails; nil keeps the members
 }
 
-// SCIMGroupQuery selects a page of SCIM groups, as SCIMUserQuery does.
-type SCIMGroupQuery struct {
-	Keys       *store.SCIMGroupKeys
-	Match      func(*DirectoryGroup) bool
-	StartIndex int
-	Count      int
+// GroupRange selects teams that are not archived, in creation order:
+// those an indexed look-up of Keys finds (all when nil), skipping Skip of
+// them, at most Limit.
+type GroupRange struct {
+	Keys  *store.SCIMGroupKeys
+	Skip  int
+	Limit int
 }
 
-// SCIMGroupPage is one page of a SCIM group list.
-type SCIMGroupPage struct {
+// DirectoryGroupPage is the groups of a range and how many teams its keys
+// select before skipping and limiting.
+type DirectoryGroupPage struct {
 	Groups []*DirectoryGroup
 	Total  int
 }
@@ -99,38 +101,22 @@ func (s *Service) GetSCIMGroup(ctx context.Context, a roster.Actor, id string) (
 	return v, err
 }
 
-// ListSCIMGroups lists teams that are not archived as SCIM groups.
-func (s *Service) ListSCIMGroups(ctx context.Context, a roster.Actor, q SCIMGroupQuery) (SCIMGroupPage, error) {
+// ListSCIMGroups returns the teams in r as groups with their members.
+func (s *Service) ListSCIMGroups(ctx context.Context, a roster.Actor, r GroupRange) (DirectoryGroupPage, error) {
 	if err := s.requireSCIM(a); err != nil {
-		return SCIMGroupPage{}, err
+		return DirectoryGroupPage{}, err
 	}
-	var page SCIMGroupPage
+	var page DirectoryGroupPage
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		teams, err := tx.SCIMTeams(ctx, orgID(a), q.Keys)
+		teams, err := tx.SCIMTeams(ctx, orgID(a), r.Keys)
 		if err != nil {
 			return err
 		}
-		offset, limit := pageWindow(q.StartIndex, q.Count)
-		var window []*roster.Team
-		if q.Match == nil {
-			page.Total = len(teams)
-			window = teams[min(offset, len(teams)):min(offset+limit, len(teams))]
-			page.Groups, err = loadSCIMGroups(ctx, tx, window)
-			return err
-		}
-		views, err := loadSCIMGroups(ctx, tx, teams)
-		if err != nil {
-			return err
-		}
-		for _, v := range views {
-			if q.Match(v) {
-				if page.Total >= offset && len(page.Groups) < limit {
-					page.Groups = append(page.Groups, v)
-				}
-				page.Total++
-			}
-		}
-		return nil
+		page.Total = len(teams)
+		lo := min(max(r.Skip, 0), len(teams))
+		hi := lo + min(max(r.Limit, 0), len(teams)-lo)
+		page.Groups, err = loadSCIMGroups(ctx, tx, teams[lo:hi])
+		return err
 	})
 	return page, err
 }

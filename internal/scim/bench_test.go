@@ -18,7 +18,7 @@ import (
 
 // seedUsers inserts n SCIM-provisioned users straight through the store,
 // in batches of one transaction each, which is much faster than SCIM.
-func seedUsers(b *testing.B, e *apitest.Env, n int) {
+func seedUsers(b testing.TB, e *apitest.Env, n int) {
 	b.Helper()
 	for start := 0; start < n; start += 5000 {
 		err := e.DB.Tx(b.Context(), func(tx *store.Tx) error {

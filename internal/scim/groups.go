@@ -57,23 +57,17 @@ func groupInput(res resource, explicitMembers bool) (app.SCIMGroupInput, error) 
 	return in, nil
 }
 
+// writeGroupList answers a list of groups.
 func (s *Server) writeGroupList(w http.ResponseWriter, r *http.Request, c *call, p listParams) error {
-	q := app.SCIMGroupQuery{StartIndex: p.start, Count: p.count}
-	if p.filter != nil {
-		if keys, ok := groupKeys(p.filter); ok {
-			q.Keys = keys
-		}
-		q.Match = func(v *app.DirectoryGroup) bool { return p.filter.match(groupResource(c, v)) }
-	}
-	page, err := s.app.ListSCIMGroups(r.Context(), c.a, q)
+	groups, total, err := s.groupPage(r.Context(), c, p)
 	if err != nil {
 		return err
 	}
-	out := make([]resource, 0, len(page.Groups))
-	for _, v := range page.Groups {
+	out := make([]resource, 0, len(groups))
+	for _, v := range groups {
 		out = append(out, p.proj.apply(groupResource(c, v)))
 	}
-	return writeJSON(w, http.StatusOK, newList(p, page.Total, out))
+	return writeJSON(w, http.StatusOK, newList(p, total, out))
 }
 
 // groupKeys finds indexed look-ups that every match of n satisfies.

@@ -52,19 +52,17 @@ func (s *Server) writeRoleList(w http.ResponseWriter, r *http.Request, c *call, 
 	if err != nil {
 		return err
 	}
-	var out []resource
-	total := 0
+	pg := newPage[resource](p)
 	for _, v := range roles {
-		res := roleResource(c, v)
-		if p.filter != nil && !p.filter.match(res) {
-			continue
+		if res := roleResource(c, v); p.filter == nil || p.filter.match(res) {
+			pg.add(res)
 		}
-		if total >= p.start-1 && len(out) < p.count {
-			out = append(out, p.proj.apply(res))
-		}
-		total++
 	}
-	return writeJSON(w, http.StatusOK, newList(p, total, out))
+	out := make([]resource, 0, len(pg.items))
+	for _, res := range pg.items {
+		out = append(out, p.proj.apply(res))
+	}
+	return writeJSON(w, http.StatusOK, newList(p, pg.total, out))
 }
 
 func (s *Server) getRole(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -8,26 +8,17 @@ import (
 	"roster/internal/store"
 )
 
-// writeUserList answers a list: indexed look-ups narrow the candidates
-// when the filter allows (userName, externalId, emails, id equality),
-// and the whole filter is then evaluated on each candidate.
+// writeUserList answers a list of users.
 func (s *Server) writeUserList(w http.ResponseWriter, r *http.Request, c *call, p listParams) error {
-	q := app.SCIMUserQuery{StartIndex: p.start, Count: p.count}
-	if p.filter != nil {
-		if keys, ok := userKeys(p.filter); ok {
-			q.Keys = keys
-		}
-		q.Match = func(v *app.DirectoryUser) bool { return p.filter.match(userResource(c, v)) }
-	}
-	page, err := s.app.ListSCIMUsers(r.Context(), c.a, q)
+	users, total, err := s.userPage(r.Context(), c, p)
 	if err != nil {
 		return err
 	}
-	out := make([]resource, 0, len(page.Users))
-	for _, v := range page.Users {
+	out := make([]resource, 0, len(users))
+	for _, v := range users {
 		out = append(out, p.proj.apply(userResource(c, v)))
 	}
-	return writeJSON(w, http.StatusOK, newList(p, page.Total, out))
+	return writeJSON(w, http.StatusOK, newList(p, total, out))
 }
 
 // userKeys finds indexed look-ups that every match of n satisfies.
