@@ -1,12 +1,6 @@
 package app
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-
-	"roster"
-)
+import "roster"
 
 // isSCIMServiceAccount reports whether the actor is an organization service
 // account calling through SCIM, which A1 lets act as an admin there.
@@ -35,38 +29,13 @@ func (s *Service) requireSCIM(a roster.Actor) error {
 	return s.RequireFeature(featureSCIM)
 }
 
-// versionOf is a resource's version for ETags (C5): a digest of
-// everything its representation shows, so any change anywhere moves it.
-func versionOf(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only plain values are hashed
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:10])
-}
-
-// checkVersion refuses a change whose If-Match names none of the current
-// version ("*" matches any); no If-Match always passes.
-func checkVersion(ifMatch []string, version string) error {
-	if len(ifMatch) == 0 {
+// holds runs an edge's precondition on the current state of a resource,
+// which the caller has locked, before anything changes; nil always holds.
+func holds[T any](check func(T) error, cur T) error {
+	if check == nil {
 		return nil
 	}
-	for _, v := range ifMatch {
-		if v == "*" || v == version {
-			return nil
-		}
-	}
-	return roster.ReasonErrorf(roster.EPrecondition, "stale_version",
-		"the resource changed since it was read (version is now %s); read it again", version)
-}
-
-// pageWindow turns 1-based startIndex and count into an offset and limit.
-func pageWindow(startIndex, count int) (offset, limit int) {
-	if startIndex < 1 {
-		startIndex = 1
-	}
-	return startIndex - 1, max(count, 0)
+	return check(cur)
 }
 
 // AuthorizeSCIM refuses callers who may not use SCIM, for edge endpoints

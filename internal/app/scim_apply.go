@@ -21,7 +21,7 @@ type scimChange struct {
 // go through the transitions every interface uses, with their rules
 // (O3, O13, T5, T7) and audit entries. A user with no CreatedAt is
 // created. It returns the user as stored, with the profile when written.
-func (s *Service) applySCIMUser(ctx context.Context, tx *store.Tx, a roster.Actor, cur *SCIMUser, in SCIMUserInput, hash string) (*SCIMUser, error) {
+func (s *Service) applySCIMUser(ctx context.Context, tx *store.Tx, a roster.Actor, cur *DirectoryUser, in SCIMUserInput, hash string) (*DirectoryUser, error) {
 	creating := cur.User.CreatedAt.IsZero()
 	next := *cur.User
 	u := &next
@@ -49,7 +49,7 @@ func (s *Service) applySCIMUser(ctx context.Context, tx *store.Tx, a roster.Acto
 			return nil, err
 		}
 	}
-	out := &SCIMUser{User: u, Profile: p, Teams: cur.Teams}
+	out := &DirectoryUser{User: u, Profile: p, Teams: cur.Teams}
 	if in.TeamRoles == nil {
 		return out, nil
 	}
@@ -125,7 +125,7 @@ func (s *Service) updateSCIMUser(ctx context.Context, tx *store.Tx, a roster.Act
 
 // scimIdentity applies userName, username, email, name, externalId and the
 // other attributes to u and returns the profile to store.
-func (s *Service) scimIdentity(ctx context.Context, tx *store.Tx, cur *SCIMUser, u *roster.User, in SCIMUserInput, ch *scimChange) (*roster.SCIMProfile, error) {
+func (s *Service) scimIdentity(ctx context.Context, tx *store.Tx, cur *DirectoryUser, u *roster.User, in SCIMUserInput, ch *scimChange) (*roster.SCIMProfile, error) {
 	creating := cur.User.CreatedAt.IsZero()
 	if err := roster.ValidateSCIMUserName(in.UserName); err != nil {
 		return nil, err
@@ -194,7 +194,7 @@ func (s *Service) scimEmail(ctx context.Context, tx *store.Tx, u *roster.User, i
 }
 
 // profileChanges names what differs between the current state and the next.
-func profileChanges(cur *SCIMUser, u *roster.User, p *roster.SCIMProfile) []string {
+func profileChanges(cur *DirectoryUser, u *roster.User, p *roster.SCIMProfile) []string {
 	var out []string
 	old := cur.User
 	for _, c := range []struct {

@@ -10,17 +10,17 @@ import (
 
 // ModifySCIMGroup changes a team to the state fn derives from its current
 // one (PUT and PATCH), in one transaction (C2, C5).
-func (s *Service) ModifySCIMGroup(ctx context.Context, a roster.Actor, id string, ifMatch []string, fn func(*SCIMGroupView) (SCIMGroupInput, error)) (*SCIMGroupView, error) {
+func (s *Service) ModifySCIMGroup(ctx context.Context, a roster.Actor, id string, check func(*DirectoryGroup) error, fn func(*DirectoryGroup) (SCIMGroupInput, error)) (*DirectoryGroup, error) {
 	if err := s.requireSCIM(a); err != nil {
 		return nil, err
 	}
-	var out *SCIMGroupView
+	var out *DirectoryGroup
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		cur, err := lockSCIMGroup(ctx, tx, orgID(a), id)
 		if err != nil {
 			return err
 		}
-		if err := checkVersion(ifMatch, cur.Version); err != nil {
+		if err := holds(check, cur); err != nil {
 			return err
 		}
 		in, err := fn(cur)
@@ -37,9 +37,9 @@ func (s *Service) ModifySCIMGroup(ctx context.Context, a roster.Actor, id string
 }
 
 // lockSCIMGroup locks the team's row, then loads the group as it is under
-// the lock: concurrent changes are made one after the other, and If-Match
-// is compared against the state the change replaces (C5).
-func lockSCIMGroup(ctx context.Context, tx *store.Tx, org, id string) (*SCIMGroupView, error) {
+// the lock: concurrent changes are made one after the other, and the
+// edge's precondition (If-Match) sees the state the change replaces (C5).
+func lockSCIMGroup(ctx context.Context, tx *store.Tx, org, id string) (*DirectoryGroup, error) {
 	if id == "" || len(id) > 64 {
 		return nil, roster.Errorf(roster.ENotFound, "no group %q", truncate(id, 64))
 	}
@@ -52,7 +52,7 @@ func lockSCIMGroup(ctx context.Context, tx *store.Tx, org, id string) (*SCIMGrou
 }
 
 // DeleteSCIMGroup archives the team (C2, T11).
-func (s *Service) DeleteSCIMGroup(ctx context.Context, a roster.Actor, id string, ifMatch []string) error {
+func (s *Service) DeleteSCIMGroup(ctx context.Context, a roster.Actor, id string, check func(*DirectoryGroup) error) error {
 	if err := s.requireSCIM(a); err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (s *Service) DeleteSCIMGroup(ctx context.Context, a roster.Actor, id string
 		if err != nil {
 			return err
 		}
-		if err := checkVersion(ifMatch, cur.Version); err != nil {
+		if err := holds(check, cur); err != nil {
 			return err
 		}
 		t := cur.Team
@@ -74,7 +74,7 @@ func (s *Service) DeleteSCIMGroup(ctx context.Context, a roster.Actor, id string
 }
 
 // applySCIMGroup applies a display name, externalId and member list.
-func (s *Service) applySCIMGroup(ctx context.Context, tx *store.Tx, a roster.Actor, cur *SCIMGroupView, in SCIMGroupInput, creating bool) error {
+func (s *Service) applySCIMGroup(ctx context.Context, tx *store.Tx, a roster.Actor, cur *DirectoryGroup, in SCIMGroupInput, creating bool) error {
 	t := cur.Team
 	in.DisplayName = strings.TrimSpace(in.DisplayName)
 	renamed := !creating && in.DisplayName != t.DisplayName
@@ -117,7 +117,7 @@ func (s *Service) applySCIMGroup(ctx context.Context, tx *store.Tx, a roster.Act
 
 // syncSCIMMembers makes the team's user members exactly refs (user ids or
 // emails): newcomers join as members, others leave (T4, T5).
-func (s *Service) syncSCIMMembers(ctx context.Context, tx *store.Tx, a roster.Actor, cur *SCIMGroupView, refs []string) (bool, error) {
+func (s *Service) syncSCIMMembers(ctx context.Context, tx *store.Tx, a roster.Actor, cur *DirectoryGroup, refs []string) (bool, error) {
 	if len(refs) > MaxSCIMGroupMembers {
 		return false, roster.Errorf(roster.EInvalid, "a request may name at most %d members", MaxSCIMGroupMembers)
 	}

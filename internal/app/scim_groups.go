@@ -17,29 +17,20 @@ const MaxSCIMGroupMembers = 10000
 // under a second on either engine (#19; README).
 const MaxSCIMMemberChanges = 1000
 
-// SCIMGroupView is a team as SCIM shows it (C2): a group whose members are
-// the team's users.
-type SCIMGroupView struct {
+// DirectoryGroup is a team as the identity provider's directory sees it
+// (C2): a group whose members are the team's users.
+type DirectoryGroup struct {
 	Team    *roster.Team
 	Group   *roster.SCIMGroup // nil until SCIM first touches the team
 	Members []*store.TeamMembership
-	Version string
 }
 
 // ExternalID is the identity provider's id for the group, or "".
-func (v *SCIMGroupView) ExternalID() string {
+func (v *DirectoryGroup) ExternalID() string {
 	if v.Group == nil {
 		return ""
 	}
 	return v.Group.ExternalID
-}
-
-func (v *SCIMGroupView) version() string {
-	members := make([]string, len(v.Members))
-	for i, m := range v.Members {
-		members[i] = m.PrincipalID
-	}
-	return versionOf([]any{v.Team.ID, v.Team.Name, v.Team.DisplayName, v.ExternalID(), members})
 }
 
 // SCIMGroupInput is the state SCIM asks a group to be in.
@@ -49,22 +40,24 @@ type SCIMGroupInput struct {
 	Members     []string // user ids or emails; nil keeps the members
 }
 
-// SCIMGroupQuery selects a page of SCIM groups, as SCIMUserQuery does.
-type SCIMGroupQuery struct {
-	Keys       *store.SCIMGroupKeys
-	Match      func(*SCIMGroupView) bool
-	StartIndex int
-	Count      int
+// GroupRange selects teams that are not archived, in creation order:
+// those an indexed look-up of Keys finds (all when nil), skipping Skip of
+// them, at most Limit.
+type GroupRange struct {
+	Keys  *store.SCIMGroupKeys
+	Skip  int
+	Limit int
 }
 
-// SCIMGroupPage is one page of a SCIM group list.
-type SCIMGroupPage struct {
-	Groups []*SCIMGroupView
+// DirectoryGroupPage is the groups of a range and how many teams its keys
+// select before skipping and limiting.
+type DirectoryGroupPage struct {
+	Groups []*DirectoryGroup
 	Total  int
 }
 
 // loadSCIMGroups completes teams with their SCIM records and user members.
-func loadSCIMGroups(ctx context.Context, tx *store.Tx, teams []*roster.Team) ([]*SCIMGroupView, error) {
+func loadSCIMGroups(ctx context.Context, tx *store.Tx, teams []*roster.Team) ([]*DirectoryGroup, error) {
 	ids := make([]string, len(teams))
 	for i, t := range teams {
 		ids[i] = t.ID
@@ -77,16 +70,14 @@ func loadSCIMGroups(ctx context.Context, tx *store.Tx, teams []*roster.Team) ([]
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*SCIMGroupView, len(teams))
+	out := make([]*DirectoryGroup, len(teams))
 	for i, t := range teams {
-		v := &SCIMGroupView{Team: t, Group: groups[t.ID], Members: members[t.ID]}
-		v.Version = v.version()
-		out[i] = v
+		out[i] = &DirectoryGroup{Team: t, Group: groups[t.ID], Members: members[t.ID]}
 	}
 	return out, nil
 }
 
-func loadSCIMGroup(ctx context.Context, tx *store.Tx, org, id string) (*SCIMGroupView, error) {
+func loadSCIMGroup(ctx context.Context, tx *store.Tx, org, id string) (*DirectoryGroup, error) {
 	teams, err := tx.SCIMTeams(ctx, org, &store.SCIMGroupKeys{IDs: []string{id}})
 	if err != nil {
 		return nil, err
@@ -102,11 +93,11 @@ func loadSCIMGroup(ctx context.Context, tx *store.Tx, org, id string) (*SCIMGrou
 }
 
 // GetSCIMGroup returns one team as a SCIM group.
-func (s *Service) GetSCIMGroup(ctx context.Context, a roster.Actor, id string) (*SCIMGroupView, error) {
+func (s *Service) GetSCIMGroup(ctx context.Context, a roster.Actor, id string) (*DirectoryGroup, error) {
 	if err := s.requireSCIM(a); err != nil {
 		return nil, err
 	}
-	var v *SCIMGroupView
+	var v *DirectoryGroup
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
 		v, err = loadSCIMGroup(ctx, tx, orgID(a), id)
@@ -115,45 +106,29 @@ func (s *Service) GetSCIMGroup(ctx context.Context, a roster.Actor, id string) (
 	return v, err
 }
 
-// ListSCIMGroups lists teams that are not archived as SCIM groups.
-func (s *Service) ListSCIMGroups(ctx context.Context, a roster.Actor, q SCIMGroupQuery) (SCIMGroupPage, error) {
+// ListSCIMGroups returns the teams in r as groups with their members.
+func (s *Service) ListSCIMGroups(ctx context.Context, a roster.Actor, r GroupRange) (DirectoryGroupPage, error) {
 	if err := s.requireSCIM(a); err != nil {
-		return SCIMGroupPage{}, err
+		return DirectoryGroupPage{}, err
 	}
-	var page SCIMGroupPage
+	var page DirectoryGroupPage
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		teams, err := tx.SCIMTeams(ctx, orgID(a), q.Keys)
+		teams, err := tx.SCIMTeams(ctx, orgID(a), r.Keys)
 		if err != nil {
 			return err
 		}
-		offset, limit := pageWindow(q.StartIndex, q.Count)
-		var window []*roster.Team
-		if q.Match == nil {
-			page.Total = len(teams)
-			window = teams[min(offset, len(teams)):min(offset+limit, len(teams))]
-			page.Groups, err = loadSCIMGroups(ctx, tx, window)
-			return err
-		}
-		views, err := loadSCIMGroups(ctx, tx, teams)
-		if err != nil {
-			return err
-		}
-		for _, v := range views {
-			if q.Match(v) {
-				if page.Total >= offset && len(page.Groups) < limit {
-					page.Groups = append(page.Groups, v)
-				}
-				page.Total++
-			}
-		}
-		return nil
+		page.Total = len(teams)
+		lo := min(max(r.Skip, 0), len(teams))
+		hi := lo + min(max(r.Limit, 0), len(teams)-lo)
+		page.Groups, err = loadSCIMGroups(ctx, tx, teams[lo:hi])
+		return err
 	})
 	return page, err
 }
 
 // CreateSCIMGroup creates a team from a SCIM group (C2): its name is
 // derived from the display name (P4) and the members join as members.
-func (s *Service) CreateSCIMGroup(ctx context.Context, a roster.Actor, in SCIMGroupInput) (*SCIMGroupView, error) {
+func (s *Service) CreateSCIMGroup(ctx context.Context, a roster.Actor, in SCIMGroupInput) (*DirectoryGroup, error) {
 	if err := s.requireSCIM(a); err != nil {
 		return nil, err
 	}
@@ -161,7 +136,7 @@ func (s *Service) CreateSCIMGroup(ctx context.Context, a roster.Actor, in SCIMGr
 	if err := roster.ValidateDisplayName(in.DisplayName); err != nil {
 		return nil, err
 	}
-	var out *SCIMGroupView
+	var out *DirectoryGroup
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
 			return err
@@ -181,7 +156,7 @@ func (s *Service) CreateSCIMGroup(ctx context.Context, a roster.Actor, in SCIMGr
 		if err := auditAt(ctx, tx, a, roster.ActTeamCreate, where{team: t.Name}, "provisioned through SCIM"); err != nil {
 			return err
 		}
-		cur := &SCIMGroupView{Team: t}
+		cur := &DirectoryGroup{Team: t}
 		if in.Members == nil {
 			in.Members = []string{}
 		}

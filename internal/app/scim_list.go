@@ -7,122 +7,72 @@ import (
 	"roster/internal/store"
 )
 
-// scanBatch is how many users a filtered SCIM list reads at a time.
-const scanBatch = 500
-
-// SCIMUserQuery selects a page of SCIM users: candidates narrowed by an
-// indexed lookup when Keys is set (all users otherwise), kept when Match
-// says so (all when nil), in creation order, 1-based.
-type SCIMUserQuery struct {
-	Keys       *store.SCIMUserKeys
-	Match      func(*SCIMUser) bool
-	StartIndex int
-	Count      int
+// UserRange selects users in creation order: those after the cursor (from
+// the first when nil), skipping Skip of them, at most Limit.
+type UserRange struct {
+	After *store.UserCursor
+	Skip  int
+	Limit int
 }
 
-// SCIMUserPage is one page of a SCIM user list and the number of matches.
-type SCIMUserPage struct {
-	Users []*SCIMUser
-	Total int
+// UserCursorAt is the position of u in the creation order of users.
+func UserCursorAt(u *roster.User) *store.UserCursor {
+	return &store.UserCursor{CreatedAt: u.CreatedAt.UnixMicro(), ID: u.ID}
 }
 
-// ListSCIMUsers lists users for SCIM (C1, C5); service accounts are not
-// SCIM users (A2).
-func (s *Service) ListSCIMUsers(ctx context.Context, a roster.Actor, q SCIMUserQuery) (SCIMUserPage, error) {
+// ListSCIMUsers returns the users in r with their profiles and teams (C1);
+// service accounts are not SCIM users (A2).
+func (s *Service) ListSCIMUsers(ctx context.Context, a roster.Actor, r UserRange) ([]*DirectoryUser, error) {
 	if err := s.requireSCIM(a); err != nil {
-		return SCIMUserPage{}, err
+		return nil, err
 	}
-	var page SCIMUserPage
+	if r.Limit <= 0 {
+		return nil, nil
+	}
+	var out []*DirectoryUser
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		switch {
-		case q.Keys != nil:
-			page, err = listSCIMByKeys(ctx, tx, orgID(a), q)
-		case q.Match == nil:
-			page, err = listSCIMPage(ctx, tx, orgID(a), q)
-		default:
-			page, err = listSCIMScan(ctx, tx, orgID(a), q)
+		users, err := tx.ScanUsers(ctx, orgID(a), r.After, max(r.Skip, 0), r.Limit)
+		if err != nil {
+			return err
 		}
+		out, err = loadSCIMUsers(ctx, tx, users)
 		return err
 	})
-	return page, err
+	return out, err
 }
 
-// listSCIMByKeys answers from the users an index lookup finds.
-func listSCIMByKeys(ctx context.Context, tx *store.Tx, org string, q SCIMUserQuery) (SCIMUserPage, error) {
-	ids, err := tx.SCIMUserIDs(ctx, org, *q.Keys)
-	if err != nil {
-		return SCIMUserPage{}, err
+// CountSCIMUsers counts the users ListSCIMUsers goes through.
+func (s *Service) CountSCIMUsers(ctx context.Context, a roster.Actor) (int, error) {
+	if err := s.requireSCIM(a); err != nil {
+		return 0, err
 	}
-	users, err := tx.UsersByIDs(ctx, org, ids)
-	if err != nil {
-		return SCIMUserPage{}, err
-	}
-	views, err := loadSCIMUsers(ctx, tx, users)
-	if err != nil {
-		return SCIMUserPage{}, err
-	}
-	var page SCIMUserPage
-	offset, limit := pageWindow(q.StartIndex, q.Count)
-	for _, v := range views {
-		if q.Match != nil && !q.Match(v) {
-			continue
-		}
-		if page.Total >= offset && len(page.Users) < limit {
-			page.Users = append(page.Users, v)
-		}
-		page.Total++
-	}
-	return page, nil
+	var n int
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = tx.CountOrgUsers(ctx, orgID(a))
+		return err
+	})
+	return n, err
 }
 
-// listSCIMPage pages through every user without a filter.
-func listSCIMPage(ctx context.Context, tx *store.Tx, org string, q SCIMUserQuery) (SCIMUserPage, error) {
-	var page SCIMUserPage
-	var err error
-	if page.Total, err = tx.CountOrgUsers(ctx, org); err != nil {
-		return page, err
+// FindSCIMUsers returns, in creation order, the users an indexed look-up
+// of keys finds, with their profiles and teams.
+func (s *Service) FindSCIMUsers(ctx context.Context, a roster.Actor, keys store.SCIMUserKeys) ([]*DirectoryUser, error) {
+	if err := s.requireSCIM(a); err != nil {
+		return nil, err
 	}
-	offset, limit := pageWindow(q.StartIndex, q.Count)
-	if limit == 0 || offset >= page.Total {
-		return page, nil
-	}
-	users, err := tx.ScanUsers(ctx, org, nil, offset, limit)
-	if err != nil {
-		return page, err
-	}
-	page.Users, err = loadSCIMUsers(ctx, tx, users)
-	return page, err
-}
-
-// listSCIMScan evaluates a filter no index answers over every user, in
-// batches, counting every match and keeping the page's.
-func listSCIMScan(ctx context.Context, tx *store.Tx, org string, q SCIMUserQuery) (SCIMUserPage, error) {
-	var page SCIMUserPage
-	offset, limit := pageWindow(q.StartIndex, q.Count)
-	var after *store.UserCursor
-	for {
-		users, err := tx.ScanUsers(ctx, org, after, 0, scanBatch)
+	var out []*DirectoryUser
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		ids, err := tx.SCIMUserIDs(ctx, orgID(a), keys)
 		if err != nil {
-			return page, err
+			return err
 		}
-		views, err := loadSCIMUsers(ctx, tx, users)
+		users, err := tx.UsersByIDs(ctx, orgID(a), ids)
 		if err != nil {
-			return page, err
+			return err
 		}
-		for _, v := range views {
-			if !q.Match(v) {
-				continue
-			}
-			if page.Total >= offset && len(page.Users) < limit {
-				page.Users = append(page.Users, v)
-			}
-			page.Total++
-		}
-		if len(users) < scanBatch {
-			return page, nil
-		}
-		last := users[len(users)-1]
-		after = &store.UserCursor{CreatedAt: last.CreatedAt.UnixMicro(), ID: last.ID}
-	}
+		out, err = loadSCIMUsers(ctx, tx, users)
+		return err
+	})
+	return out, err
 }

@@ -9,18 +9,18 @@ import (
 	"roster/internal/store"
 )
 
-// SCIMUser is a user as SCIM shows it (C1): the Roster user, what the
-// identity provider keeps on it, and its team memberships.
-type SCIMUser struct {
+// DirectoryUser is a user as the identity provider's directory sees it
+// (C1): the Roster user, the profile the provider keeps on it, and its
+// team memberships.
+type DirectoryUser struct {
 	User    *roster.User
 	Profile *roster.SCIMProfile // nil until SCIM first touches the user
 	Teams   []*store.TeamMembership
-	Version string
 }
 
 // UserName is the SCIM userName: as sent, else the username, else (for a
 // pending invite) the email.
-func (v *SCIMUser) UserName() string {
+func (v *DirectoryUser) UserName() string {
 	switch {
 	case v.Profile != nil:
 		return v.Profile.UserName
@@ -31,7 +31,7 @@ func (v *SCIMUser) UserName() string {
 }
 
 // ExternalID is the identity provider's id for the user, or "".
-func (v *SCIMUser) ExternalID() string {
+func (v *DirectoryUser) ExternalID() string {
 	if v.Profile == nil {
 		return ""
 	}
@@ -39,22 +39,11 @@ func (v *SCIMUser) ExternalID() string {
 }
 
 // Attributes are the other attributes the identity provider sent.
-func (v *SCIMUser) Attributes() map[string]any {
+func (v *DirectoryUser) Attributes() map[string]any {
 	if v.Profile == nil {
 		return nil
 	}
 	return v.Profile.Attributes
-}
-
-// version digests what the user's SCIM representation shows.
-func (v *SCIMUser) version() string {
-	u := v.User
-	teams := make([][2]string, len(v.Teams))
-	for i, m := range v.Teams {
-		teams[i] = [2]string{m.TeamID + "/" + m.TeamName + "/" + m.TeamDisplayName, m.RoleName()}
-	}
-	return versionOf([]any{u.ID, u.Username, u.Email, u.Name, u.Role, u.Status, u.PasswordHash != "",
-		v.UserName(), v.ExternalID(), v.Attributes(), teams})
 }
 
 // SCIMUserInput is the state SCIM asks a user to be in.
@@ -71,12 +60,12 @@ type SCIMUserInput struct {
 
 // SCIMWrite qualifies a SCIM change.
 type SCIMWrite struct {
-	IfMatch  []string // versions the caller read; empty for no precondition
-	Password string   // a new password, write-only; "" leaves it
+	Check    func(*DirectoryUser) error // the edge's precondition on the locked current state; nil for none
+	Password string                     // a new password, write-only; "" leaves it
 }
 
 // loadSCIMUsers completes users with their profiles and memberships.
-func loadSCIMUsers(ctx context.Context, tx *store.Tx, users []*roster.User) ([]*SCIMUser, error) {
+func loadSCIMUsers(ctx context.Context, tx *store.Tx, users []*roster.User) ([]*DirectoryUser, error) {
 	ids := make([]string, len(users))
 	for i, u := range users {
 		ids[i] = u.ID
@@ -89,17 +78,15 @@ func loadSCIMUsers(ctx context.Context, tx *store.Tx, users []*roster.User) ([]*
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*SCIMUser, len(users))
+	out := make([]*DirectoryUser, len(users))
 	for i, u := range users {
-		v := &SCIMUser{User: u, Profile: profiles[u.ID], Teams: teams[u.ID]}
-		v.Version = v.version()
-		out[i] = v
+		out[i] = &DirectoryUser{User: u, Profile: profiles[u.ID], Teams: teams[u.ID]}
 	}
 	return out, nil
 }
 
 // loadSCIMUser loads one user by id for SCIM.
-func loadSCIMUser(ctx context.Context, tx *store.Tx, id string) (*SCIMUser, error) {
+func loadSCIMUser(ctx context.Context, tx *store.Tx, id string) (*DirectoryUser, error) {
 	users, err := tx.UsersByIDs(ctx, orgID(roster.Actor{}), []string{id})
 	if err != nil {
 		return nil, err
@@ -115,11 +102,11 @@ func loadSCIMUser(ctx context.Context, tx *store.Tx, id string) (*SCIMUser, erro
 }
 
 // GetSCIMUser returns one user for SCIM.
-func (s *Service) GetSCIMUser(ctx context.Context, a roster.Actor, id string) (*SCIMUser, error) {
+func (s *Service) GetSCIMUser(ctx context.Context, a roster.Actor, id string) (*DirectoryUser, error) {
 	if err := s.requireSCIM(a); err != nil {
 		return nil, err
 	}
-	var v *SCIMUser
+	var v *DirectoryUser
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
 		v, err = loadSCIMUser(ctx, tx, id)
@@ -146,7 +133,7 @@ func (s *Service) scimPassword(p string) (string, error) {
 
 // CreateSCIMUser provisions an active user without an invite, taking a
 // seat (C1, O13); active false creates it deactivated, without a seat.
-func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUserInput, w SCIMWrite) (*SCIMUser, error) {
+func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUserInput, w SCIMWrite) (*DirectoryUser, error) {
 	if err := s.requireSCIM(a); err != nil {
 		return nil, err
 	}
@@ -154,22 +141,18 @@ func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUse
 	if err != nil {
 		return nil, err
 	}
-	var out *SCIMUser
+	var out *DirectoryUser
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
 			return err
 		}
 		u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Role: roster.OrgMember, Status: roster.StatusActive}
-		cur := &SCIMUser{User: u}
+		cur := &DirectoryUser{User: u}
 		var err error
-		if out, err = s.applySCIMUser(ctx, tx, a, cur, in, hash); err != nil || len(in.TeamRoles) > 0 {
-			if err == nil {
-				out, err = loadSCIMUser(ctx, tx, u.ID)
-			}
-			return err
+		if out, err = s.applySCIMUser(ctx, tx, a, cur, in, hash); err == nil && len(in.TeamRoles) > 0 {
+			out, err = loadSCIMUser(ctx, tx, u.ID) // the memberships changed
 		}
-		out.Version = out.version()
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("provision user %s: %w", truncate(in.UserName, 64), err)
@@ -179,7 +162,7 @@ func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUse
 
 // ModifySCIMUser changes a user to the state fn derives from its current
 // one (PUT and PATCH), all in one transaction (C5, C7).
-func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string, w SCIMWrite, fn func(*SCIMUser) (SCIMUserInput, error)) (*SCIMUser, error) {
+func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string, w SCIMWrite, fn func(*DirectoryUser) (SCIMUserInput, error)) (*DirectoryUser, error) {
 	if err := s.requireSCIM(a); err != nil {
 		return nil, err
 	}
@@ -187,7 +170,7 @@ func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string,
 	if err != nil {
 		return nil, err
 	}
-	var out *SCIMUser
+	var out *DirectoryUser
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
 			return err
@@ -196,7 +179,7 @@ func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string,
 		if err != nil {
 			return err
 		}
-		if err := checkVersion(w.IfMatch, cur.Version); err != nil {
+		if err := holds(w.Check, cur); err != nil {
 			return err
 		}
 		in, err := fn(cur)
@@ -214,7 +197,7 @@ func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string,
 
 // DeleteSCIMUser deactivates a user (C1), or removes them when the server
 // is configured so (O9); a pending invite is revoked either way.
-func (s *Service) DeleteSCIMUser(ctx context.Context, a roster.Actor, id string, ifMatch []string) error {
+func (s *Service) DeleteSCIMUser(ctx context.Context, a roster.Actor, id string, check func(*DirectoryUser) error) error {
 	if err := s.requireSCIM(a); err != nil {
 		return err
 	}
@@ -226,7 +209,7 @@ func (s *Service) DeleteSCIMUser(ctx context.Context, a roster.Actor, id string,
 		if err != nil {
 			return err
 		}
-		if err := checkVersion(ifMatch, cur.Version); err != nil {
+		if err := holds(check, cur); err != nil {
 			return err
 		}
 		u := cur.User

@@ -9,7 +9,7 @@ import (
 )
 
 // groupResource renders a team as a SCIM group.
-func groupResource(c *call, v *app.SCIMGroupView) resource {
+func groupResource(c *call, v *app.DirectoryGroup) resource {
 	t := v.Team
 	res := resource{"schemas": []any{URNGroup}, "id": t.ID, "displayName": t.DisplayName}
 	if ext := v.ExternalID(); ext != "" {
@@ -29,7 +29,7 @@ func groupResource(c *call, v *app.SCIMGroupView) resource {
 	if v.Group != nil && v.Group.UpdatedAt.After(modified) {
 		modified = v.Group.UpdatedAt
 	}
-	res["meta"] = meta("Group", t.CreatedAt, modified, c.base+"/Groups/"+t.ID, v.Version)
+	res["meta"] = meta("Group", t.CreatedAt, modified, c.base+"/Groups/"+t.ID, groupVersion(v))
 	return res
 }
 
@@ -57,23 +57,17 @@ func groupInput(res resource, explicitMembers bool) (app.SCIMGroupInput, error) 
 	return in, nil
 }
 
+// writeGroupList answers a list of groups.
 func (s *Server) writeGroupList(w http.ResponseWriter, r *http.Request, c *call, p listParams) error {
-	q := app.SCIMGroupQuery{StartIndex: p.start, Count: p.count}
-	if p.filter != nil {
-		if keys, ok := groupKeys(p.filter); ok {
-			q.Keys = keys
-		}
-		q.Match = func(v *app.SCIMGroupView) bool { return p.filter.match(groupResource(c, v)) }
-	}
-	page, err := s.app.ListSCIMGroups(r.Context(), c.a, q)
+	groups, total, err := s.groupPage(r.Context(), c, p)
 	if err != nil {
 		return err
 	}
-	out := make([]resource, 0, len(page.Groups))
-	for _, v := range page.Groups {
+	out := make([]resource, 0, len(groups))
+	for _, v := range groups {
 		out = append(out, p.proj.apply(groupResource(c, v)))
 	}
-	return writeJSON(w, http.StatusOK, newList(p, page.Total, out))
+	return writeJSON(w, http.StatusOK, newList(p, total, out))
 }
 
 // groupKeys finds indexed look-ups that every match of n satisfies.
@@ -118,10 +112,11 @@ func (s *Server) getGroup(w http.ResponseWriter, r *http.Request, c *call) error
 	if err != nil {
 		return err
 	}
-	if notModified(w, r, v.Version) {
+	version := groupVersion(v)
+	if notModified(w, r, version) {
 		return nil
 	}
-	return writeResource(w, http.StatusOK, proj.apply(groupResource(c, v)), v.Version)
+	return writeResource(w, http.StatusOK, proj.apply(groupResource(c, v)), version)
 }
 
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -137,7 +132,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, c *call) er
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusCreated, proj.apply(groupResource(c, v)), v.Version)
+	return writeResource(w, http.StatusCreated, proj.apply(groupResource(c, v)), groupVersion(v))
 }
 
 // replaceGroup is PUT: members are replaced when the body has them.
@@ -150,7 +145,7 @@ func (s *Server) replaceGroup(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	v, err := s.app.ModifySCIMGroup(r.Context(), c.a, r.PathValue("id"), ifMatch(r, "If-Match"), func(cur *app.SCIMGroupView) (app.SCIMGroupInput, error) {
+	v, err := s.app.ModifySCIMGroup(r.Context(), c.a, r.PathValue("id"), precondition(r, groupVersion), func(cur *app.DirectoryGroup) (app.SCIMGroupInput, error) {
 		if in.ExternalID == "" {
 			in.ExternalID = cur.ExternalID()
 		}
@@ -159,7 +154,7 @@ func (s *Server) replaceGroup(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusOK, proj.apply(groupResource(c, v)), v.Version)
+	return writeResource(w, http.StatusOK, proj.apply(groupResource(c, v)), groupVersion(v))
 }
 
 func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -167,7 +162,7 @@ func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request, c *call) err
 	if err != nil {
 		return err
 	}
-	v, err := s.app.ModifySCIMGroup(r.Context(), c.a, r.PathValue("id"), ifMatch(r, "If-Match"), func(cur *app.SCIMGroupView) (app.SCIMGroupInput, error) {
+	v, err := s.app.ModifySCIMGroup(r.Context(), c.a, r.PathValue("id"), precondition(r, groupVersion), func(cur *app.DirectoryGroup) (app.SCIMGroupInput, error) {
 		res := groupResource(c, cur)
 		if err := applyPatch(s.groups, res, ops); err != nil {
 			return app.SCIMGroupInput{}, err
@@ -181,11 +176,11 @@ func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request, c *call) err
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusOK, proj.apply(groupResource(c, v)), v.Version)
+	return writeResource(w, http.StatusOK, proj.apply(groupResource(c, v)), groupVersion(v))
 }
 
 func (s *Server) deleteGroup(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := s.app.DeleteSCIMGroup(r.Context(), c.a, r.PathValue("id"), ifMatch(r, "If-Match")); err != nil {
+	if err := s.app.DeleteSCIMGroup(r.Context(), c.a, r.PathValue("id"), precondition(r, groupVersion)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

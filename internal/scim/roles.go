@@ -10,8 +10,7 @@ import (
 
 // roleResource renders a custom role with every effective permission,
 // each marked inherited or not (C3).
-func roleResource(c *call, v *app.SCIMRole) resource {
-	r := v.Role
+func roleResource(c *call, r *roster.CustomRole) resource {
 	base := roster.BuiltinPerms(r.Base)
 	perms := []any{}
 	for _, p := range r.Perms().List() {
@@ -22,7 +21,7 @@ func roleResource(c *call, v *app.SCIMRole) resource {
 	if r.Description != "" {
 		res["description"] = r.Description
 	}
-	res["meta"] = meta("Role", r.CreatedAt, r.UpdatedAt, c.base+"/Roles/"+r.ID, v.Version)
+	res["meta"] = meta("Role", r.CreatedAt, r.UpdatedAt, c.base+"/Roles/"+r.ID, roleVersion(r))
 	return res
 }
 
@@ -53,19 +52,17 @@ func (s *Server) writeRoleList(w http.ResponseWriter, r *http.Request, c *call, 
 	if err != nil {
 		return err
 	}
-	var out []resource
-	total := 0
+	pg := newPage[resource](p)
 	for _, v := range roles {
-		res := roleResource(c, v)
-		if p.filter != nil && !p.filter.match(res) {
-			continue
+		if res := roleResource(c, v); p.filter == nil || p.filter.match(res) {
+			pg.add(res)
 		}
-		if total >= p.start-1 && len(out) < p.count {
-			out = append(out, p.proj.apply(res))
-		}
-		total++
 	}
-	return writeJSON(w, http.StatusOK, newList(p, total, out))
+	out := make([]resource, 0, len(pg.items))
+	for _, res := range pg.items {
+		out = append(out, p.proj.apply(res))
+	}
+	return writeJSON(w, http.StatusOK, newList(p, pg.total, out))
 }
 
 func (s *Server) getRole(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -77,10 +74,11 @@ func (s *Server) getRole(w http.ResponseWriter, r *http.Request, c *call) error 
 	if err != nil {
 		return err
 	}
-	if notModified(w, r, v.Version) {
+	version := roleVersion(v)
+	if notModified(w, r, version) {
 		return nil
 	}
-	return writeResource(w, http.StatusOK, proj.apply(roleResource(c, v)), v.Version)
+	return writeResource(w, http.StatusOK, proj.apply(roleResource(c, v)), version)
 }
 
 func (s *Server) createRole(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -96,7 +94,7 @@ func (s *Server) createRole(w http.ResponseWriter, r *http.Request, c *call) err
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusCreated, proj.apply(roleResource(c, v)), v.Version)
+	return writeResource(w, http.StatusCreated, proj.apply(roleResource(c, v)), roleVersion(v))
 }
 
 func (s *Server) replaceRole(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -108,12 +106,12 @@ func (s *Server) replaceRole(w http.ResponseWriter, r *http.Request, c *call) er
 	if err != nil {
 		return err
 	}
-	v, err := s.app.ModifySCIMRole(r.Context(), c.a, r.PathValue("id"), ifMatch(r, "If-Match"),
+	v, err := s.app.ModifySCIMRole(r.Context(), c.a, r.PathValue("id"), precondition(r, roleVersion),
 		func(*roster.CustomRole) (app.RoleInput, error) { return in, nil })
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusOK, proj.apply(roleResource(c, v)), v.Version)
+	return writeResource(w, http.StatusOK, proj.apply(roleResource(c, v)), roleVersion(v))
 }
 
 // patchRole applies operations to the role; an inherited permission
@@ -123,8 +121,8 @@ func (s *Server) patchRole(w http.ResponseWriter, r *http.Request, c *call) erro
 	if err != nil {
 		return err
 	}
-	v, err := s.app.ModifySCIMRole(r.Context(), c.a, r.PathValue("id"), ifMatch(r, "If-Match"), func(cur *roster.CustomRole) (app.RoleInput, error) {
-		res := roleResource(c, &app.SCIMRole{Role: cur})
+	v, err := s.app.ModifySCIMRole(r.Context(), c.a, r.PathValue("id"), precondition(r, roleVersion), func(cur *roster.CustomRole) (app.RoleInput, error) {
+		res := roleResource(c, cur)
 		if err := applyPatch(s.roles, res, ops); err != nil {
 			return app.RoleInput{}, err
 		}
@@ -141,7 +139,7 @@ func (s *Server) patchRole(w http.ResponseWriter, r *http.Request, c *call) erro
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusOK, proj.apply(roleResource(c, v)), v.Version)
+	return writeResource(w, http.StatusOK, proj.apply(roleResource(c, v)), roleVersion(v))
 }
 
 // keepsInherited refuses removing a permission the base role grants when
@@ -160,7 +158,7 @@ func keepsInherited(cur *roster.CustomRole, in app.RoleInput) error {
 }
 
 func (s *Server) deleteRole(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := s.app.DeleteSCIMRole(r.Context(), c.a, r.PathValue("id"), ifMatch(r, "If-Match")); err != nil {
+	if err := s.app.DeleteSCIMRole(r.Context(), c.a, r.PathValue("id"), precondition(r, roleVersion)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -14,7 +14,7 @@ var mappedUserAttrs = []string{"id", "meta", "schemas", "userName", "externalId"
 
 // userResource renders a user as SCIM shows it: the attributes the
 // identity provider sent, as sent, and what Roster knows.
-func userResource(c *call, v *app.SCIMUser) resource {
+func userResource(c *call, v *app.DirectoryUser) resource {
 	u := v.User
 	res := resource{}
 	for k, x := range v.Attributes() {
@@ -50,7 +50,7 @@ func userResource(c *call, v *app.SCIMUser) resource {
 	if v.Profile != nil && v.Profile.UpdatedAt.After(modified) {
 		modified = v.Profile.UpdatedAt
 	}
-	res["meta"] = meta("User", u.CreatedAt, modified, c.base+"/Users/"+u.ID, v.Version)
+	res["meta"] = meta("User", u.CreatedAt, modified, c.base+"/Users/"+u.ID, userVersion(v))
 	return res
 }
 

@@ -8,26 +8,17 @@ import (
 	"roster/internal/store"
 )
 
-// writeUserList answers a list: indexed look-ups narrow the candidates
-// when the filter allows (userName, externalId, emails, id equality),
-// and the whole filter is then evaluated on each candidate.
+// writeUserList answers a list of users.
 func (s *Server) writeUserList(w http.ResponseWriter, r *http.Request, c *call, p listParams) error {
-	q := app.SCIMUserQuery{StartIndex: p.start, Count: p.count}
-	if p.filter != nil {
-		if keys, ok := userKeys(p.filter); ok {
-			q.Keys = keys
-		}
-		q.Match = func(v *app.SCIMUser) bool { return p.filter.match(userResource(c, v)) }
-	}
-	page, err := s.app.ListSCIMUsers(r.Context(), c.a, q)
+	users, total, err := s.userPage(r.Context(), c, p)
 	if err != nil {
 		return err
 	}
-	out := make([]resource, 0, len(page.Users))
-	for _, v := range page.Users {
+	out := make([]resource, 0, len(users))
+	for _, v := range users {
 		out = append(out, p.proj.apply(userResource(c, v)))
 	}
-	return writeJSON(w, http.StatusOK, newList(p, page.Total, out))
+	return writeJSON(w, http.StatusOK, newList(p, total, out))
 }
 
 // userKeys finds indexed look-ups that every match of n satisfies.
@@ -98,10 +89,11 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, c *call) error 
 	if err != nil {
 		return err
 	}
-	if notModified(w, r, v.Version) {
+	version := userVersion(v)
+	if notModified(w, r, version) {
 		return nil
 	}
-	return writeResource(w, http.StatusOK, proj.apply(userResource(c, v)), v.Version)
+	return writeResource(w, http.StatusOK, proj.apply(userResource(c, v)), version)
 }
 
 // notModified answers 304 when If-None-Match names the current version.
@@ -129,7 +121,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, c *call) err
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusCreated, proj.apply(userResource(c, v)), v.Version)
+	return writeResource(w, http.StatusCreated, proj.apply(userResource(c, v)), userVersion(v))
 }
 
 // readResource reads a body as a resource of kind k, with the response

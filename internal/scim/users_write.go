@@ -23,8 +23,8 @@ func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request, c *call) er
 	if in.TeamRoles == nil && mentions(body, "teamRoles") {
 		in.TeamRoles = []app.TeamJoin{}
 	}
-	write := app.SCIMWrite{IfMatch: ifMatch(r, "If-Match"), Password: bodyPassword(body)}
-	v, err := s.app.ModifySCIMUser(r.Context(), c.a, r.PathValue("id"), write, func(cur *app.SCIMUser) (app.SCIMUserInput, error) {
+	write := app.SCIMWrite{Check: precondition(r, userVersion), Password: bodyPassword(body)}
+	v, err := s.app.ModifySCIMUser(r.Context(), c.a, r.PathValue("id"), write, func(cur *app.DirectoryUser) (app.SCIMUserInput, error) {
 		if in.ExternalID == "" {
 			in.ExternalID = cur.ExternalID()
 		}
@@ -33,7 +33,7 @@ func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request, c *call) er
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusOK, proj.apply(userResource(c, v)), v.Version)
+	return writeResource(w, http.StatusOK, proj.apply(userResource(c, v)), userVersion(v))
 }
 
 // patchUser is PATCH: the operations apply to the user's current
@@ -43,8 +43,8 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, c *call) erro
 	if err != nil {
 		return err
 	}
-	write := app.SCIMWrite{IfMatch: ifMatch(r, "If-Match"), Password: patchPassword(ops)}
-	v, err := s.app.ModifySCIMUser(r.Context(), c.a, r.PathValue("id"), write, func(cur *app.SCIMUser) (app.SCIMUserInput, error) {
+	write := app.SCIMWrite{Check: precondition(r, userVersion), Password: patchPassword(ops)}
+	v, err := s.app.ModifySCIMUser(r.Context(), c.a, r.PathValue("id"), write, func(cur *app.DirectoryUser) (app.SCIMUserInput, error) {
 		res := userResource(c, cur)
 		if err := applyPatch(s.users, res, ops); err != nil {
 			return app.SCIMUserInput{}, err
@@ -58,7 +58,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, c *call) erro
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusOK, proj.apply(userResource(c, v)), v.Version)
+	return writeResource(w, http.StatusOK, proj.apply(userResource(c, v)), userVersion(v))
 }
 
 // patchPassword finds a password that PATCH operations set.
@@ -84,7 +84,7 @@ func patchPassword(ops []patchOp) string {
 }
 
 func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := s.app.DeleteSCIMUser(r.Context(), c.a, r.PathValue("id"), ifMatch(r, "If-Match")); err != nil {
+	if err := s.app.DeleteSCIMUser(r.Context(), c.a, r.PathValue("id"), precondition(r, userVersion)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
