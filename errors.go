@@ -99,31 +99,3 @@ var ErrNotFound = &Error{Code: ENotFound, Message: "not found"}
 
 // IsNotFound reports whether err is or wraps a not_found Error.
 func IsNotFound(err error) bool { return ErrorCode(err) == ENotFound }
-
-// Reasons of invite links and email proof (H2, M5).
-const (
-	// ReasonEmailUnproven refuses linking an SSO identity to a local
-	// account whose email address was never proven.
-	ReasonEmailUnproven = "email_unproven"
-	// ReasonInviteAwaitingAdmin tells that an invite has no link yet: an
-	// organization admin must resend it.
-	ReasonInviteAwaitingAdmin = "invite_awaiting_admin"
-)
-
-// Reasons: input validation (canonical emails, free-text names, webhook
-// destinations, team display names).
-const (
-	ReasonInvalidEmail     = "invalid_email"
-	ReasonEmailNonASCII    = "email_not_ascii"
-	ReasonInvalidText      = "invalid_text"
-	ReasonWebhookAddress   = "webhook_address_refused"
-	ReasonTeamNameTaken    = "team_name_taken"
-	ReasonTeamDisplayTaken = "team_display_name_taken"
-)
-
-// Reasons of the credential rate limits (topic: rate limits, D5).
-const (
-	ReasonRateLimited    = "rate_limited"    // too many failed credential checks
-	ReasonBadCredentials = "bad_credentials" // wrong login or password
-	ReasonBadAPIKey      = "bad_api_key"     // an unknown, deleted or inactive key
-)

@@ -67,7 +67,7 @@ var permBits = func() map[Permission]PermSet {
 func ParsePermission(p string) (Permission, error) {
 	perm := Permission(strings.ToLower(strings.TrimSpace(p)))
 	if _, ok := permBits[perm]; !ok {
-		return "", ReasonErrorf(EInvalid, "unknown_permission", "permission %q is not in the catalog (GET /api/v1/permissions)", p)
+		return "", ReasonErrorf(EInvalid, ReasonUnknownPermission, "permission %q is not in the catalog (GET /api/v1/permissions)", p)
 	}
 	return perm, nil
 }
@@ -162,16 +162,16 @@ func (r *CustomRole) Perms() PermSet { return BuiltinPerms(r.Base) | r.Extra }
 // ValidateCustomRole checks a custom role's name, description and base.
 func ValidateCustomRole(r *CustomRole) error {
 	if err := ValidateUsername(r.Name); err != nil {
-		return ReasonErrorf(EInvalid, "invalid_role_name", "role name must be 1 to 64 characters of letters, digits, '_' or '-'")
+		return ReasonErrorf(EInvalid, ReasonInvalidRoleName, "role name must be 1 to 64 characters of letters, digits, '_' or '-'")
 	}
 	if _, builtin := ParseBuiltinTeamRole(r.Name); builtin || strings.EqualFold(r.Name, "custom") {
-		return ReasonErrorf(EConflict, "reserved_role_name", "%q is a built-in role name; choose another", r.Name)
+		return ReasonErrorf(EConflict, ReasonReservedRoleName, "%q is a built-in role name; choose another", r.Name)
 	}
 	if err := ValidateText("description", r.Description, 1024); err != nil {
 		return err
 	}
 	if r.Base != TeamMember && r.Base != TeamViewer {
-		return ReasonErrorf(EInvalid, "invalid_base_role", "base role must be member or viewer, not %q", r.Base)
+		return ReasonErrorf(EInvalid, ReasonInvalidBaseRole, "base role must be member or viewer, not %q", r.Base)
 	}
 	return nil
 }

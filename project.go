@@ -24,7 +24,7 @@ func ParseVisibility(s string) (Visibility, error) {
 	case VisibilityTeam, VisibilityRestricted, VisibilityPublic:
 		return v, nil
 	}
-	return "", ReasonErrorf(EInvalid, "invalid_visibility", "visibility must be team, restricted or public, not %q", s)
+	return "", ReasonErrorf(EInvalid, ReasonInvalidVisibility, "visibility must be team, restricted or public, not %q", s)
 }
 
 // Project belongs to a team and holds runs.
@@ -45,7 +45,7 @@ type Project struct {
 // ValidateProject checks a project's name and description.
 func ValidateProject(p *Project) error {
 	if !usernameRE.MatchString(p.Name) {
-		return ReasonErrorf(EInvalid, "invalid_project_name", "project name must be 1 to 64 characters of letters, digits, '_' or '-'")
+		return ReasonErrorf(EInvalid, ReasonInvalidProjectName, "project name must be 1 to 64 characters of letters, digits, '_' or '-'")
 	}
 	if err := ValidateText("description", p.Description, 4096); err != nil {
 		return err
@@ -70,7 +70,7 @@ func ParseRunState(s string) (RunState, error) {
 	case RunRunning, RunFinished, RunCrashed, RunStopped:
 		return st, nil
 	}
-	return "", ReasonErrorf(EInvalid, "invalid_state", "run state must be running, finished, crashed or stopped, not %q", s)
+	return "", ReasonErrorf(EInvalid, ReasonInvalidState, "run state must be running, finished, crashed or stopped, not %q", s)
 }
 
 // MaxRunJSON bounds a run's config and summary documents.

@@ -18,3 +18,98 @@ const (
 const (
 	ReasonPasswordOfAdmin Reason = "password_of_admin"
 )
+
+// Reasons of invite links and email proof (H2, M5).
+const (
+	// ReasonEmailUnproven refuses linking an SSO identity to a local
+	// account whose email address was never proven.
+	ReasonEmailUnproven Reason = "email_unproven"
+	// ReasonInviteAwaitingAdmin tells that an invite has no link yet: an
+	// organization admin must resend it.
+	ReasonInviteAwaitingAdmin Reason = "invite_awaiting_admin"
+)
+
+// Reasons: input validation (canonical emails, free-text names, webhook
+// destinations, team display names).
+const (
+	ReasonInvalidEmail     Reason = "invalid_email"
+	ReasonEmailNonASCII    Reason = "email_not_ascii"
+	ReasonInvalidText      Reason = "invalid_text"
+	ReasonWebhookAddress   Reason = "webhook_address_refused"
+	ReasonTeamNameTaken    Reason = "team_name_taken"
+	ReasonTeamDisplayTaken Reason = "team_display_name_taken"
+)
+
+// Reasons of the credential rate limits (topic: rate limits, D5).
+const (
+	ReasonRateLimited    Reason = "rate_limited"    // too many failed credential checks
+	ReasonBadCredentials Reason = "bad_credentials" // wrong login or password
+	ReasonBadAPIKey      Reason = "bad_api_key"     // an unknown, deleted or inactive key
+)
+
+// Reasons of every other refusal, by name.
+const (
+	ReasonAlreadyExists        Reason = "already_exists"
+	ReasonBusy                 Reason = "busy"
+	ReasonCrossOrigin          Reason = "cross_origin"
+	ReasonCsrf                 Reason = "csrf"
+	ReasonDeactivated          Reason = "deactivated"
+	ReasonEmailRequired        Reason = "email_required"
+	ReasonEmailTaken           Reason = "email_taken"
+	ReasonEmailUnverified      Reason = "email_unverified"
+	ReasonFeatureNotLicensed   Reason = "feature_not_licensed"
+	ReasonIDPError             Reason = "idp_error"
+	ReasonInactive             Reason = "inactive"
+	ReasonInvalidAvatar        Reason = "invalid_avatar"
+	ReasonInvalidBaseRole      Reason = "invalid_base_role"
+	ReasonInvalidBucket        Reason = "invalid_bucket"
+	ReasonInvalidPassword      Reason = "invalid_password"
+	ReasonInvalidProjectName   Reason = "invalid_project_name"
+	ReasonInvalidReturnTo      Reason = "invalid_return_to"
+	ReasonInvalidRole          Reason = "invalid_role"
+	ReasonInvalidRoleName      Reason = "invalid_role_name"
+	ReasonInvalidState         Reason = "invalid_state"
+	ReasonInvalidStorage       Reason = "invalid_storage"
+	ReasonInvalidTeamName      Reason = "invalid_team_name"
+	ReasonInvalidUsername      Reason = "invalid_username"
+	ReasonInvalidVisibility    Reason = "invalid_visibility"
+	ReasonInvalidWebhook       Reason = "invalid_webhook"
+	ReasonInviteExpired        Reason = "invite_expired"
+	ReasonInviteInvalid        Reason = "invite_invalid"
+	ReasonInviteUsed           Reason = "invite_used"
+	ReasonLastAdmin            Reason = "last_admin"
+	ReasonNoMailSink           Reason = "no_mail_sink"
+	ReasonNotAUser             Reason = "not_a_user"
+	ReasonNotAdmin             Reason = "not_admin"
+	ReasonNotInvited           Reason = "not_invited"
+	ReasonNotSCIMCaller        Reason = "not_scim_caller"
+	ReasonProjectNameTaken     Reason = "project_name_taken"
+	ReasonPublicForbidden      Reason = "public_forbidden"
+	ReasonReservedRoleName     Reason = "reserved_role_name"
+	ReasonRoleNameTaken        Reason = "role_name_taken"
+	ReasonRunNotRunning        Reason = "run_not_running"
+	ReasonSeatLimitReached     Reason = "seat_limit_reached"
+	ReasonSessionExpired       Reason = "session_expired"
+	ReasonSettingEnforced      Reason = "setting_enforced"
+	ReasonSignIn               Reason = "sign_in"
+	ReasonSignupClosed         Reason = "signup_closed"
+	ReasonSSOBadCallback       Reason = "sso_bad_callback"
+	ReasonSSOBrowserMismatch   Reason = "sso_browser_mismatch"
+	ReasonSSOClaimsInvalid     Reason = "sso_claims_invalid"
+	ReasonSSOExchangeFailed    Reason = "sso_exchange_failed"
+	ReasonSSOLoginUsed         Reason = "sso_login_used"
+	ReasonSSONonceMismatch     Reason = "sso_nonce_mismatch"
+	ReasonSSONotConfigured     Reason = "sso_not_configured"
+	ReasonSSONotProvisioned    Reason = "sso_not_provisioned"
+	ReasonSSOStateInvalid      Reason = "sso_state_invalid"
+	ReasonSSOStateUsed         Reason = "sso_state_used"
+	ReasonSSOTokenInvalid      Reason = "sso_token_invalid"
+	ReasonSSOUnavailable       Reason = "sso_unavailable"
+	ReasonStorageFixed         Reason = "storage_fixed"
+	ReasonTeamCreationDisabled Reason = "team_creation_disabled"
+	ReasonTooManyKeys          Reason = "too_many_keys"
+	ReasonUnauthenticated      Reason = "unauthenticated"
+	ReasonUnknownMember        Reason = "unknown_member"
+	ReasonUnknownPermission    Reason = "unknown_permission"
+	ReasonUsernameTaken        Reason = "username_taken"
+)

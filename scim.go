@@ -35,7 +35,7 @@ const MaxSCIMUserName = 254
 // ValidateSCIMUserName checks a userName sent by an identity provider.
 func ValidateSCIMUserName(s string) error {
 	if strings.TrimSpace(s) == "" || len(s) > MaxSCIMUserName || strings.ContainsAny(s, "\x00\r\n") || !utf8.ValidString(s) {
-		return ReasonErrorf(EInvalid, "invalid_username", "userName must be 1 to %d characters on one line", MaxSCIMUserName)
+		return ReasonErrorf(EInvalid, ReasonInvalidUsername, "userName must be 1 to %d characters on one line", MaxSCIMUserName)
 	}
 	return nil
 }

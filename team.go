@@ -99,7 +99,7 @@ func ValidateAlerts(a TeamAlerts) error {
 	}
 	u, err := url.Parse(a.WebhookURL)
 	if err != nil || u.Scheme != "https" || u.Hostname() == "" || u.User != nil || len(a.WebhookURL) > 2048 {
-		return ReasonErrorf(EInvalid, "invalid_webhook", "webhook URL must be an https:// URL of at most 2048 characters, without credentials")
+		return ReasonErrorf(EInvalid, ReasonInvalidWebhook, "webhook URL must be an https:// URL of at most 2048 characters, without credentials")
 	}
 	return checkWebhookHost(u.Hostname())
 }
@@ -130,15 +130,15 @@ func ValidateStorage(s *Storage) error {
 		return nil
 	case StorageBucket:
 	default:
-		return ReasonErrorf(EInvalid, "invalid_storage", "storage type must be default or bucket, not %q", s.Type)
+		return ReasonErrorf(EInvalid, ReasonInvalidStorage, "storage type must be default or bucket, not %q", s.Type)
 	}
 	s.Provider = strings.ToLower(strings.TrimSpace(s.Provider))
 	rule, ok := bucketRules[s.Provider]
 	if !ok {
-		return ReasonErrorf(EInvalid, "invalid_storage", "storage provider must be one of aws, gcp, azure, minio, coreweave, not %q", s.Provider)
+		return ReasonErrorf(EInvalid, ReasonInvalidStorage, "storage provider must be one of aws, gcp, azure, minio, coreweave, not %q", s.Provider)
 	}
 	if err := rule(s.Bucket); err != nil {
-		return ReasonErrorf(EInvalid, "invalid_bucket", "bucket %q is not a valid %s bucket name: %v", s.Bucket, s.Provider, err)
+		return ReasonErrorf(EInvalid, ReasonInvalidBucket, "bucket %q is not a valid %s bucket name: %v", s.Bucket, s.Provider, err)
 	}
 	s.Path = strings.Trim(s.Path, "/")
 	for name, v := range map[string]string{"path": s.Path, "region": s.Region, "kms_key": s.KMSKey} {
@@ -208,7 +208,7 @@ func s3Bucket(b string) error {
 // ValidateTeamName checks the P4 rule for team names.
 func ValidateTeamName(s string) error {
 	if !usernameRE.MatchString(s) {
-		return ReasonErrorf(EInvalid, "invalid_team_name", "team name must be 1 to 64 characters of letters, digits, '_' or '-'")
+		return ReasonErrorf(EInvalid, ReasonInvalidTeamName, "team name must be 1 to 64 characters of letters, digits, '_' or '-'")
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ func ParseOrgRole(s string) (OrgRole, error) {
 	case OrgAdmin, OrgMember, OrgViewer:
 		return r, nil
 	}
-	return "", ReasonErrorf(EInvalid, "invalid_role", "role %q is not one of admin, member, viewer", s)
+	return "", ReasonErrorf(EInvalid, ReasonInvalidRole, "role %q is not one of admin, member, viewer", s)
 }
 
 // UserStatus is where a user stands in the organization (P3).
@@ -77,7 +77,7 @@ var usernameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // ValidateUsername checks the P4 username rule.
 func ValidateUsername(s string) error {
 	if !usernameRE.MatchString(s) {
-		return ReasonErrorf(EInvalid, "invalid_username",
+		return ReasonErrorf(EInvalid, ReasonInvalidUsername,
 			"username must be 1 to 64 characters of letters, digits, '_' or '-'")
 	}
 	return nil
@@ -119,7 +119,7 @@ const (
 // ValidatePassword checks the S1 password rule.
 func ValidatePassword(p string) error {
 	if n := len([]rune(p)); n < MinPasswordLen || len(p) > MaxPasswordLen {
-		return ReasonErrorf(EInvalid, "invalid_password",
+		return ReasonErrorf(EInvalid, ReasonInvalidPassword,
 			"password must be between %d and %d characters", MinPasswordLen, MaxPasswordLen)
 	}
 	return nil

@@ -44,12 +44,12 @@ func (s *Service) CreateAdmin(ctx context.Context, a roster.Actor, username, ema
 // ensureUnique refuses a username or email another user already has.
 func ensureUnique(ctx context.Context, tx *store.Tx, u *roster.User) error {
 	if _, err := tx.UserByUsername(ctx, u.Username); err == nil {
-		return roster.ReasonErrorf(roster.EConflict, "username_taken", "username %s is already taken", u.Username)
+		return roster.ReasonErrorf(roster.EConflict, roster.ReasonUsernameTaken, "username %s is already taken", u.Username)
 	} else if !roster.IsNotFound(err) {
 		return err
 	}
 	if _, err := tx.UserByEmail(ctx, u.Email); err == nil {
-		return roster.ReasonErrorf(roster.EConflict, "email_taken", "a user with email %s already exists", u.Email)
+		return roster.ReasonErrorf(roster.EConflict, roster.ReasonEmailTaken, "a user with email %s already exists", u.Email)
 	} else if !roster.IsNotFound(err) {
 		return err
 	}

@@ -36,7 +36,7 @@ func (s *Service) createUserKey(ctx context.Context, a roster.Actor, owner *rost
 			return err
 		}
 		if n >= roster.MaxAPIKeysPerPrincipal {
-			return roster.ReasonErrorf(roster.EConflict, "too_many_keys",
+			return roster.ReasonErrorf(roster.EConflict, roster.ReasonTooManyKeys,
 				"%s already holds %d API keys, the most allowed; delete one first", display(owner), n)
 		}
 		if err := tx.CreateAPIKey(ctx, k); err != nil {
@@ -91,7 +91,7 @@ func (s *Service) ChangePassword(ctx context.Context, a roster.Actor, current, n
 		return fmt.Errorf("check password: %w", err)
 	}
 	if !ok {
-		return roster.ReasonErrorf(roster.EForbidden, "bad_credentials", "the current password is wrong")
+		return roster.ReasonErrorf(roster.EForbidden, roster.ReasonBadCredentials, "the current password is wrong")
 	}
 	return s.setPassword(ctx, a, a.User.ID, next, a.SessionID, roster.ActUserChangePassword)
 }

@@ -52,7 +52,7 @@ func (s *Service) CreateCustomRole(ctx context.Context, a roster.Actor, in RoleI
 	r.ID = roster.NewID("role")
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.CustomRole(ctx, r.OrgID, r.Name); err == nil {
-			return roster.ReasonErrorf(roster.EConflict, "role_name_taken", "a custom role named %s already exists", r.Name)
+			return roster.ReasonErrorf(roster.EConflict, roster.ReasonRoleNameTaken, "a custom role named %s already exists", r.Name)
 		} else if !roster.IsNotFound(err) {
 			return err
 		}
@@ -147,7 +147,7 @@ func (s *Service) UpdateCustomRole(ctx context.Context, a roster.Actor, ref stri
 func updateRoleInTx(ctx context.Context, tx *store.Tx, a roster.Actor, r, next *roster.CustomRole) error {
 	if !strings.EqualFold(next.Name, r.Name) {
 		if _, err := tx.CustomRole(ctx, r.OrgID, next.Name); err == nil {
-			return roster.ReasonErrorf(roster.EConflict, "role_name_taken", "a custom role named %s already exists", next.Name)
+			return roster.ReasonErrorf(roster.EConflict, roster.ReasonRoleNameTaken, "a custom role named %s already exists", next.Name)
 		} else if !roster.IsNotFound(err) {
 			return err
 		}

@@ -92,7 +92,7 @@ func (s *Service) inviteInTx(ctx context.Context, tx *store.Tx, a roster.Actor, 
 		return err
 	}
 	if _, err := tx.UserByEmail(ctx, email); err == nil {
-		return roster.ReasonErrorf(roster.EConflict, "email_taken", "a user with email %s already exists", email)
+		return roster.ReasonErrorf(roster.EConflict, roster.ReasonEmailTaken, "a user with email %s already exists", email)
 	} else if !roster.IsNotFound(err) {
 		return err
 	}
@@ -155,7 +155,7 @@ func (s *Service) ResendInvite(ctx context.Context, a roster.Actor, ref string) 
 	res := &InviteResult{}
 	u, err := s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
 		if u.Status != roster.StatusInvited {
-			return roster.ReasonErrorf(roster.EConflict, "not_invited", "%s has no pending invite", display(u))
+			return roster.ReasonErrorf(roster.EConflict, roster.ReasonNotInvited, "%s has no pending invite", display(u))
 		}
 		if err := tx.CancelInviteMail(ctx, u.ID); err != nil {
 			return err
@@ -181,7 +181,7 @@ func (s *Service) ResendInvite(ctx context.Context, a roster.Actor, ref string) 
 func (s *Service) RevokeInvite(ctx context.Context, a roster.Actor, ref string) error {
 	_, err := s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
 		if u.Status != roster.StatusInvited {
-			return roster.ReasonErrorf(roster.EConflict, "not_invited", "%s has no pending invite", display(u))
+			return roster.ReasonErrorf(roster.EConflict, roster.ReasonNotInvited, "%s has no pending invite", display(u))
 		}
 		return s.removeUser(ctx, tx, a, u, roster.ActUserRevokeInvite)
 	})
@@ -196,7 +196,7 @@ type AcceptInput struct {
 	Name     string
 }
 
-var errInviteInvalid = roster.ReasonErrorf(roster.ENotFound, "invite_invalid",
+var errInviteInvalid = roster.ReasonErrorf(roster.ENotFound, roster.ReasonInviteInvalid,
 	"this invite link is invalid, expired or already used; ask an admin to resend it")
 
 // AcceptInvite activates an invited user with the chosen username and
@@ -227,7 +227,7 @@ func (s *Service) AcceptInvite(ctx context.Context, a roster.Actor, in AcceptInp
 			return errInviteInvalid
 		}
 		if _, err := tx.UserByUsername(ctx, in.Username); err == nil {
-			return roster.ReasonErrorf(roster.EConflict, "username_taken", "username %s is already taken; choose another", in.Username)
+			return roster.ReasonErrorf(roster.EConflict, roster.ReasonUsernameTaken, "username %s is already taken; choose another", in.Username)
 		} else if !roster.IsNotFound(err) {
 			return err
 		}

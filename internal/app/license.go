@@ -85,7 +85,7 @@ func (s *Service) RequireFeature(name string) error {
 		return fmt.Errorf("require feature: %w", err)
 	}
 	if !l.Has(f) {
-		return roster.ReasonErrorf(roster.EForbidden, "feature_not_licensed",
+		return roster.ReasonErrorf(roster.EForbidden, roster.ReasonFeatureNotLicensed,
 			"the license of %s does not include the %s feature", l.Licensee, f)
 	}
 	return nil
@@ -107,7 +107,7 @@ func (s *Service) ReserveSeat(ctx context.Context, tx *store.Tx, org string) err
 		return err
 	}
 	if used >= l.Seats {
-		return roster.ReasonErrorf(roster.EConflict, "seat_limit_reached",
+		return roster.ReasonErrorf(roster.EConflict, roster.ReasonSeatLimitReached,
 			"seat limit reached (%d of %d used); deactivate or remove a user, or revoke an invite, to free one", used, l.Seats)
 	}
 	return nil

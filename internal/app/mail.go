@@ -208,7 +208,7 @@ func (s *Service) SendTestMail(ctx context.Context, a roster.Actor, to string) (
 		return nil, err
 	}
 	if s.cfg.Mailer == nil {
-		return nil, roster.ReasonErrorf(roster.EConflict, "no_mail_sink",
+		return nil, roster.ReasonErrorf(roster.EConflict, roster.ReasonNoMailSink,
 			"no mail sink is configured; set GORILLA_EMAIL_SINK and GORILLA_EMAIL_FROM_ADDRESS and restart roster")
 	}
 	var org string

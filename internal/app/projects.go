@@ -47,7 +47,7 @@ func (pv *projectView) require(p roster.Permission) error {
 	if pv.perms.Has(p) {
 		return nil
 	}
-	return roster.ReasonErrorf(roster.EForbidden, "missing_permission",
+	return roster.ReasonErrorf(roster.EForbidden, roster.ReasonMissingPermission,
 		"you need the %s permission in project %s/%s", p, pv.team.Name, pv.project.Name)
 }
 
@@ -58,7 +58,7 @@ func checkVisibility(v *teamView, vis roster.Visibility) error {
 		return nil
 	}
 	if v.access.Settings.PrivateProjects || v.access.Settings.ForbidPublicSharing {
-		return roster.ReasonErrorf(roster.EConflict, "public_forbidden", "team %s does not allow public projects", v.team.Name)
+		return roster.ReasonErrorf(roster.EConflict, roster.ReasonPublicForbidden, "team %s does not allow public projects", v.team.Name)
 	}
 	return nil
 }
@@ -97,7 +97,7 @@ func (s *Service) CreateProject(ctx context.Context, a roster.Actor, teamRef str
 		p.OrgID, p.TeamID = v.team.OrgID, v.team.ID
 		if err := tx.CreateProject(ctx, p); err != nil {
 			if roster.ErrorCode(err) == roster.EConflict {
-				return roster.ReasonErrorf(roster.EConflict, "project_name_taken", "team %s already has a project %s", v.team.Name, p.Name)
+				return roster.ReasonErrorf(roster.EConflict, roster.ReasonProjectNameTaken, "team %s already has a project %s", v.team.Name, p.Name)
 			}
 			return err
 		}

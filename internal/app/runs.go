@@ -172,7 +172,7 @@ func (s *Service) changeRun(ctx context.Context, tx *store.Tx, a roster.Actor, t
 	}
 	own := r.AuthorID == a.PrincipalID() || r.CreatorID == a.PrincipalID()
 	if !roster.CanChangeRun(pv.perms, op, own) {
-		return nil, nil, roster.ReasonErrorf(roster.EForbidden, "missing_permission",
+		return nil, nil, roster.ReasonErrorf(roster.EForbidden, roster.ReasonMissingPermission,
 			"you need the %s permission to change other people's runs in %s/%s", op, pv.team.Name, pv.project.Name)
 	}
 	return pv, r, nil
@@ -234,7 +234,7 @@ func (s *Service) StopRun(ctx context.Context, a roster.Actor, teamRef, projectR
 			return err
 		}
 		if r.State != roster.RunRunning {
-			return roster.ReasonErrorf(roster.EConflict, "run_not_running", "run %s is already %s", r.ID, r.State)
+			return roster.ReasonErrorf(roster.EConflict, roster.ReasonRunNotRunning, "run %s is already %s", r.ID, r.State)
 		}
 		stopped := string(roster.RunStopped)
 		return s.applyRunChange(ctx, tx, a, pv, r, RunInput{State: &stopped}, roster.ActRunStop)

@@ -8,7 +8,7 @@ func isSCIMServiceAccount(a roster.Actor) bool {
 	return a.Via == roster.ViaSCIM && a.ServiceAccount != nil && a.ServiceAccount.IsOrgScoped()
 }
 
-var errNotSCIM = roster.ReasonErrorf(roster.EForbidden, "not_scim_caller",
+var errNotSCIM = roster.ReasonErrorf(roster.EForbidden, roster.ReasonNotSCIMCaller,
 	"only organization admins and organization service accounts may use SCIM")
 
 // requireSCIM admits the callers of SCIM (section 9): active organization

@@ -137,7 +137,7 @@ func (s *Service) scimIdentity(ctx context.Context, tx *store.Tx, cur *Directory
 			return nil, err
 		}
 		if owner != "" && owner != u.ID {
-			return nil, roster.ReasonErrorf(roster.EConflict, "username_taken", "a user with userName %s already exists", in.UserName)
+			return nil, roster.ReasonErrorf(roster.EConflict, roster.ReasonUsernameTaken, "a user with userName %s already exists", in.UserName)
 		}
 	}
 	base := roster.UsernameFromSCIM(in.UserName)
@@ -172,7 +172,7 @@ func (s *Service) scimEmail(ctx context.Context, tx *store.Tx, u *roster.User, i
 	email := roster.PickEmail(in.Emails, in.UserName)
 	if email == "" {
 		if creating {
-			return roster.ReasonErrorf(roster.EInvalid, "email_required", "a user needs an email address: send emails, or a userName that is an email address")
+			return roster.ReasonErrorf(roster.EInvalid, roster.ReasonEmailRequired, "a user needs an email address: send emails, or a userName that is an email address")
 		}
 		return nil
 	}
@@ -183,7 +183,7 @@ func (s *Service) scimEmail(ctx context.Context, tx *store.Tx, u *roster.User, i
 	if !roster.SameEmail(email, u.Email) {
 		other, err := tx.UserByEmail(ctx, email)
 		if err == nil && other.ID != u.ID {
-			return roster.ReasonErrorf(roster.EConflict, "email_taken", "a user with email %s already exists", email)
+			return roster.ReasonErrorf(roster.EConflict, roster.ReasonEmailTaken, "a user with email %s already exists", email)
 		}
 		if err != nil && !roster.IsNotFound(err) {
 			return err

@@ -202,7 +202,7 @@ func scimMemberUsers(ctx context.Context, tx *store.Tx, org string, refs []strin
 			}
 		}
 		if u == nil {
-			return nil, roster.ReasonErrorf(roster.EInvalid, "unknown_member", "member %q is neither a user id nor a user's email", truncate(ref, 64))
+			return nil, roster.ReasonErrorf(roster.EInvalid, roster.ReasonUnknownMember, "member %q is neither a user id nor a user's email", truncate(ref, 64))
 		}
 		if !seen[u.ID] {
 			seen[u.ID], out = true, append(out, u)

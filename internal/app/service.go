@@ -124,8 +124,8 @@ func auditAt(ctx context.Context, tx *store.Tx, a roster.Actor, action string, w
 
 // Errors shared by several use cases.
 var (
-	errUnauthenticated = roster.ReasonErrorf(roster.EUnauthenticated, "unauthenticated", "sign in or send an API key")
-	errNotAdmin        = roster.ReasonErrorf(roster.EForbidden, "not_admin", "only organization admins may do this")
+	errUnauthenticated = roster.ReasonErrorf(roster.EUnauthenticated, roster.ReasonUnauthenticated, "sign in or send an API key")
+	errNotAdmin        = roster.ReasonErrorf(roster.EForbidden, roster.ReasonNotAdmin, "only organization admins may do this")
 )
 
 // isSystem reports whether the actor is the server's own command line,
@@ -135,7 +135,7 @@ func isSystem(a roster.Actor) bool { return a.Via == roster.ViaCLI && a.User == 
 // requireUser refuses anonymous and inactive actors, and service accounts.
 func requireUser(a roster.Actor) error {
 	if a.ServiceAccount != nil {
-		return roster.ReasonErrorf(roster.EForbidden, "not_a_user", "service accounts cannot do this; use a user's API key")
+		return roster.ReasonErrorf(roster.EForbidden, roster.ReasonNotAUser, "service accounts cannot do this; use a user's API key")
 	}
 	if a.User == nil || a.User.Status != roster.StatusActive {
 		return errUnauthenticated
@@ -178,7 +178,7 @@ func ensureNotLastAdmin(ctx context.Context, tx *store.Tx, u *roster.User, what 
 		return err
 	}
 	if n <= 1 {
-		return roster.ReasonErrorf(roster.EConflict, "last_admin",
+		return roster.ReasonErrorf(roster.EConflict, roster.ReasonLastAdmin,
 			"cannot %s %s: the organization must keep at least one active admin; make another user admin first", what, display(u))
 	}
 	return nil

@@ -70,7 +70,7 @@ func (s *Service) Signup(ctx context.Context, a roster.Actor, in SignupInput) (*
 			return err
 		}
 		if n > 0 {
-			return roster.ReasonErrorf(roster.EForbidden, "signup_closed",
+			return roster.ReasonErrorf(roster.EForbidden, roster.ReasonSignupClosed,
 				"sign-up is closed: this instance already has users; ask an admin for an invite")
 		}
 		if err := s.ReserveSeat(ctx, tx, u.OrgID); err != nil {
@@ -151,7 +151,7 @@ func (s *Service) Login(ctx context.Context, a roster.Actor, in LoginInput) (*Lo
 			return nil, err
 		}
 		if ok && u.Status == roster.StatusDeactivated {
-			return nil, roster.ReasonErrorf(roster.EUnauthenticated, "deactivated", "this account is deactivated; ask an admin to reactivate it")
+			return nil, roster.ReasonErrorf(roster.EUnauthenticated, roster.ReasonDeactivated, "this account is deactivated; ask an admin to reactivate it")
 		}
 		return nil, errBadCredentials
 	}
@@ -298,13 +298,13 @@ func (s *Service) SessionActor(ctx context.Context, token string, a roster.Actor
 		return err
 	})
 	if roster.IsNotFound(err) {
-		return a, roster.ReasonErrorf(roster.EUnauthenticated, "session_expired", "your session has ended; sign in again")
+		return a, roster.ReasonErrorf(roster.EUnauthenticated, roster.ReasonSessionExpired, "your session has ended; sign in again")
 	}
 	if err != nil {
 		return a, err
 	}
 	if u.Status != roster.StatusActive {
-		return a, roster.ReasonErrorf(roster.EUnauthenticated, "inactive", "this account is not active")
+		return a, roster.ReasonErrorf(roster.EUnauthenticated, roster.ReasonInactive, "this account is not active")
 	}
 	a.User, a.SessionID = u, sess.ID
 	s.touchUser(ctx, u)

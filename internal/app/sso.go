@@ -11,21 +11,21 @@ import (
 
 // Refusals of an SSO sign-in; the browser edge shows a page for each.
 var (
-	errSSONoIdentity = roster.ReasonErrorf(roster.EInvalid, "sso_claims_invalid",
+	errSSONoIdentity = roster.ReasonErrorf(roster.EInvalid, roster.ReasonSSOClaimsInvalid,
 		"the identity provider's answer names no subject or issuer; ask your administrator to check the SSO setup")
-	errSSONoEmail = roster.ReasonErrorf(roster.EInvalid, "sso_claims_invalid",
+	errSSONoEmail = roster.ReasonErrorf(roster.EInvalid, roster.ReasonSSOClaimsInvalid,
 		"the identity provider sent no usable email address; ask your administrator to release the email claim to Roster")
-	errSSODeactivated = roster.ReasonErrorf(roster.EForbidden, "deactivated",
+	errSSODeactivated = roster.ReasonErrorf(roster.EForbidden, roster.ReasonDeactivated,
 		"this account is deactivated; ask an administrator to reactivate it")
 )
 
 func errSSOUnverified(email string) error {
-	return roster.ReasonErrorf(roster.EForbidden, "email_unverified",
+	return roster.ReasonErrorf(roster.EForbidden, roster.ReasonEmailUnverified,
 		"your identity provider has not verified the email address %s, so Roster cannot match it to an account; verify it there and try again", email)
 }
 
 func errSSONotProvisioned(email string) error {
-	return roster.ReasonErrorf(roster.EForbidden, "sso_not_provisioned",
+	return roster.ReasonErrorf(roster.EForbidden, roster.ReasonSSONotProvisioned,
 		"there is no Roster account for %s and this instance does not create accounts on first sign-in; ask your administrator to invite you", email)
 }
 
@@ -39,7 +39,7 @@ func errSSOUnproven(email string) error {
 			"then choose \"Sign in with SSO\" to link the two; otherwise ask your administrator", email)
 }
 
-var errSSOInviteExpired = roster.ReasonErrorf(roster.EForbidden, "invite_expired",
+var errSSOInviteExpired = roster.ReasonErrorf(roster.EForbidden, roster.ReasonInviteExpired,
 	"your invite to Roster has expired; ask an administrator to resend it")
 
 // SSOSignIn signs in the person an identity provider vouched for and opens

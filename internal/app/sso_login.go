@@ -34,11 +34,11 @@ func (s *Service) BeginSSOLogin(ctx context.Context, l *roster.SSOLogin) error {
 
 // Refusals of a callback that does not belong to a live sign-in.
 var (
-	errSSOStateUnknown = roster.ReasonErrorf(roster.EInvalid, "sso_state_invalid",
+	errSSOStateUnknown = roster.ReasonErrorf(roster.EInvalid, roster.ReasonSSOStateInvalid,
 		"this sign-in attempt is unknown or has expired; start signing in again")
-	errSSOStateUsed = roster.ReasonErrorf(roster.EInvalid, "sso_state_used",
+	errSSOStateUsed = roster.ReasonErrorf(roster.EInvalid, roster.ReasonSSOStateUsed,
 		"this sign-in attempt was already used; start signing in again")
-	errSSOBrowser = roster.ReasonErrorf(roster.EInvalid, "sso_browser_mismatch",
+	errSSOBrowser = roster.ReasonErrorf(roster.EInvalid, roster.ReasonSSOBrowserMismatch,
 		"this sign-in was started in another browser or tab; start signing in again here")
 )
 

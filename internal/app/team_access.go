@@ -81,7 +81,7 @@ func (v *teamView) require(p roster.Permission) error {
 	if v.perms.Has(p) {
 		return nil
 	}
-	return roster.ReasonErrorf(roster.EForbidden, "missing_permission",
+	return roster.ReasonErrorf(roster.EForbidden, roster.ReasonMissingPermission,
 		"you need the %s permission in team %s", p, v.team.Name)
 }
 

@@ -31,7 +31,7 @@ func (s *Service) resolveRole(ctx context.Context, tx *store.Tx, org, name strin
 	}
 	if r, ok := roster.ParseBuiltinTeamRole(name); ok {
 		if r == roster.TeamService {
-			return roster.ReasonErrorf(roster.EInvalid, "invalid_role", "the service role belongs to service accounts; create one instead")
+			return roster.ReasonErrorf(roster.EInvalid, roster.ReasonInvalidRole, "the service role belongs to service accounts; create one instead")
 		}
 		if r == roster.TeamViewer {
 			if err := s.RequireFeature(featureViewerTeamRole); err != nil {
@@ -46,7 +46,7 @@ func (s *Service) resolveRole(ctx context.Context, tx *store.Tx, org, name strin
 	}
 	cr, err := tx.CustomRole(ctx, org, name)
 	if roster.IsNotFound(err) {
-		return roster.ReasonErrorf(roster.EInvalid, "invalid_role", "role %q is neither admin, member, viewer nor a custom role", name)
+		return roster.ReasonErrorf(roster.EInvalid, roster.ReasonInvalidRole, "role %q is neither admin, member, viewer nor a custom role", name)
 	}
 	if err != nil {
 		return err

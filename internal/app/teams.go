@@ -30,7 +30,7 @@ func (s *Service) CreateTeam(ctx context.Context, a roster.Actor, in CreateTeamI
 	case a.IsOrgAdmin():
 	case a.User.Role == roster.OrgMember && s.cfg.AllowUserTeamCreation:
 	default:
-		return nil, roster.ReasonErrorf(roster.EForbidden, "team_creation_disabled", "only organization admins may create teams here")
+		return nil, roster.ReasonErrorf(roster.EForbidden, roster.ReasonTeamCreationDisabled, "only organization admins may create teams here")
 	}
 	if err := roster.ValidateTeamName(in.Name); err != nil {
 		return nil, err
@@ -50,14 +50,14 @@ func (s *Service) CreateTeam(ctx context.Context, a roster.Actor, in CreateTeamI
 		if taken, err := tx.TeamNameTaken(ctx, t.OrgID, t.Name); err != nil {
 			return err
 		} else if taken {
-			return roster.ReasonErrorf(roster.EConflict, "team_name_taken", "a team named %s already exists", t.Name)
+			return roster.ReasonErrorf(roster.EConflict, roster.ReasonTeamNameTaken, "a team named %s already exists", t.Name)
 		}
 		if err := ensureTeamNamesFree(ctx, tx, t); err != nil {
 			return err
 		}
 		if err := tx.CreateTeam(ctx, t); err != nil {
 			if roster.ErrorCode(err) == roster.EConflict { // lost a race for the name
-				return roster.ReasonErrorf(roster.EConflict, "team_name_taken", "a team named %s already exists", t.Name)
+				return roster.ReasonErrorf(roster.EConflict, roster.ReasonTeamNameTaken, "a team named %s already exists", t.Name)
 			}
 			return err
 		}
@@ -179,7 +179,7 @@ func (s *Service) UpdateTeam(ctx context.Context, a roster.Actor, ref string, in
 		if in.Storage != nil {
 			st := *in.Storage
 			if err := roster.ValidateStorage(&st); err != nil || st != t.Storage {
-				return roster.ReasonErrorf(roster.EConflict, "storage_fixed", "a team's storage is fixed at creation and cannot be changed")
+				return roster.ReasonErrorf(roster.EConflict, roster.ReasonStorageFixed, "a team's storage is fixed at creation and cannot be changed")
 			}
 		}
 		var changed []string
@@ -249,7 +249,7 @@ func checkEnforced(p, change roster.PrivacyPolicy) error {
 	for _, sw := range roster.PrivacySwitches {
 		enforced, want := sw.Of(p), sw.Of(change)
 		if enforced != nil && want != nil && *enforced != *want {
-			return roster.ReasonErrorf(roster.EConflict, "setting_enforced",
+			return roster.ReasonErrorf(roster.EConflict, roster.ReasonSettingEnforced,
 				"%s is enforced as %v by the organization and cannot be changed by a team", sw.Key, *enforced)
 		}
 	}
@@ -327,7 +327,7 @@ func (s *Service) SetTeamAvatar(ctx context.Context, a roster.Actor, ref string,
 
 // avatarType identifies an image by its bytes, not its name.
 func avatarType(data []byte) (string, error) {
-	bad := roster.ReasonErrorf(roster.EInvalid, "invalid_avatar", "avatar must be a PNG, JPEG, GIF or WebP image")
+	bad := roster.ReasonErrorf(roster.EInvalid, roster.ReasonInvalidAvatar, "avatar must be a PNG, JPEG, GIF or WebP image")
 	if len(data) >= 30 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP" {
 		switch string(data[12:16]) {
 		case "VP8 ", "VP8L", "VP8X":

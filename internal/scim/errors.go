@@ -29,8 +29,8 @@ func bad(scimType, format string, args ...any) error {
 
 // uniquenessReasons are the domain conflicts that are duplicates.
 var uniquenessReasons = map[string]bool{
-	"username_taken": true, "email_taken": true, "already_exists": true, "team_name_taken": true,
-	"role_name_taken": true, "reserved_role_name": true, "already_member": true,
+	roster.ReasonUsernameTaken: true, roster.ReasonEmailTaken: true, roster.ReasonAlreadyExists: true, roster.ReasonTeamNameTaken: true,
+	roster.ReasonRoleNameTaken: true, roster.ReasonReservedRoleName: true, roster.ReasonAlreadyMember: true,
 	roster.ReasonTeamDisplayTaken: true,
 }
 

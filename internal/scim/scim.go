@@ -92,7 +92,7 @@ func (e *statusError) Unwrap() error { return e.err }
 func (s *Server) serve(prefix string, h handler) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if r.Header.Get("Authorization") == "" {
-			return roster.ReasonErrorf(roster.EUnauthenticated, "unauthenticated",
+			return roster.ReasonErrorf(roster.EUnauthenticated, roster.ReasonUnauthenticated,
 				"SCIM needs an API key: Authorization: Bearer <key>")
 		}
 		a, err := httpx.Authenticate(r, s.app, roster.ViaSCIM)

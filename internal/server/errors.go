@@ -2,4 +2,4 @@ package server
 
 import "roster"
 
-var errCrossOrigin = roster.ReasonErrorf(roster.EForbidden, "cross_origin", "cross-origin requests that change state are refused")
+var errCrossOrigin = roster.ReasonErrorf(roster.EForbidden, roster.ReasonCrossOrigin, "cross-origin requests that change state are refused")

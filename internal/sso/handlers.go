@@ -19,11 +19,11 @@ import (
 const browserCookie = "roster_oidc"
 
 var (
-	errNotConfigured = roster.ReasonErrorf(roster.ENotFound, "sso_not_configured", "single sign-on is not configured on this Roster")
-	errRateLimited   = roster.ReasonErrorf(roster.ETooMany, "rate_limited", "too many sign-ins were started from your address")
-	errNoBrowser     = roster.ReasonErrorf(roster.EInvalid, "sso_browser_mismatch",
+	errNotConfigured = roster.ReasonErrorf(roster.ENotFound, roster.ReasonSSONotConfigured, "single sign-on is not configured on this Roster")
+	errRateLimited   = roster.ReasonErrorf(roster.ETooMany, roster.ReasonRateLimited, "too many sign-ins were started from your address")
+	errNoBrowser     = roster.ReasonErrorf(roster.EInvalid, roster.ReasonSSOBrowserMismatch,
 		"this browser did not start this sign-in, or does not keep cookies for this site; start signing in again here")
-	errBadCallback = roster.ReasonErrorf(roster.EInvalid, "sso_bad_callback",
+	errBadCallback = roster.ReasonErrorf(roster.EInvalid, roster.ReasonSSOBadCallback,
 		"the identity provider's answer lacks its state or code; start signing in again")
 )
 
@@ -138,7 +138,7 @@ func (e *Edge) setBrowserCookie(w http.ResponseWriter, secret string) {
 	http.SetCookie(w, c)
 }
 
-var errReturnTo = roster.ReasonErrorf(roster.EInvalid, "invalid_return_to",
+var errReturnTo = roster.ReasonErrorf(roster.EInvalid, roster.ReasonInvalidReturnTo,
 	"return_to must be a path on this Roster, such as /teams")
 
 // localPath accepts a return path on this server and nothing that a
@@ -175,7 +175,7 @@ func (e *idpError) detail() string {
 }
 
 func newIdPError(code, description string) error {
-	return &roster.Error{Code: roster.EInvalid, Reason: "idp_error",
+	return &roster.Error{Code: roster.EInvalid, Reason: roster.ReasonIDPError,
 		Message: fmt.Sprintf("the identity provider did not sign you in (%s)", strings.ToValidUTF8(truncate(code, 64), "")),
 		Err:     &idpError{code: truncate(code, 64), description: truncate(description, 512)}}
 }

@@ -101,7 +101,7 @@ func (tx *Tx) endInvite(ctx context.Context, id, column string) error {
 		return fmt.Errorf("end invite %s: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return roster.ReasonErrorf(roster.EConflict, "invite_used", "this invite has already been used or revoked")
+		return roster.ReasonErrorf(roster.EConflict, roster.ReasonInviteUsed, "this invite has already been used or revoked")
 	}
 	return nil
 }

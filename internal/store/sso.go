@@ -73,7 +73,7 @@ func (tx *Tx) UseSSOLogin(ctx context.Context, stateHash []byte) error {
 		return fmt.Errorf("use sso login: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return roster.ReasonErrorf(roster.EConflict, "sso_login_used", "this sign-in attempt was already used")
+		return roster.ReasonErrorf(roster.EConflict, roster.ReasonSSOLoginUsed, "this sign-in attempt was already used")
 	}
 	return nil
 }

@@ -173,7 +173,7 @@ func (r row) Scan(dest ...any) error {
 // errBadText refuses text that PostgreSQL cannot store (it fails such
 // queries) and SQLite would store as is: refusing it on both engines
 // keeps them alike and makes it bad input, not a server error (D4).
-var errBadText = roster.ReasonErrorf(roster.EInvalid, "invalid_text", "text must be valid UTF-8 without NUL characters")
+var errBadText = roster.ReasonErrorf(roster.EInvalid, roster.ReasonInvalidText, "text must be valid UTF-8 without NUL characters")
 
 // checkText returns errBadText when a text argument is not valid UTF-8 or
 // holds a NUL character.
@@ -273,7 +273,7 @@ func mapError(err error) error {
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqliteConstraintUnique, sqliteConstraintPrimaryKey:
-			return &roster.Error{Code: roster.EConflict, Reason: "already_exists", Message: "already exists", Err: err}
+			return &roster.Error{Code: roster.EConflict, Reason: roster.ReasonAlreadyExists, Message: "already exists", Err: err}
 		case sqliteConstraintForeignKey, sqliteConstraintCheck:
 			return &roster.Error{Code: roster.EInvalid, Message: "refers to something that does not exist or is not allowed", Err: err}
 		}
@@ -287,14 +287,14 @@ func mapError(err error) error {
 			if msg == "" {
 				msg = "already exists"
 			}
-			return &roster.Error{Code: roster.EConflict, Reason: "already_exists", Message: msg, Err: err}
+			return &roster.Error{Code: roster.EConflict, Reason: roster.ReasonAlreadyExists, Message: msg, Err: err}
 		case pgForeignKeyViolation, pgCheckViolation:
 			return &roster.Error{Code: roster.EInvalid, Message: "refers to something that does not exist or is not allowed", Err: err}
 		case pgLockNotAvailable:
-			return &roster.Error{Code: roster.EUnavailable, Reason: "busy", Message: "the data is being changed by another request; try again", Err: err}
+			return &roster.Error{Code: roster.EUnavailable, Reason: roster.ReasonBusy, Message: "the data is being changed by another request; try again", Err: err}
 		case pgQueryCanceled:
 			if strings.Contains(pe.Message, "statement timeout") {
-				return &roster.Error{Code: roster.EUnavailable, Reason: "busy", Message: "the database took too long to answer; try again", Err: err}
+				return &roster.Error{Code: roster.EUnavailable, Reason: roster.ReasonBusy, Message: "the database took too long to answer; try again", Err: err}
 			}
 		}
 	}

@@ -21,7 +21,7 @@ const (
 	csrfHeader = "X-CSRF-Token"
 )
 
-var errCSRF = roster.ReasonErrorf(roster.EForbidden, "csrf",
+var errCSRF = roster.ReasonErrorf(roster.EForbidden, roster.ReasonCsrf,
 	"this form has expired or did not come from Roster; reload the page and try again")
 
 // csrfToken derives the token from its secret seed; the seed cannot be

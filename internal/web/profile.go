@@ -62,7 +62,7 @@ func (web *Web) createKey(w http.ResponseWriter, r *http.Request, a roster.Actor
 	name := form(r, "name")
 	k, err := web.app.CreateAPIKey(r.Context(), a, name)
 	if err != nil {
-		errs, status, err := formErrors(err, map[string]string{"invalid": "name", "too_many_keys": "name"})
+		errs, status, err := formErrors(err, map[string]string{roster.EInvalid: "name", roster.ReasonTooManyKeys: "name"})
 		if err != nil {
 			return err
 		}

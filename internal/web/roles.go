@@ -71,8 +71,8 @@ func (web *Web) roles(w http.ResponseWriter, r *http.Request, a roster.Actor) er
 
 // roleFields places custom role errors beside their fields.
 var roleFields = map[string]string{
-	"invalid_role_name": "name", "reserved_role_name": "name", "role_name_taken": "name",
-	"invalid_base_role": "base", "unknown_permission": "perms", "invalid": "description",
+	roster.ReasonInvalidRoleName: "name", roster.ReasonReservedRoleName: "name", roster.ReasonRoleNameTaken: "name",
+	roster.ReasonInvalidBaseRole: "base", roster.ReasonUnknownPermission: "perms", roster.EInvalid: "description",
 }
 
 func (web *Web) createRole(w http.ResponseWriter, r *http.Request, a roster.Actor) error {

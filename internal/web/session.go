@@ -49,7 +49,7 @@ func (web *Web) wrap(rt route) httpx.HandlerFunc {
 	}
 }
 
-var errSignIn = roster.ReasonErrorf(roster.EUnauthenticated, "sign_in", "sign in to continue")
+var errSignIn = roster.ReasonErrorf(roster.EUnauthenticated, roster.ReasonSignIn, "sign in to continue")
 
 // actor resolves the session cookie; a stale cookie is cleared and the
 // visitor treated as signed out.

@@ -63,7 +63,7 @@ func (web *Web) signIn(w http.ResponseWriter, r *http.Request, a roster.Actor) e
 	login, next := form(r, "login"), safeNext(r.PostFormValue("next"))
 	res, err := web.app.Login(r.Context(), a, app.LoginInput{Login: login, Password: r.PostFormValue("password"), Device: httpx.DeviceToken(r)})
 	if err != nil {
-		errs, status, err := formErrors(err, map[string]string{"bad_credentials": "password"})
+		errs, status, err := formErrors(err, map[string]string{roster.ReasonBadCredentials: "password"})
 		if err != nil {
 			return err
 		}
@@ -85,8 +85,8 @@ func (web *Web) signUpPage(w http.ResponseWriter, r *http.Request, a roster.Acto
 
 // signUpFields places sign-up and invite errors beside their fields.
 var signUpFields = map[string]string{
-	"invalid_username": "username", "username_taken": "username", "invalid_email": "email",
-	"email_taken": "email", "invalid_password": "password",
+	roster.ReasonInvalidUsername: "username", roster.ReasonUsernameTaken: "username", roster.ReasonInvalidEmail: "email",
+	roster.ReasonEmailTaken: "email", roster.ReasonInvalidPassword: "password",
 }
 
 func (web *Web) signUp(w http.ResponseWriter, r *http.Request, a roster.Actor) error {

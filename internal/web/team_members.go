@@ -98,8 +98,8 @@ func (web *Web) members(w http.ResponseWriter, r *http.Request, a roster.Actor) 
 
 // memberFields places add-member errors beside their fields.
 var memberFields = map[string]string{
-	"invalid_email": "who", "email_taken": "who", "already_member": "who", "not_found": "who", "invalid": "who",
-	"seat_limit_reached": "who", "admin_team_access_disabled": "who", "invalid_role": "role", "missing_permission": "role",
+	roster.ReasonInvalidEmail: "who", roster.ReasonEmailTaken: "who", roster.ReasonAlreadyMember: "who", roster.ENotFound: "who", roster.EInvalid: "who",
+	roster.ReasonSeatLimitReached: "who", roster.ReasonAdminTeamAccessDisabled: "who", roster.ReasonInvalidRole: "role", roster.ReasonMissingPermission: "role",
 }
 
 // showMembers answers a membership change with the members section.

@@ -39,7 +39,7 @@ func (web *Web) createTeamServiceAccount(w http.ResponseWriter, r *http.Request,
 	status := http.StatusOK
 	res, err := web.app.CreateTeamServiceAccount(r.Context(), a, r.PathValue("team"), f.Name)
 	if err != nil {
-		if f.Errors, status, err = formErrors(err, map[string]string{"invalid": "name"}); err != nil {
+		if f.Errors, status, err = formErrors(err, map[string]string{roster.EInvalid: "name"}); err != nil {
 			return err
 		}
 	} else {

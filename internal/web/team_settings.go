@@ -47,7 +47,7 @@ func (web *Web) saveGeneral(w http.ResponseWriter, r *http.Request, a roster.Act
 	}
 	status := http.StatusOK
 	if err != nil {
-		if p.Errors, status, err = formErrors(err, map[string]string{"invalid": "display_name",
+		if p.Errors, status, err = formErrors(err, map[string]string{roster.EInvalid: "display_name",
 			roster.ReasonInvalidText: "display_name", roster.ReasonTeamDisplayTaken: "display_name"}); err != nil {
 			return err
 		}
@@ -62,7 +62,7 @@ func (web *Web) uploadAvatar(w http.ResponseWriter, r *http.Request, a roster.Ac
 	var data []byte
 	var err error
 	if f, _, ferr := r.FormFile("avatar"); ferr != nil {
-		err = roster.ReasonErrorf(roster.EInvalid, "invalid_avatar", "choose an image file to upload")
+		err = roster.ReasonErrorf(roster.EInvalid, roster.ReasonInvalidAvatar, "choose an image file to upload")
 	} else {
 		data, err = io.ReadAll(io.LimitReader(f, app.MaxAvatarBytes+1))
 		f.Close()
@@ -76,7 +76,7 @@ func (web *Web) uploadAvatar(w http.ResponseWriter, r *http.Request, a roster.Ac
 	}
 	status := http.StatusOK
 	if err != nil {
-		if p.AvatarErrors, status, err = formErrors(err, map[string]string{"invalid_avatar": "avatar", "too_large": "avatar"}); err != nil {
+		if p.AvatarErrors, status, err = formErrors(err, map[string]string{roster.ReasonInvalidAvatar: "avatar", roster.ETooLarge: "avatar"}); err != nil {
 			return err
 		}
 	} else {
@@ -179,7 +179,7 @@ func (web *Web) saveAlerts(w http.ResponseWriter, r *http.Request, a roster.Acto
 	}
 	status := http.StatusOK
 	if err != nil {
-		if p.Errors, status, err = formErrors(err, map[string]string{"invalid_webhook": "webhook_url"}); err != nil {
+		if p.Errors, status, err = formErrors(err, map[string]string{roster.ReasonInvalidWebhook: "webhook_url"}); err != nil {
 			return err
 		}
 		p.Alerts = al

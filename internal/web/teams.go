@@ -88,7 +88,7 @@ func (web *Web) orgTeams(w http.ResponseWriter, r *http.Request, a roster.Actor)
 	return web.page(w, http.StatusOK, "teams", TeamsPage{Page: web.basePage(w, r, a, "Teams", "teams"), Teams: items})
 }
 
-var errAdminsOnly = roster.ReasonErrorf(roster.EForbidden, "not_admin", "only organization admins may open the organization dashboard")
+var errAdminsOnly = roster.ReasonErrorf(roster.EForbidden, roster.ReasonNotAdmin, "only organization admins may open the organization dashboard")
 
 func (web *Web) newTeamForm(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
 	p := NewTeamPage{Page: web.basePage(w, r, a, "Create new team", "teams"), Form: TeamForm{Storage: roster.StorageDefault, Provider: "aws"}}
@@ -97,8 +97,8 @@ func (web *Web) newTeamForm(w http.ResponseWriter, r *http.Request, a roster.Act
 
 // teamFields places team creation errors beside their fields.
 var teamFields = map[string]string{
-	"invalid_team_name": "name", "team_name_taken": "name",
-	roster.ReasonTeamDisplayTaken: "display_name", roster.ReasonInvalidText: "display_name", "invalid_storage": "provider", "invalid_bucket": "bucket",
+	roster.ReasonInvalidTeamName: "name", roster.ReasonTeamNameTaken: "name",
+	roster.ReasonTeamDisplayTaken: "display_name", roster.ReasonInvalidText: "display_name", roster.ReasonInvalidStorage: "provider", roster.ReasonInvalidBucket: "bucket",
 }
 
 func (web *Web) createTeam(w http.ResponseWriter, r *http.Request, a roster.Actor) error {

@@ -74,7 +74,7 @@ func (web *Web) inviteForm(w http.ResponseWriter, r *http.Request, a roster.Acto
 }
 
 // inviteFields places invite errors beside their fields.
-var inviteFields = map[string]string{"invalid_email": "email", "email_taken": "email", "invalid_role": "role", "invalid": "teams"}
+var inviteFields = map[string]string{roster.ReasonInvalidEmail: "email", roster.ReasonEmailTaken: "email", roster.ReasonInvalidRole: "role", roster.EInvalid: "teams"}
 
 func (web *Web) inviteUser(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
 	in := app.InviteInput{Email: form(r, "email"), Role: roster.OrgRole(form(r, "role"))}

@@ -23,7 +23,7 @@ type idClaims struct {
 func claimsOf(idt *gooidc.IDToken) (roster.SSOClaims, error) {
 	var cl idClaims
 	if err := idt.Claims(&cl); err != nil {
-		return roster.SSOClaims{}, &roster.Error{Code: roster.EInvalid, Reason: "sso_claims_invalid",
+		return roster.SSOClaims{}, &roster.Error{Code: roster.EInvalid, Reason: roster.ReasonSSOClaimsInvalid,
 			Message: "the identity provider's ID token has malformed claims; ask your administrator to check the SSO setup",
 			Err:     fmt.Errorf("decode id token claims: %w", err)}
 	}

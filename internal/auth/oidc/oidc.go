@@ -92,7 +92,7 @@ func contains(list []string, s string) bool {
 
 // errUnavailable is how a provider that cannot be reached is reported.
 func errUnavailable(err error) error {
-	return &roster.Error{Code: roster.EInternal, Reason: "sso_unavailable",
+	return &roster.Error{Code: roster.EInternal, Reason: roster.ReasonSSOUnavailable,
 		Message: "the identity provider cannot be reached right now; try again in a minute", Err: err}
 }
 
@@ -150,7 +150,7 @@ func (c *Client) Exchange(ctx context.Context, code, browser string, nonceHash [
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {
-			return roster.SSOClaims{}, &roster.Error{Code: roster.EInvalid, Reason: "sso_exchange_failed",
+			return roster.SSOClaims{}, &roster.Error{Code: roster.EInvalid, Reason: roster.ReasonSSOExchangeFailed,
 				Message: fmt.Sprintf("the identity provider refused to complete the sign-in (%s); start signing in again",
 					truncate(re.ErrorCode, 64)), Err: err}
 		}
@@ -158,7 +158,7 @@ func (c *Client) Exchange(ctx context.Context, code, browser string, nonceHash [
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
-		return roster.SSOClaims{}, &roster.Error{Code: roster.EUnauthenticated, Reason: "sso_token_invalid",
+		return roster.SSOClaims{}, &roster.Error{Code: roster.EUnauthenticated, Reason: roster.ReasonSSOTokenInvalid,
 			Message: "the identity provider sent no ID token; ask your administrator to check that the openid scope is allowed"}
 	}
 	return c.verify(ctx, d, raw, nonceHash)
@@ -179,11 +179,11 @@ var errTokenInvalid = "the identity provider's answer could not be verified; sta
 func (c *Client) verify(ctx context.Context, d *discovered, raw string, nonceHash []byte) (roster.SSOClaims, error) {
 	idt, err := d.verifier.Verify(gooidc.ClientContext(ctx, c.http), raw)
 	if err != nil {
-		return roster.SSOClaims{}, &roster.Error{Code: roster.EUnauthenticated, Reason: "sso_token_invalid",
+		return roster.SSOClaims{}, &roster.Error{Code: roster.EUnauthenticated, Reason: roster.ReasonSSOTokenInvalid,
 			Message: errTokenInvalid, Err: fmt.Errorf("verify id token: %w", err)}
 	}
 	if idt.Nonce == "" || !equalHash(Hash(idt.Nonce), nonceHash) {
-		return roster.SSOClaims{}, &roster.Error{Code: roster.EUnauthenticated, Reason: "sso_nonce_mismatch",
+		return roster.SSOClaims{}, &roster.Error{Code: roster.EUnauthenticated, Reason: roster.ReasonSSONonceMismatch,
 			Message: errTokenInvalid, Err: errors.New("id token nonce does not match the sign-in attempt")}
 	}
 	return claimsOf(idt)
