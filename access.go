@@ -21,15 +21,15 @@ type TeamAccess struct {
 // with the team's settings applied (R2, R3): members, and custom roles
 // based on member, may invite when the team lets members invite.
 func (a TeamAccess) RolePerms(m *Membership) PermSet {
-	var perms PermSet
-	base := m.Role
-	switch {
-	case m.Role == TeamCustom && m.CustomRole != nil:
+	return rolePerms(m, a.Settings.MembersCanInvite)
+}
+
+func rolePerms(m *Membership, membersCanInvite bool) PermSet {
+	perms, base := BuiltinPerms(m.Role), m.Role
+	if m.Role == TeamCustom && m.CustomRole != nil {
 		perms, base = m.CustomRole.Perms(), m.CustomRole.Base
-	default:
-		perms = BuiltinPerms(m.Role)
 	}
-	if base == TeamMember && a.Settings.MembersCanInvite {
+	if base == TeamMember && membersCanInvite {
 		perms |= Perms(PermTeamInvite)
 	}
 	return perms
@@ -43,7 +43,7 @@ func (a TeamAccess) TeamPerms() PermSet {
 	}
 	var perms PermSet
 	if a.Member != nil {
-		perms = a.RolePerms(a.Member)
+		perms = rolePerms(a.Member, a.Settings.MembersCanInvite)
 	}
 	// An organization service account reaches what an organization admin
 	// reaches (A1), so it reads no team data when admins may not (T7).
