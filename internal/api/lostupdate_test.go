@@ -27,18 +27,6 @@ func raceTeam(t *testing.T) (*apitest.Env, apitest.User, string) {
 	return e, admin, run["id"].(string)
 }
 
-// noneLost fails the test unless CountLost found every edit kept, and
-// logs the count, the figure the issue measures.
-func noneLost(t *testing.T, what string, a, b func(i int) *apitest.Response, kept func(i int) bool) {
-	t.Helper()
-	n := apitest.Trials(t)
-	lost := apitest.CountLost(t, n, 200, a, b, kept)
-	t.Logf("%s: %d of %d trials lost an update", what, lost, n)
-	if lost > 0 {
-		t.Errorf("%s: %d of %d trials lost one of two concurrent edits", what, lost, n)
-	}
-}
-
 type teamDoc struct {
 	DisplayName string          `json:"display_name"`
 	Settings    map[string]bool `json:"settings"`
@@ -55,7 +43,7 @@ func getTeam(t *testing.T, e *apitest.Env, cred apitest.Cred) teamDoc {
 // a privacy switch (UpdateTeam).
 func TestTeamDisplayNameAndSettingsBothKept(t *testing.T) {
 	e, admin, _ := raceTeam(t)
-	noneLost(t, "team display name vs settings",
+	apitest.NoneLost(t, "team display name vs settings",
 		func(i int) *apitest.Response {
 			return e.Do("PATCH", "/api/v1/teams/ml", map[string]any{"display_name": fmt.Sprintf("ML %d", i)}, admin.Key)
 		},
@@ -71,7 +59,7 @@ func TestTeamDisplayNameAndSettingsBothKept(t *testing.T) {
 // TestTeamAlertsAndPrivacyBothKept races the alerts with a privacy switch.
 func TestTeamAlertsAndPrivacyBothKept(t *testing.T) {
 	e, admin, _ := raceTeam(t)
-	noneLost(t, "team alerts vs privacy",
+	apitest.NoneLost(t, "team alerts vs privacy",
 		func(i int) *apitest.Response {
 			return e.Do("PATCH", "/api/v1/teams/ml", map[string]any{"alerts": map[string]bool{"email_on_finish": i%2 == 0, "email_on_crash": i%2 == 1}}, admin.Key)
 		},
@@ -90,7 +78,7 @@ func TestTeamAlertsAndPrivacyBothKept(t *testing.T) {
 func TestProjectFieldsBothKept(t *testing.T) {
 	e, admin, _ := raceTeam(t)
 	vis := func(i int) string { return []string{"public", "team"}[i%2] }
-	noneLost(t, "project description vs visibility",
+	apitest.NoneLost(t, "project description vs visibility",
 		func(i int) *apitest.Response {
 			return e.Do("PATCH", "/api/v1/teams/ml/projects/p1", map[string]any{"description": fmt.Sprintf("d %d", i)}, admin.Key)
 		},
@@ -107,7 +95,7 @@ func TestProjectFieldsBothKept(t *testing.T) {
 func TestRunFieldsBothKept(t *testing.T) {
 	e, admin, id := raceTeam(t)
 	path := "/api/v1/teams/ml/projects/p1/runs/" + id
-	noneLost(t, "run name vs summary",
+	apitest.NoneLost(t, "run name vs summary",
 		func(i int) *apitest.Response {
 			return e.Do("PATCH", path, map[string]any{"name": fmt.Sprintf("n %d", i)}, admin.Key)
 		},
@@ -132,7 +120,7 @@ func runKept(t *testing.T, e *apitest.Env, cred apitest.Cred, path string, i int
 func TestTwoServersKeepBothEdits(t *testing.T) {
 	e, admin, id := raceTeam(t)
 	e2 := apitest.NewWith(t, apitest.Options{DBURL: e.DBURL})
-	noneLost(t, "team display name vs settings, two servers",
+	apitest.NoneLost(t, "team display name vs settings, two servers",
 		func(i int) *apitest.Response {
 			return e.Do("PATCH", "/api/v1/teams/ml", map[string]any{"display_name": fmt.Sprintf("ML %d", i)}, admin.Key)
 		},
@@ -144,7 +132,7 @@ func TestTwoServersKeepBothEdits(t *testing.T) {
 			return d.DisplayName == fmt.Sprintf("ML %d", i) && d.Settings["hide_from_non_members"] == (i%2 == 0)
 		})
 	path := "/api/v1/teams/ml/projects/p1/runs/" + id
-	noneLost(t, "run name vs summary, two servers",
+	apitest.NoneLost(t, "run name vs summary, two servers",
 		func(i int) *apitest.Response {
 			return e2.Do("PATCH", path, map[string]any{"name": fmt.Sprintf("n %d", i)}, admin.Key)
 		},
@@ -162,7 +150,7 @@ func TestProfileAndRoleChangeBothKept(t *testing.T) {
 	admin := e.MustSignup("ada")
 	bob := e.MustUser(admin.Key, "bob", "member")
 	role := func(i int) string { return []string{"viewer", "member"}[i%2] }
-	noneLost(t, "own name vs organization role",
+	apitest.NoneLost(t, "own name vs organization role",
 		func(i int) *apitest.Response {
 			return e.Do("PATCH", "/api/v1/users/me", map[string]any{"name": fmt.Sprintf("Bob %d", i)}, bob.Key)
 		},

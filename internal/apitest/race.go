@@ -74,3 +74,15 @@ func describe(r *Response) string {
 	}
 	return strconv.Itoa(r.StatusCode) + " " + string(r.Body)
 }
+
+// NoneLost fails the test unless CountLost finds both edits of every trial
+// kept, and logs the count: the figure issue #19 measures.
+func NoneLost(t testing.TB, what string, a, b func(i int) *Response, kept func(i int) bool) {
+	t.Helper()
+	n := Trials(t)
+	lost := CountLost(t, n, 200, a, b, kept)
+	t.Logf("%s: %d of %d trials lost an update", what, lost, n)
+	if lost > 0 {
+		t.Errorf("%s: %d of %d trials lost one of two concurrent edits", what, lost, n)
+	}
+}

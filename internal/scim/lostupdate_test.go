@@ -42,17 +42,6 @@ func replaceOp(path, value string) string {
 	return fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":%q,"value":%q}]}`, path, value)
 }
 
-// noneLost fails unless every trial kept both concurrent edits.
-func noneLost(t *testing.T, what string, a, b func(i int) *apitest.Response, kept func(i int) bool) {
-	t.Helper()
-	n := apitest.Trials(t)
-	lost := apitest.CountLost(t, n, 200, a, b, kept)
-	t.Logf("%s: %d of %d trials lost an update", what, lost, n)
-	if lost > 0 {
-		t.Errorf("%s: %d of %d trials lost one of two concurrent edits", what, lost, n)
-	}
-}
-
 // oneWinsIfMatch races two PATCHes of path, bodies a(i) and b(i), both
 // sent with the ETag just read, and fails unless in every trial exactly
 // one is answered 200, the other 412, and only the winner's edit is in
@@ -90,7 +79,7 @@ func TestGroupPatchesBothKept(t *testing.T) {
 	p, _ := newIdP(t)
 	g := "/Groups/" + p.do(201, "POST", "/Groups", `{"displayName":"Vision"}`)["id"].(string)
 	user := p.do(201, "POST", "/Users", alice)["id"].(string)
-	noneLost(t, "group displayName vs members",
+	apitest.NoneLost(t, "group displayName vs members",
 		func(i int) *apitest.Response {
 			return p.send("PATCH", g, replaceOp("displayName", fmt.Sprintf("Vision %d", i)), "")
 		},
@@ -121,7 +110,7 @@ func TestRolePatchesBothKept(t *testing.T) {
 			return p.send("PATCH", r, `{"Operations":[`+op+`]}`, "")
 		}
 	}
-	noneLost(t, "role permission vs permission", perm("run:stop"), perm("run:delete"), func(i int) bool {
+	apitest.NoneLost(t, "role permission vs permission", perm("run:stop"), perm("run:delete"), func(i int) bool {
 		names := map[string]bool{}
 		for _, e := range p.do(200, "GET", r, nil)["permissions"].([]any) {
 			names[get(e, "name").(string)] = true
@@ -136,7 +125,7 @@ func TestRolePatchesBothKept(t *testing.T) {
 func TestRolePutAndSCIMPatchBothKept(t *testing.T) {
 	p, _ := newIdP(t)
 	id := p.do(201, "POST", "/Roles", `{"name":"auditor","inheritedFrom":"viewer"}`)["id"].(string)
-	noneLost(t, "REST role PUT vs SCIM role PATCH",
+	apitest.NoneLost(t, "REST role PUT vs SCIM role PATCH",
 		func(i int) *apitest.Response {
 			return p.e.Do("PUT", "/api/v1/roles/"+id, map[string]any{"name": "auditor", "description": fmt.Sprintf("d %d", i),
 				"base": "viewer", "permissions": []string{}}, p.key)
@@ -151,7 +140,7 @@ func TestRolePutAndSCIMPatchBothKept(t *testing.T) {
 func TestUserPatchesBothKept(t *testing.T) {
 	p, _ := newIdP(t)
 	u := "/Users/" + p.do(201, "POST", "/Users", alice)["id"].(string)
-	noneLost(t, "user title vs externalId",
+	apitest.NoneLost(t, "user title vs externalId",
 		func(i int) *apitest.Response {
 			return p.send("PATCH", u, replaceOp("title", fmt.Sprintf("t %d", i)), "")
 		},
