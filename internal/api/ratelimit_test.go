@@ -257,7 +257,9 @@ func lastAuditIP(t testing.TB, e *apitest.Env, admin apitest.Key) string {
 // server of the same database, and refused keys count across servers.
 func TestFailuresAreSharedAcrossServers(t *testing.T) {
 	one := apitest.New(t)
-	two := apitest.NewWith(t, apitest.Options{DBURL: one.DBURL})
+	// One clock: the refused-key budget refills a try a second, so two
+	// clocks a second apart would read the same budget differently.
+	two := apitest.NewWith(t, apitest.Options{DBURL: one.DBURL, Clock: one.Clock})
 	admin := one.MustSignup("alice")
 	one.MustUser(admin.Key, "bob", "member")
 	device := attempt{device: deviceOf(t, attempt{}.signIn(t, two, "bob", apitest.Password))}

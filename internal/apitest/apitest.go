@@ -92,6 +92,9 @@ type Options struct {
 	// OIDC turns single sign-on on; its RedirectURL, and the public URL
 	// when unset, become the test server's.
 	OIDC *oidc.Config
+	// Clock is the server's clock, to share one between servers of one
+	// database; a fresh one at the real time when nil.
+	Clock *Clock
 }
 
 // New starts a server on a fresh database; it stops when the test ends.
@@ -100,7 +103,10 @@ func New(tb testing.TB) *Env { return NewWith(tb, Options{}) }
 // NewWith starts a server with options.
 func NewWith(tb testing.TB, opt Options) *Env {
 	tb.Helper()
-	clock := &Clock{now: time.Now().UTC()}
+	clock := opt.Clock
+	if clock == nil {
+		clock = &Clock{now: time.Now().UTC()}
+	}
 	if opt.DBURL == "" {
 		opt.DBURL = storetest.URL(tb)
 	}
