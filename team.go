@@ -90,18 +90,24 @@ type TeamAlerts struct {
 	WebhookURL    string `json:"webhook_url"`
 }
 
-// ValidateAlerts checks the webhook URL: https only, with a host that is
-// not a loopback, link-local, private, multicast or shared address.
-// Delivery checks the addresses a name resolves to as well.
-func ValidateAlerts(a TeamAlerts) error {
+// ValidateAlerts checks the webhook URL with ValidateWebhookURL.
+func ValidateAlerts(a TeamAlerts, allowLoopback bool) error {
 	if a.WebhookURL == "" {
 		return nil
 	}
-	u, err := url.Parse(a.WebhookURL)
-	if err != nil || u.Scheme != "https" || u.Hostname() == "" || u.User != nil || len(a.WebhookURL) > 2048 {
+	return ValidateWebhookURL(a.WebhookURL, allowLoopback)
+}
+
+// ValidateWebhookURL checks a webhook URL: https only, with a host that is
+// not a loopback, link-local, private, multicast or shared address.
+// Delivery checks the addresses a name resolves to as well. allowLoopback
+// admits loopback hosts, for tests only.
+func ValidateWebhookURL(raw string, allowLoopback bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Hostname() == "" || u.User != nil || len(raw) > 2048 {
 		return ReasonErrorf(EInvalid, ReasonInvalidWebhook, "webhook URL must be an https:// URL of at most 2048 characters, without credentials")
 	}
-	return checkWebhookHost(u.Hostname())
+	return checkWebhookHost(u.Hostname(), allowLoopback)
 }
 
 // Storage is where a team's run files live; fixed at creation (T2).

@@ -155,10 +155,15 @@ func PublicAddr(ip netip.Addr) bool {
 }
 
 // checkWebhookHost refuses a webhook host that names the server's own
-// network: a non-public literal address, localhost or a .localhost name.
-func checkWebhookHost(host string) error {
+// network: a non-public literal address, localhost or a .localhost name;
+// loopback ones are let through when allowLoopback is set.
+func checkWebhookHost(host string, allowLoopback bool) error {
 	h := strings.TrimSuffix(FoldASCII(host), ".")
-	if ip, err := netip.ParseAddr(strings.Trim(h, "[]")); err == nil && !PublicAddr(ip) {
+	ip, err := netip.ParseAddr(strings.Trim(h, "[]"))
+	if err == nil && allowLoopback && ip.Unmap().IsLoopback() {
+		return nil
+	}
+	if err == nil && !PublicAddr(ip) {
 		return ReasonErrorf(EInvalid, ReasonWebhookAddress,
 			"webhook URL may not point at %s: loopback, link-local, private, multicast and shared addresses are refused", ip)
 	}

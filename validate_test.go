@@ -65,13 +65,20 @@ func TestValidateAlertsRefusesNonPublicHosts(t *testing.T) {
 		"https://[fe80::1]/x", "https://[fd12::1]/x", "https://0.0.0.0/x", "https://[::]/x", "https://224.0.0.1/x",
 		"https://100.64.1.1/x", "https://[::ffff:10.0.0.1]/x", "https://LOCALHOST./x", "http://hooks.example.test/x",
 		"https://user:pw@hooks.example.test/x"} {
-		if err := ValidateAlerts(TeamAlerts{WebhookURL: u}); ErrorCode(err) != EInvalid {
+		if err := ValidateAlerts(TeamAlerts{WebhookURL: u}, false); ErrorCode(err) != EInvalid {
 			t.Errorf("ValidateAlerts(%s) = %v, want invalid", u, err)
 		}
 	}
 	for _, u := range []string{"", "https://hooks.slack.com/services/T/B/X", "https://93.184.215.14/hook", "https://[2001:db8::1]:8443/x"} {
-		if err := ValidateAlerts(TeamAlerts{WebhookURL: u}); err != nil {
+		if err := ValidateAlerts(TeamAlerts{WebhookURL: u}, false); err != nil {
 			t.Errorf("ValidateAlerts(%s) = %v", u, err)
+		}
+	}
+	// The test switch admits loopback and nothing else.
+	for u, ok := range map[string]bool{"https://127.0.0.1:8443/x": true, "https://[::1]/x": true, "https://10.0.0.5/x": false,
+		"https://169.254.169.254/latest": false, "http://127.0.0.1/x": false} {
+		if err := ValidateAlerts(TeamAlerts{WebhookURL: u}, true); (err == nil) != ok {
+			t.Errorf("ValidateAlerts(%s, loopback allowed) = %v, want allowed=%v", u, err, ok)
 		}
 	}
 	if PublicAddr(netip.MustParseAddr("100.127.255.255")) || !PublicAddr(netip.MustParseAddr("100.128.0.1")) {
