@@ -149,6 +149,8 @@ func (api *API) table() []route {
 			access: signedIn, status: 200, handle: api.getAvatar},
 		{method: "GET", path: "/api/v1/teams/{team}/usage", summary: "Members, projects, runs, stored data and runs per day (T10).",
 			access: signedIn, response: Usage{}, status: 200, handle: api.teamUsage},
+		{method: "GET", path: "/api/v1/teams/{team}/alerts/deliveries", summary: "The team's recent alert mails and webhook posts and how far each got (T9).",
+			access: signedIn, response: AlertDeliveries{}, status: 200, handle: api.alertDeliveries},
 		{method: "GET", path: "/api/v1/teams/{team}/members", summary: "The team's members.",
 			access: signedIn, response: MemberList{}, status: 200, handle: api.listMembers},
 		{method: "POST", path: "/api/v1/teams/{team}/members", summary: "Add a user by username or email; an unknown email is invited (T4).",

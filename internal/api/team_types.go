@@ -143,6 +143,28 @@ type Usage struct {
 	RunsPerDay  map[string]int `json:"runs_per_day"`
 }
 
+// AlertDeliveries are a team's recent alert deliveries, newest first (T9).
+type AlertDeliveries struct {
+	// MailSink is false when no mail sink is configured: email alerts
+	// are then not sent, webhook posts still are.
+	MailSink   bool            `json:"mail_sink"`
+	Deliveries []AlertDelivery `json:"deliveries"`
+}
+
+// AlertDelivery is one alert mail or webhook post and how far it got.
+type AlertDelivery struct {
+	ID            string     `json:"id"`
+	Channel       string     `json:"channel" enum:"email,webhook"`
+	Recipient     string     `json:"recipient"` // the author's address, or "team webhook"
+	Subject       string     `json:"subject"`
+	Status        string     `json:"status" enum:"queued,sent,failed,canceled"`
+	Attempts      int        `json:"attempts"`
+	LastError     string     `json:"last_error,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
+	NextAttemptAt *time.Time `json:"next_attempt_at"`
+	SentAt        *time.Time `json:"sent_at"`
+}
+
 // PermissionInfo is one catalog entry.
 type PermissionInfo struct {
 	Name        string `json:"name"`

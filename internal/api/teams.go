@@ -8,6 +8,7 @@ import (
 	"roster"
 	"roster/internal/app"
 	"roster/internal/httpx"
+	"roster/internal/mail"
 )
 
 func (api *API) createTeam(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
@@ -121,6 +122,24 @@ func (api *API) teamUsage(w http.ResponseWriter, r *http.Request, a roster.Actor
 	}
 	return httpx.WriteJSON(w, http.StatusOK, Usage{Members: u.Members, Projects: u.Projects, Runs: u.Runs,
 		StoredBytes: u.StoredBytes, RunsPerDay: u.RunsPerDay})
+}
+
+func (api *API) alertDeliveries(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	d, err := api.app.TeamAlertDeliveries(r.Context(), a, r.PathValue("team"))
+	if err != nil {
+		return err
+	}
+	out := AlertDeliveries{MailSink: d.MailSink, Deliveries: make([]AlertDelivery, 0, len(d.Deliveries))}
+	for _, m := range d.Deliveries {
+		channel := "email"
+		if m.Kind == string(mail.KindWebhook) {
+			channel = "webhook"
+		}
+		out.Deliveries = append(out.Deliveries, AlertDelivery{ID: m.ID, Channel: channel, Recipient: m.To, Subject: m.Subject,
+			Status: string(m.Status), Attempts: m.Attempts, LastError: m.LastError, CreatedAt: m.CreatedAt,
+			NextAttemptAt: timePtr(m.NextAttemptAt), SentAt: timePtr(m.SentAt)})
+	}
+	return httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 func (api *API) listMembers(w http.ResponseWriter, r *http.Request, a roster.Actor) error {

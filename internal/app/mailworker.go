@@ -48,7 +48,7 @@ func (o MailWorkerOptions) withDefaults() MailWorkerOptions {
 	return o
 }
 
-// WakeMailer tells the mail worker that mail is due, so it sends at once
+// WakeMailer tells the outbox worker that mail or a webhook post is due, so it sends at once
 // instead of at its next poll.
 func (s *Service) WakeMailer() {
 	select {
@@ -57,15 +57,13 @@ func (s *Service) WakeMailer() {
 	}
 }
 
-// RunMailWorker sends the outbox's due mail until ctx ends (E2): after each
-// wake-up and every Poll. Mails are claimed with a lease, so several
-// workers, in one process or many, never send the same mail at once; a
-// mail whose worker died is picked up again when its lease runs out. It
-// returns at once when no Mailer is configured.
+// RunMailWorker delivers the outbox until ctx ends (E2, T9): mails through
+// the Mailer and team alerts to webhooks, after each wake-up and every
+// Poll. Entries are claimed with a lease, so several workers, in one
+// process or many, never send the same one at once; an entry whose worker
+// died is picked up again when its lease runs out. Without a Mailer it
+// delivers webhook posts only.
 func (s *Service) RunMailWorker(ctx context.Context, opt MailWorkerOptions) {
-	if s.cfg.Mailer == nil {
-		return
-	}
 	opt = opt.withDefaults()
 	owner := roster.NewID("mw")
 	t := time.NewTicker(opt.Poll)
@@ -89,7 +87,11 @@ func (s *Service) sendDueMail(ctx context.Context, owner string, opt MailWorkerO
 	var claimed []*roster.OutboxMail
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		var err error
-		claimed, err = tx.ClaimMail(ctx, owner, opt.Lease, opt.Batch)
+		var kinds []string
+		if s.cfg.Mailer == nil {
+			kinds = []string{string(mail.KindWebhook)}
+		}
+		claimed, err = tx.ClaimMail(ctx, owner, opt.Lease, opt.Batch, kinds...)
 		return err
 	})
 	if err != nil {
@@ -114,11 +116,7 @@ func (s *Service) sendDueMail(ctx context.Context, owner string, opt MailWorkerO
 func (s *Service) deliver(ctx context.Context, m *roster.OutboxMail, owner string, opt MailWorkerOptions) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opt.SendTimeout)
 	defer cancel()
-	var reply string
-	msg, sendErr := s.mailToSend(sctx, m)
-	if sendErr == nil {
-		reply, sendErr = s.cfg.Mailer.Send(sctx, msg)
-	}
+	reply, sendErr := s.send(sctx, m)
 	var held bool
 	err := s.db.Tx(sctx, func(tx *store.Tx) error {
 		var err error
@@ -127,7 +125,7 @@ func (s *Service) deliver(ctx context.Context, m *roster.OutboxMail, owner strin
 			return err
 		}
 		var next time.Time
-		if m.Attempts+1 < opt.MaxAttempts && !errors.Is(sendErr, errInviteClosed) {
+		if m.Attempts+1 < opt.MaxAttempts && !errors.Is(sendErr, errInviteClosed) && !errors.Is(sendErr, errAlertClosed) {
 			next = tx.Now().Add(backoff(m.Attempts+1, opt))
 		}
 		held, err = tx.MarkMailFailed(sctx, m.ID, owner, sendErr.Error(), next)
@@ -143,6 +141,19 @@ func (s *Service) deliver(ctx context.Context, m *roster.OutboxMail, owner strin
 	default:
 		s.log.Info("mail sent", "mail", m.ID, "kind", m.Kind, "to", m.To, "reply", reply)
 	}
+}
+
+// send makes one attempt at delivering m: a post to the team's webhook, or
+// a mail.
+func (s *Service) send(ctx context.Context, m *roster.OutboxMail) (string, error) {
+	if m.Kind == string(mail.KindWebhook) {
+		return s.sendWebhook(ctx, m)
+	}
+	msg, err := s.mailToSend(ctx, m)
+	if err != nil {
+		return "", err
+	}
+	return s.cfg.Mailer.Send(ctx, msg)
 }
 
 // errInviteClosed fails an invite mail for good: its invite was accepted,

@@ -84,7 +84,7 @@ func (s *Service) CreateRun(ctx context.Context, a roster.Actor, teamRef, projec
 		if err := tx.CreateRun(ctx, r); err != nil {
 			return err
 		}
-		if err := recordRunEvent(ctx, tx, pv.team, r); err != nil {
+		if err := s.queueRunAlerts(ctx, tx, pv, r); err != nil {
 			return err
 		}
 		return auditAt(ctx, tx, a, roster.ActRunCreate, where{team: pv.team.Name, project: pv.project.Name}, "run "+r.ID)
@@ -92,20 +92,8 @@ func (s *Service) CreateRun(ctx context.Context, a roster.Actor, teamRef, projec
 	if err != nil {
 		return nil, fmt.Errorf("create run: %w", err)
 	}
+	s.WakeMailer() // its alerts, if any, are due
 	return s.GetRun(ctx, a, teamRef, projectRef, r.ID)
-}
-
-// recordRunEvent queues the alert event for a run that just finished or
-// crashed, when the team listens for it (T9).
-func recordRunEvent(ctx context.Context, tx *store.Tx, t *roster.Team, r *roster.Run) error {
-	al := t.Alerts
-	switch {
-	case r.State == roster.RunFinished && (al.EmailOnFinish || al.WebhookURL != ""):
-		return tx.AddRunEvent(ctx, r.OrgID, t.ID, r.ID, "run_finished")
-	case r.State == roster.RunCrashed && (al.EmailOnCrash || al.WebhookURL != ""):
-		return tx.AddRunEvent(ctx, r.OrgID, t.ID, r.ID, "run_crashed")
-	}
-	return nil
 }
 
 // ListRuns lists a project's runs, newest first.
@@ -190,6 +178,7 @@ func (s *Service) UpdateRun(ctx context.Context, a roster.Actor, teamRef, projec
 	if err != nil {
 		return nil, err
 	}
+	s.WakeMailer() // its alerts, if any, are due
 	return s.GetRun(ctx, a, teamRef, projectRef, id)
 }
 
@@ -216,7 +205,7 @@ func (s *Service) applyRunChange(ctx context.Context, tx *store.Tx, a roster.Act
 	}
 	if r.State != was && r.State != roster.RunRunning {
 		r.FinishedAt = tx.Now()
-		if err := recordRunEvent(ctx, tx, pv.team, r); err != nil {
+		if err := s.queueRunAlerts(ctx, tx, pv, r); err != nil {
 			return err
 		}
 	}
@@ -242,6 +231,7 @@ func (s *Service) StopRun(ctx context.Context, a roster.Actor, teamRef, projectR
 	if err != nil {
 		return nil, err
 	}
+	s.WakeMailer() // its alerts, if any, are due
 	return s.GetRun(ctx, a, teamRef, projectRef, id)
 }
 

@@ -27,6 +27,7 @@ import (
 	"roster/internal/auth"
 	"roster/internal/mail"
 	"roster/internal/store"
+	"roster/internal/webhook"
 )
 
 // Config is what the use cases need from the server's configuration.
@@ -37,9 +38,11 @@ type Config struct {
 	Mailer        Mailer        // sends the outbox's mail; nil without GORILLA_EMAIL_SINK
 	MailSinkURL   string        // the sink with its password hidden, for display
 	MailFrom      string        // GORILLA_EMAIL_FROM_ADDRESS, for display
-	Argon2        auth.Argon2Params
-	License       string // LICENSE: the signed license document, if any
-	LicenseKey    string // ROSTER_LICENSE_PUBLIC_KEY: base64 Ed25519 public key
+	// Webhooks posts team alerts (T9); nil takes the guarded default.
+	Webhooks   *webhook.Sender
+	Argon2     auth.Argon2Params
+	License    string // LICENSE: the signed license document, if any
+	LicenseKey string // ROSTER_LICENSE_PUBLIC_KEY: base64 Ed25519 public key
 	// AllowUserTeamCreation lets members create teams (O6).
 	AllowUserTeamCreation bool
 	// DisableAdminTeamAccess keeps organization admins out of team data (T7).
@@ -64,6 +67,7 @@ type Service struct {
 	limits    limits
 	license   licenseState
 	templates *mail.Templates
+	webhooks  *webhook.Sender
 	wake      chan struct{} // wakes the mail worker after an invite commits
 	// checkPassword is auth.CheckPassword; tests count its calls.
 	checkPassword func(hash, password string) (bool, error)
@@ -80,8 +84,11 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Service {
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	cfg.MailSink = cfg.MailSink || cfg.Mailer != nil
+	if cfg.Webhooks == nil {
+		cfg.Webhooks = webhook.New(webhook.Options{})
+	}
 	return &Service{db: db, cfg: cfg, log: log, license: loadLicense(cfg.License, cfg.LicenseKey),
-		templates: mail.MustTemplates(), wake: make(chan struct{}, 1), limits: defaultLimits,
+		templates: mail.MustTemplates(), webhooks: cfg.Webhooks, wake: make(chan struct{}, 1), limits: defaultLimits,
 		checkPassword: auth.CheckPassword}
 }
 

@@ -205,7 +205,7 @@ func (s *Service) UpdateTeam(ctx context.Context, a roster.Actor, ref string, in
 			}
 		}
 		if in.Alerts != nil && *in.Alerts != t.Alerts {
-			if err := roster.ValidateAlerts(*in.Alerts); err != nil {
+			if err := roster.ValidateAlerts(*in.Alerts, s.webhooks.AllowsLoopback()); err != nil {
 				return err
 			}
 			t.Alerts, changed = *in.Alerts, append(changed, "alerts")

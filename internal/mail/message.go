@@ -8,8 +8,12 @@ type Kind string
 
 // Kinds of mail.
 const (
-	KindInvite Kind = "invite"
-	KindTest   Kind = "test"
+	KindInvite   Kind = "invite"
+	KindTest     Kind = "test"
+	KindRunAlert Kind = "run_alert" // a run finished or crashed (T9)
+	// KindWebhook is an outbox entry posted to a team's webhook rather than
+	// mailed; it has no templates.
+	KindWebhook Kind = "webhook"
 )
 
 // Message is one rendered mail to one recipient.

@@ -25,7 +25,7 @@ type Templates struct {
 func NewTemplates() (*Templates, error) {
 	t := &Templates{text: map[Kind]*texttemplate.Template{}, html: map[Kind]*htmltemplate.Template{}}
 	funcs := map[string]any{"date": func(tm time.Time) string { return tm.UTC().Format("2 January 2006 15:04 MST") }}
-	for _, k := range []Kind{KindInvite, KindTest} {
+	for _, k := range []Kind{KindInvite, KindTest, KindRunAlert} {
 		tt, err := texttemplate.New(string(k)).Funcs(funcs).ParseFS(templateFS, "templates/"+string(k)+".txt")
 		if err != nil {
 			return nil, fmt.Errorf("parse %s text template: %w", k, err)
@@ -73,6 +73,29 @@ type TestData struct {
 // Test renders the test mail to to.
 func (t *Templates) Test(to string, d TestData) (Message, error) {
 	return t.render(KindTest, to, d)
+}
+
+// RunAlertData fills the mail to a run's author when it finishes or
+// crashes (T9).
+type RunAlertData struct {
+	Team    string // the team's display name
+	Project string
+	Run     string // the run's name
+	RunID   string
+	State   string // "finished" or "crashed"
+	At      time.Time
+}
+
+// RunAlert renders the alert mail to to.
+func (t *Templates) RunAlert(to string, d RunAlertData) (Message, error) {
+	return t.render(KindRunAlert, to, d)
+}
+
+// RunAlertText is the one-line message a team's webhook receives for the
+// same event.
+func RunAlertText(d RunAlertData) string {
+	return fmt.Sprintf("Run %q (%s) in %s / %s %s at %s.", d.Run, d.RunID, d.Team, d.Project, d.State,
+		d.At.UTC().Format(time.RFC3339))
 }
 
 func (t *Templates) render(k Kind, to string, data any) (Message, error) {

@@ -38,17 +38,26 @@ func (tx *Tx) EnqueueMail(ctx context.Context, m *roster.OutboxMail) error {
 	return nil
 }
 
-// ClaimMail leases up to limit due mails to owner until now+lease and
-// returns them. A leased mail is invisible to other claims until its lease
-// runs out, so two workers never send it at once.
-func (tx *Tx) ClaimMail(ctx context.Context, owner string, lease time.Duration, limit int) ([]*roster.OutboxMail, error) {
+// ClaimMail leases up to limit due mails of the given kinds (any kind
+// when none) to owner until now+lease and returns them. A leased mail is
+// invisible to other claims until its lease runs out, so two workers never
+// send it at once.
+func (tx *Tx) ClaimMail(ctx context.Context, owner string, lease time.Duration, limit int, kinds ...string) ([]*roster.OutboxMail, error) {
+	now := tx.now.UnixMicro()
+	args := []any{now, now}
+	kindClause := ""
+	if len(kinds) > 0 {
+		kindClause = ` AND kind IN (` + placeholders(len(kinds)) + `)`
+		for _, k := range kinds {
+			args = append(args, k)
+		}
+	}
 	q := `SELECT id FROM outbox WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?
-		AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at, id LIMIT ?`
+		AND (lease_until IS NULL OR lease_until <= ?)` + kindClause + ` ORDER BY next_attempt_at, id LIMIT ?`
 	if tx.engine == Postgres {
 		q += ` FOR UPDATE SKIP LOCKED`
 	}
-	now := tx.now.UnixMicro()
-	rows, err := tx.query(ctx, q, now, now, limit)
+	rows, err := tx.query(ctx, q, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("find due mail: %w", err)
 	}
@@ -137,6 +146,16 @@ func (tx *Tx) MailByRef(ctx context.Context, refs []string) (map[string]*roster.
 		out[m.Ref] = m // later rows are newer
 	}
 	return out, nil
+}
+
+// MailAbout returns the newest mails about ref, newest first, at most
+// limit of them, without bodies.
+func (tx *Tx) MailAbout(ctx context.Context, ref string, limit int) ([]*roster.OutboxMail, error) {
+	ms, err := tx.mailWhere(ctx, `ref = ? ORDER BY created_at DESC, id DESC LIMIT ?`, ref, limit)
+	for _, m := range ms {
+		m.Text, m.HTML = "", ""
+	}
+	return ms, err
 }
 
 // MailByID returns one mail.

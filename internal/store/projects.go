@@ -221,20 +221,3 @@ func (tx *Tx) ListRuns(ctx context.Context, projectID string, limit int) ([]*ros
 	}
 	return out, mapError(rows.Err())
 }
-
-// AddRunEvent records a run event for the team's alerts (T9).
-func (tx *Tx) AddRunEvent(ctx context.Context, orgID, teamID, runID, event string) error {
-	_, err := tx.exec(ctx, `INSERT INTO run_events (id, org_id, team_id, run_id, event, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		roster.NewID("ev"), orgID, teamID, runID, event, tx.now.UnixMicro())
-	if err != nil {
-		return fmt.Errorf("record run event: %w", err)
-	}
-	return nil
-}
-
-// CountRunEvents counts a team's run events of a kind.
-func (tx *Tx) CountRunEvents(ctx context.Context, teamID, event string) (int, error) {
-	var n int
-	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM run_events WHERE team_id = ? AND event = ?`, teamID, event).Scan(&n)
-	return n, mapError(err)
-}

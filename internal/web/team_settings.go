@@ -151,6 +151,9 @@ type AlertsPage struct {
 	Alerts roster.TeamAlerts
 	Errors Errors
 	Notice *Notice
+	// Deliveries are the recent alert mails and posts, for those who may
+	// change the alerts; nil for others.
+	Deliveries *app.AlertDeliveries
 }
 
 func (web *Web) alertsPage(w http.ResponseWriter, r *http.Request, a roster.Actor) (AlertsPage, error) {
@@ -158,7 +161,13 @@ func (web *Web) alertsPage(w http.ResponseWriter, r *http.Request, a roster.Acto
 	if err != nil {
 		return AlertsPage{}, err
 	}
-	return AlertsPage{Page: web.basePage(w, r, a, h.Display+" · Alerts", "team"), Team: h, Alerts: info.Team.Alerts}, nil
+	p := AlertsPage{Page: web.basePage(w, r, a, h.Display+" · Alerts", "team"), Team: h, Alerts: info.Team.Alerts}
+	if h.Can.Settings {
+		if p.Deliveries, err = web.app.TeamAlertDeliveries(r.Context(), a, r.PathValue("team")); err != nil {
+			return AlertsPage{}, err
+		}
+	}
+	return p, nil
 }
 
 func (web *Web) alerts(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
@@ -179,7 +188,7 @@ func (web *Web) saveAlerts(w http.ResponseWriter, r *http.Request, a roster.Acto
 	}
 	status := http.StatusOK
 	if err != nil {
-		if p.Errors, status, err = formErrors(err, map[string]string{roster.ReasonInvalidWebhook: "webhook_url"}); err != nil {
+		if p.Errors, status, err = formErrors(err, map[string]string{roster.ReasonInvalidWebhook: "webhook_url", roster.ReasonWebhookAddress: "webhook_url"}); err != nil {
 			return err
 		}
 		p.Alerts = al

@@ -153,6 +153,9 @@ func TestBrowserTeamSettings(t *testing.T) {
 	b.click("#al-crash")
 	b.click("#alerts-form button[type=submit]")
 	b.waitText("#alerts-form .notice", "Alert settings saved")
+	b.visit("/teams/vision/settings/alerts")
+	b.waitText("#alert-deliveries", "No alerts sent yet")
+	b.waitText("#no-mail-sink", "email alerts are not sent")
 
 	b.visit("/teams/vision/settings/service-accounts")
 	b.fill("#team-sa-name", "ci-bot")
