@@ -22,8 +22,26 @@ const (
 	ActUserResetPassword  = "user:reset_password"
 	ActUserCreateAPIKey   = "user:create_api_key"
 	ActUserDeleteAPIKey   = "user:delete_api_key"
+	ActUserRead           = "user:read" // someone else's profile was opened, as W&B records
 	ActOrgUpdateMember    = "organization:update_member"
 )
+
+// AuditActions lists every action, for the filters that offer them; a
+// test checks that it names every Act constant.
+var AuditActions = []string{
+	ActUserCreate, ActUserSignup, ActUserAcceptInvite, ActUserResendInvite, ActUserRevokeInvite,
+	ActUserDeactivate, ActUserReactivate, ActUserDelete, ActUserUpdate, ActUserLogin, ActUserLoginFailed,
+	ActUserLockout, ActUserUnlock, ActUserLogout, ActUserChangePassword, ActUserResetPassword,
+	ActUserCreateAPIKey, ActUserDeleteAPIKey, ActUserRead,
+	ActOrgUpdateMember,
+	ActTeamCreate, ActTeamUpdate, ActTeamDelete, ActTeamRestore, ActTeamInviteUser, ActTeamUninvite,
+	ActTeamUpdateMember, ActTeamCreateServiceAccount, ActTeamDeleteServiceAccount,
+	ActOrgCreateServiceAccount, ActOrgDeleteServiceAccount, ActOrgUpdateSettings,
+	ActRoleCreate, ActRoleUpdate, ActRoleDelete,
+	ActProjectCreate, ActProjectUpdate, ActProjectDelete, ActProjectRead, ActProjectAddMember,
+	ActProjectRemoveMember,
+	ActRunCreate, ActRunUpdate, ActRunStop, ActRunDelete,
+}
 
 // AuditEntry is one immutable line of the audit log.
 type AuditEntry struct {
@@ -37,14 +55,23 @@ type AuditEntry struct {
 	UserAsset   string // target user id
 	UserEmail   string // target user email
 	EntityName  string // team name
+	EntityAsset string // team id
 	ProjectName string
-	Via         Interface
-	Details     string // short human note, never secrets
+	// ProjectAsset is the project id.
+	ProjectAsset string
+	Via          Interface
+	Details      string // short human note, never secrets
+	// ResponseCode is the HTTP status the change was answered with, on
+	// entries of API requests; 0 elsewhere.
+	ResponseCode int
 }
 
-// Anonymized returns a copy with personal data dropped (L3).
+// Anonymized returns a copy with personal data dropped (L3): emails,
+// addresses, and the names of teams and projects, which W&B counts as
+// personal data too. Ids stay, so entries can still be correlated.
 func (e AuditEntry) Anonymized() AuditEntry {
 	e.ActorEmail, e.UserEmail, e.ActorIP = "", "", ""
+	e.EntityName, e.ProjectName = "", ""
 	return e
 }
 
@@ -68,6 +95,7 @@ const (
 	ActProjectCreate            = "project:create"
 	ActProjectUpdate            = "project:update"
 	ActProjectDelete            = "project:delete"
+	ActProjectRead              = "project:read" // a project was opened, as W&B records
 	ActProjectAddMember         = "project:add_member"
 	ActProjectRemoveMember      = "project:remove_member"
 	ActRunCreate                = "run:create"

@@ -46,6 +46,9 @@ type Actor struct {
 	APIKeyID       string          // set when authenticated by an API key
 	IP             string
 	Via            Interface
+	// ResponseCode is the status a REST request is answered with when it
+	// succeeds, recorded in its audit entries; 0 off the REST API.
+	ResponseCode int
 }
 
 // IsOrgAdmin reports whether the actor is an active organization admin.

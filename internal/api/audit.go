@@ -17,9 +17,12 @@ import (
 
 const day = 24 * time.Hour
 
-// auditRange reads I2's startDate, numDays and endDate. The range starts at
-// startDate (default: numDays-1 days before today) and ends after endDate,
-// or numDays after its start, or at the end of today.
+// auditRange reads I2's startDate, numDays and endDate as W&B documents
+// them: startDate (default today) is the newest day of the window and
+// numDays counts days backward from it, so numDays=0 (or none) is
+// startDate alone and numDays=7 is startDate and the 7 days before. An
+// explicit endDate instead makes startDate the first day and endDate the
+// last, both inclusive; it cannot be combined with numDays.
 func auditRange(q map[string][]string, now time.Time) (from, to time.Time, err error) {
 	get := func(k string) string {
 		if v := q[k]; len(v) > 0 {
@@ -27,11 +30,10 @@ func auditRange(q map[string][]string, now time.Time) (from, to time.Time, err e
 		}
 		return ""
 	}
-	numDays, err := intParam(get("numDays"), "numDays", 1, 3660)
+	numDays, err := intParam(get("numDays"), "numDays", 0, 3660)
 	if err != nil {
 		return from, to, err
 	}
-	today := now.UTC().Truncate(day)
 	parseDay := func(name string) (time.Time, error) {
 		t, err := time.Parse("2006-01-02", get(name))
 		if err != nil {
@@ -39,37 +41,31 @@ func auditRange(q map[string][]string, now time.Time) (from, to time.Time, err e
 		}
 		return t, nil
 	}
-	switch {
-	case get("startDate") != "":
-		if from, err = parseDay("startDate"); err != nil {
+	start := now.UTC().Truncate(day)
+	if get("startDate") != "" {
+		if start, err = parseDay("startDate"); err != nil {
 			return from, to, err
 		}
-	case numDays > 0:
-		from = today.AddDate(0, 0, 1-numDays)
-	default:
-		from = today
 	}
-	switch {
-	case get("endDate") != "":
-		end, err := parseDay("endDate")
-		if err != nil {
-			return from, to, err
-		}
-		to = end.Add(day)
-	case numDays > 0:
-		to = from.AddDate(0, 0, numDays)
-	default:
-		to = today.Add(day)
+	if get("endDate") == "" {
+		return start.AddDate(0, 0, -numDays), start.Add(day), nil
 	}
-	if !to.After(from) {
+	if get("numDays") != "" {
+		return from, to, roster.Errorf(roster.EInvalid, "give numDays (days back from startDate) or endDate (the last day after startDate), not both")
+	}
+	end, err := parseDay("endDate")
+	if err != nil {
+		return from, to, err
+	}
+	if end.Before(start) {
 		return from, to, roster.Errorf(roster.EInvalid, "endDate must not come before startDate")
 	}
-	return from, to, nil
+	return start, end.Add(day), nil
 }
 
 func (api *API) auditLogs(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
 	q := r.URL.Query()
-	from, to, err := auditRange(q, time.Now())
+	from, to, err := auditRange(q, api.app.DB().Now())
 	if err != nil {
 		return err
 	}
@@ -83,7 +79,7 @@ func (api *API) auditLogs(w http.ResponseWriter, r *http.Request, a roster.Actor
 			return roster.Errorf(roster.EInvalid, "anonymize must be true or false")
 		}
 	}
-	f := store.AuditFilter{From: from, To: to, Limit: limit}
+	f := store.AuditFilter{From: from, To: to, Limit: limit, Action: strings.TrimSpace(q.Get("action")), Actor: strings.TrimSpace(q.Get("actor"))}
 	if c := q.Get("cursor"); c != "" {
 		if f.AfterTime, f.AfterID, err = decodeAuditCursor(c); err != nil {
 			return err

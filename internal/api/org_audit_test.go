@@ -17,21 +17,27 @@ import (
 
 // auditLine is one audit entry as GET /admin/audit_logs shows it (L2).
 type auditLine struct {
-	Timestamp   string `json:"timestamp"`
-	Action      string `json:"action"`
-	ActorUserID string `json:"actor_user_id"`
-	ActorEmail  string `json:"actor_email"`
-	ActorIP     string `json:"actor_ip"`
-	UserAsset   string `json:"user_asset"`
-	UserEmail   string `json:"user_email"`
-	Interface   string `json:"interface"`
-	Details     string `json:"details"`
+	Timestamp    string `json:"timestamp"`
+	Action       string `json:"action"`
+	ActorUserID  string `json:"actor_user_id"`
+	ActorEmail   string `json:"actor_email"`
+	ActorIP      string `json:"actor_ip"`
+	UserAsset    string `json:"user_asset"`
+	UserEmail    string `json:"user_email"`
+	EntityName   string `json:"entity_name"`
+	EntityAsset  string `json:"entity_asset"`
+	ProjectName  string `json:"project_name"`
+	ProjectAsset string `json:"project_asset"`
+	Interface    string `json:"interface"`
+	Details      string `json:"details"`
+	ResponseCode int    `json:"response_code"`
 }
 
 // auditWindow is a date range around the test clock wide enough for every
-// entry a test writes, whatever the time of day.
+// entry a test writes, whatever the time of day: from two days after it
+// (startDate, the newest day) four days back.
 func auditWindow(e *apitest.Env) url.Values {
-	return url.Values{"startDate": {e.Clock.Now().AddDate(0, 0, -2).Format("2006-01-02")}, "numDays": {"5"}}
+	return url.Values{"startDate": {e.Clock.Now().AddDate(0, 0, 2).Format("2006-01-02")}, "numDays": {"4"}}
 }
 
 // auditStream reads the NDJSON stream with params, checking its shape.
@@ -347,9 +353,9 @@ func TestAuditLogStreamAndPages(t *testing.T) {
 			}
 		})
 	}
-	// endDate alone asks for a page too.
-	q := auditWindow(e)
-	q.Set("endDate", e.Clock.Now().AddDate(0, 0, 2).Format("2006-01-02"))
+	// endDate alone asks for a page too; startDate is then the first day.
+	q := url.Values{"startDate": {e.Clock.Now().AddDate(0, 0, -2).Format("2006-01-02")},
+		"endDate": {e.Clock.Now().AddDate(0, 0, 2).Format("2006-01-02")}}
 	r := e.Must(200, "GET", "/admin/audit_logs?"+q.Encode(), nil, admin.Key)
 	var p struct {
 		AuditLogs []auditLine `json:"audit_logs"`

@@ -37,7 +37,7 @@ func (api *API) listProjects(w http.ResponseWriter, r *http.Request, a roster.Ac
 }
 
 func (api *API) getProject(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
-	p, err := api.app.GetProject(r.Context(), a, r.PathValue("team"), r.PathValue("project"))
+	p, err := api.app.ViewProject(r.Context(), a, r.PathValue("team"), r.PathValue("project"))
 	if err != nil {
 		return err
 	}

@@ -200,12 +200,14 @@ func (api *API) table() []route {
 			access: admin, request: TestEmailRequest{}, response: TestEmailResult{}, status: 200, handle: api.testEmail},
 		{method: "GET", path: "/admin/audit_logs", summary: "The audit log (I2): NDJSON stream without limit and endDate, else a page.",
 			access: admin, response: AuditPage{}, status: 200, stream: true, handle: api.auditLogs, query: []param{
-				{"startDate", "string", "first day, YYYY-MM-DD (UTC)"},
-				{"numDays", "integer", "number of days from startDate (default 1)"},
-				{"endDate", "string", "last day, YYYY-MM-DD, inclusive"},
+				{"startDate", "string", "newest day, YYYY-MM-DD (UTC; default today); the first day when endDate is given"},
+				{"numDays", "integer", "days back from startDate (0 or none: startDate alone)"},
+				{"endDate", "string", "last day, YYYY-MM-DD, inclusive, after startDate; not with numDays"},
+				{"action", "string", "one action, such as user:create, or a family such as user:"},
+				{"actor", "string", "the actor's email"},
 				{"limit", "integer", "page size, 1 to 1000; asks for a page"},
 				{"cursor", "string", "next_cursor of the previous page"},
-				{"anonymize", "boolean", "drop emails and addresses"},
+				{"anonymize", "boolean", "drop emails, addresses, and team and project names"},
 			}},
 	}
 }
@@ -213,20 +215,22 @@ func (api *API) table() []route {
 // Register adds the API's routes and its OpenAPI document to mux.
 func (api *API) Register(mux *http.ServeMux) {
 	for _, rt := range api.routes {
-		mux.Handle(rt.method+" "+rt.path, api.adapter.Handle(api.withActor(rt.handle)))
+		mux.Handle(rt.method+" "+rt.path, api.adapter.Handle(api.withActor(rt.handle, rt.status)))
 	}
 	mux.Handle("GET /api/v1/openapi.json", api.adapter.Handle(api.openAPI))
 	mux.HandleFunc("/api/", httpx.NotFound)
 	mux.HandleFunc("/admin/", httpx.NotFound)
 }
 
-// withActor authenticates the request before the handler runs.
-func (api *API) withActor(h func(http.ResponseWriter, *http.Request, roster.Actor) error) httpx.HandlerFunc {
+// withActor authenticates the request before the handler runs; the
+// route's success status goes into the audit entries it writes.
+func (api *API) withActor(h func(http.ResponseWriter, *http.Request, roster.Actor) error, status int) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		a, err := httpx.Authenticate(r, api.app, roster.ViaAPI)
 		if err != nil {
 			return err
 		}
+		a.ResponseCode = status
 		return h(w, r, a)
 	}
 }

@@ -48,6 +48,8 @@ var teamMatrix = []struct {
 	{"ok   403  403  ok   403  403  403  403  403  403  403  401  403  401", 204, "PUT /api/v1/teams/ml/avatar", `<png>`},
 	{"ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   401  ok   401", 200, "GET /api/v1/teams/ml/avatar", ""},
 	{"ok   403  ok   ok   ok   ok   403  ok   ok   403  403  401  403  401", 200, "GET /api/v1/teams/ml/usage", ""},
+	// Alert deliveries show recipients and errors: those who change the alerts (T9).
+	{"ok   403  403  ok   403  403  403  403  403  403  403  401  403  401", 200, "GET /api/v1/teams/ml/alerts/deliveries", ""},
 	// Members (T3-T5); {self} is the caller
 	{"ok   403  ok   ok   ok   ok   ok   ok   ok   403  403  401  ok   401", 200, "GET /api/v1/teams/ml/members", ""},
 	{"ok   403  403  ok   403  403  403  403  403  403  403  401  403  401", 201, "POST /api/v1/teams/ml/members", `{"username":"{cand}"}`},
@@ -274,7 +276,9 @@ func teamRoutePattern(path string) string {
 	case "teams":
 		p[4] = "{team}"
 		if len(p) > 6 {
-			p[6] = map[string]string{"members": "{user}", "service-accounts": "{id}", "projects": "{project}"}[p[5]]
+			if v, ok := map[string]string{"members": "{user}", "service-accounts": "{id}", "projects": "{project}"}[p[5]]; ok {
+				p[6] = v
+			}
 		}
 		if len(p) > 8 {
 			p[8] = map[string]string{"members": "{user}", "runs": "{id}"}[p[7]]

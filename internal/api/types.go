@@ -186,15 +186,22 @@ type AuditEntry struct {
 	UserAsset   string `json:"user_asset,omitempty"`
 	UserEmail   string `json:"user_email,omitempty"`
 	EntityName  string `json:"entity_name,omitempty"`
+	EntityAsset string `json:"entity_asset,omitempty"` // the team id
 	ProjectName string `json:"project_name,omitempty"`
-	Interface   string `json:"interface" enum:"ui,api,scim,sso,cli"`
-	Details     string `json:"details,omitempty"`
+	// ProjectAsset is the project id.
+	ProjectAsset string `json:"project_asset,omitempty"`
+	Interface    string `json:"interface" enum:"ui,api,scim,sso,cli"`
+	Details      string `json:"details,omitempty"`
+	// ResponseCode is the HTTP status of the API request that made the
+	// change; absent on entries of other interfaces.
+	ResponseCode int `json:"response_code,omitempty"`
 }
 
 func auditJSON(e *roster.AuditEntry) AuditEntry {
 	return AuditEntry{Timestamp: e.Timestamp.Format(time.RFC3339Nano), Action: e.Action, ActorUserID: e.ActorUserID,
 		ActorEmail: e.ActorEmail, ActorIP: e.ActorIP, UserAsset: e.UserAsset, UserEmail: e.UserEmail,
-		EntityName: e.EntityName, ProjectName: e.ProjectName, Interface: string(e.Via), Details: e.Details}
+		EntityName: e.EntityName, EntityAsset: e.EntityAsset, ProjectName: e.ProjectName, ProjectAsset: e.ProjectAsset,
+		Interface: string(e.Via), Details: e.Details, ResponseCode: e.ResponseCode}
 }
 
 // AuditPage is a page of the audit log (I2).

@@ -87,7 +87,7 @@ func userRef(r *http.Request, a roster.Actor) string {
 }
 
 func (api *API) getUser(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
-	u, err := api.app.GetUser(r.Context(), a, userRef(r, a))
+	u, err := api.app.ViewUser(r.Context(), a, userRef(r, a))
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func (s *Service) changeMembership(ctx context.Context, tx *store.Tx, a roster.A
 			return err
 		}
 	}
-	w := where{user: c.user, team: c.team.team.Name}
+	w := teamWhere(c.team.team).about(c.user)
 	switch {
 	case c.old == nil:
 		c.next.TeamID, c.next.PrincipalID, c.next.PrincipalKind = c.team.team.ID, c.user.ID, roster.KindUser

@@ -15,6 +15,9 @@ type projectView struct {
 	perms   roster.PermSet // narrowed by the project's visibility
 }
 
+// where names the project for its audit entries.
+func (pv *projectView) where() where { return projectWhere(pv.team, pv.project) }
+
 // errNoProject hides projects the actor may not read.
 func errNoProject(ref string) error {
 	return roster.Errorf(roster.ENotFound, "no project %q", truncate(ref, 64))
@@ -106,7 +109,7 @@ func (s *Service) CreateProject(ctx context.Context, a roster.Actor, teamRef str
 				return err
 			}
 		}
-		return auditAt(ctx, tx, a, roster.ActProjectCreate, where{team: v.team.Name, project: p.Name}, "visibility "+string(vis))
+		return auditAt(ctx, tx, a, roster.ActProjectCreate, projectWhere(v.team, p), "visibility "+string(vis))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create project %s: %w", in.Name, err)
@@ -149,6 +152,21 @@ func (s *Service) GetProject(ctx context.Context, a roster.Actor, teamRef, ref s
 	return p, err
 }
 
+// ViewProject returns one project as GetProject does, for someone opening
+// it; the read is recorded (project:read), as W&B does.
+func (s *Service) ViewProject(ctx context.Context, a roster.Actor, teamRef, ref string) (*roster.Project, error) {
+	var p *roster.Project
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		pv, err := s.loadProject(ctx, tx, a, teamRef, ref)
+		if err != nil {
+			return err
+		}
+		p = pv.project
+		return auditAt(ctx, tx, a, roster.ActProjectRead, pv.where(), "")
+	})
+	return p, err
+}
+
 // UpdateProject changes a project's description or visibility.
 func (s *Service) UpdateProject(ctx context.Context, a roster.Actor, teamRef, ref string, in ProjectInput) (*roster.Project, error) {
 	var p *roster.Project
@@ -186,7 +204,7 @@ func (s *Service) UpdateProject(ctx context.Context, a roster.Actor, teamRef, re
 		if err := tx.UpdateProject(ctx, p); err != nil {
 			return err
 		}
-		return auditAt(ctx, tx, a, roster.ActProjectUpdate, where{team: pv.team.Name, project: p.Name}, "visibility "+string(p.Visibility))
+		return auditAt(ctx, tx, a, roster.ActProjectUpdate, projectWhere(pv.team, p), "visibility "+string(p.Visibility))
 	})
 	return p, err
 }
@@ -204,7 +222,7 @@ func (s *Service) DeleteProject(ctx context.Context, a roster.Actor, teamRef, re
 		if err := tx.DeleteProject(ctx, pv.project.ID); err != nil {
 			return err
 		}
-		return auditAt(ctx, tx, a, roster.ActProjectDelete, where{team: pv.team.Name, project: pv.project.Name}, "")
+		return auditAt(ctx, tx, a, roster.ActProjectDelete, pv.where(), "")
 	})
 }
 
@@ -236,6 +254,6 @@ func (s *Service) SetProjectMember(ctx context.Context, a roster.Actor, teamRef,
 		if err != nil {
 			return err
 		}
-		return auditAt(ctx, tx, a, action, where{user: u, team: pv.team.Name, project: pv.project.Name}, "")
+		return auditAt(ctx, tx, a, action, pv.where().about(u), "")
 	})
 }

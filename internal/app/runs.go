@@ -87,7 +87,7 @@ func (s *Service) CreateRun(ctx context.Context, a roster.Actor, teamRef, projec
 		if err := s.queueRunAlerts(ctx, tx, pv, r); err != nil {
 			return err
 		}
-		return auditAt(ctx, tx, a, roster.ActRunCreate, where{team: pv.team.Name, project: pv.project.Name}, "run "+r.ID)
+		return auditAt(ctx, tx, a, roster.ActRunCreate, pv.where(), "run "+r.ID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create run: %w", err)
@@ -212,7 +212,7 @@ func (s *Service) applyRunChange(ctx context.Context, tx *store.Tx, a roster.Act
 	if err := tx.UpdateRun(ctx, r); err != nil {
 		return err
 	}
-	return auditAt(ctx, tx, a, action, where{team: pv.team.Name, project: pv.project.Name}, "run "+r.ID+" "+string(r.State))
+	return auditAt(ctx, tx, a, action, pv.where(), "run "+r.ID+" "+string(r.State))
 }
 
 // StopRun stops a running run.
@@ -245,6 +245,6 @@ func (s *Service) DeleteRun(ctx context.Context, a roster.Actor, teamRef, projec
 		if err := tx.DeleteRun(ctx, r.ID); err != nil {
 			return err
 		}
-		return auditAt(ctx, tx, a, roster.ActRunDelete, where{team: pv.team.Name, project: pv.project.Name}, "run "+r.ID)
+		return auditAt(ctx, tx, a, roster.ActRunDelete, pv.where(), "run "+r.ID)
 	})
 }

@@ -69,7 +69,7 @@ func (s *Service) DeleteSCIMGroup(ctx context.Context, a roster.Actor, id string
 		if err := tx.UpdateTeam(ctx, t); err != nil {
 			return err
 		}
-		return auditAt(ctx, tx, a, roster.ActTeamDelete, where{team: t.Name}, "archived through SCIM")
+		return auditAt(ctx, tx, a, roster.ActTeamDelete, teamWhere(t), "archived through SCIM")
 	})
 }
 
@@ -112,7 +112,7 @@ func (s *Service) applySCIMGroup(ctx context.Context, tx *store.Tx, a roster.Act
 	if !renamed {
 		return nil
 	}
-	return auditAt(ctx, tx, a, roster.ActTeamUpdate, where{team: t.Name}, "display name "+t.DisplayName)
+	return auditAt(ctx, tx, a, roster.ActTeamUpdate, teamWhere(t), "display name "+t.DisplayName)
 }
 
 // syncSCIMMembers makes the team's user members exactly refs (user ids or

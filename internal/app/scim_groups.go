@@ -153,7 +153,7 @@ func (s *Service) CreateSCIMGroup(ctx context.Context, a roster.Actor, in SCIMGr
 		if err := tx.CreateTeam(ctx, t); err != nil {
 			return err
 		}
-		if err := auditAt(ctx, tx, a, roster.ActTeamCreate, where{team: t.Name}, "provisioned through SCIM"); err != nil {
+		if err := auditAt(ctx, tx, a, roster.ActTeamCreate, teamWhere(t), "provisioned through SCIM"); err != nil {
 			return err
 		}
 		cur := &DirectoryGroup{Team: t}

@@ -105,23 +105,40 @@ func audit(ctx context.Context, tx *store.Tx, a roster.Actor, action string, tar
 
 // where names what an audited change touched.
 type where struct {
-	user    *roster.User
-	team    string // team name
-	project string // project name
+	user               *roster.User
+	team, teamID       string
+	project, projectID string
+}
+
+// teamWhere names team t.
+func teamWhere(t *roster.Team) where { return where{team: t.Name, teamID: t.ID} }
+
+// projectWhere names project p of team t.
+func projectWhere(t *roster.Team, p *roster.Project) where {
+	return where{team: t.Name, teamID: t.ID, project: p.Name, projectID: p.ID}
+}
+
+// about adds the user a change touched.
+func (w where) about(u *roster.User) where {
+	w.user = u
+	return w
 }
 
 // auditAt appends one entry for a change by actor in tx.
 func auditAt(ctx context.Context, tx *store.Tx, a roster.Actor, action string, w where, details string) error {
 	e := &roster.AuditEntry{
-		OrgID:       orgID(a),
-		Action:      action,
-		ActorUserID: a.PrincipalID(),
-		ActorEmail:  a.Email(),
-		ActorIP:     a.IP,
-		Via:         a.Via,
-		Details:     details,
-		EntityName:  w.team,
-		ProjectName: w.project,
+		OrgID:        orgID(a),
+		Action:       action,
+		ActorUserID:  a.PrincipalID(),
+		ActorEmail:   a.Email(),
+		ActorIP:      a.IP,
+		Via:          a.Via,
+		Details:      details,
+		EntityName:   w.team,
+		EntityAsset:  w.teamID,
+		ProjectName:  w.project,
+		ProjectAsset: w.projectID,
+		ResponseCode: a.ResponseCode,
 	}
 	if w.user != nil {
 		e.UserAsset, e.UserEmail = w.user.ID, w.user.Email

@@ -72,7 +72,7 @@ func (s *Service) CreateTeamServiceAccount(ctx context.Context, a roster.Actor, 
 		if err := tx.AddMember(ctx, m); err != nil {
 			return err
 		}
-		return auditAt(ctx, tx, a, roster.ActTeamCreateServiceAccount, where{team: v.team.Name}, sa.Name+" ("+sa.ID+")")
+		return auditAt(ctx, tx, a, roster.ActTeamCreateServiceAccount, teamWhere(v.team), sa.Name+" ("+sa.ID+")")
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create service account in team %s: %w", teamRef, err)
@@ -107,7 +107,7 @@ func (s *Service) CreateOrgServiceAccount(ctx context.Context, a roster.Actor, n
 			return err
 		}
 		out.Account = sa
-		return auditAt(ctx, tx, a, roster.ActOrgCreateServiceAccount, where{team: sa.TeamName}, sa.Name+" ("+sa.ID+")")
+		return auditAt(ctx, tx, a, roster.ActOrgCreateServiceAccount, where{team: sa.TeamName, teamID: sa.DefaultTeamID}, sa.Name+" ("+sa.ID+")")
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create organization service account: %w", err)
@@ -167,7 +167,7 @@ func (s *Service) DeleteServiceAccount(ctx context.Context, a roster.Actor, team
 		if err := tx.DeletePrincipalAPIKeys(ctx, sa.ID); err != nil {
 			return err
 		}
-		return auditAt(ctx, tx, a, action, where{team: team}, sa.Name+" ("+sa.ID+")")
+		return auditAt(ctx, tx, a, action, where{team: team, teamID: teamID}, sa.Name+" ("+sa.ID+")")
 	})
 }
 

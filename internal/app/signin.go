@@ -244,6 +244,9 @@ func (s *Service) finishLogin(ctx context.Context, a roster.Actor, att loginAtte
 // failed sign-in's audit entry (L1), and the lockout's when the account
 // ran out, in one transaction.
 func (s *Service) recordFailedLogin(ctx context.Context, a roster.Actor, att loginAttempt) error {
+	if a.ResponseCode != 0 {
+		a.ResponseCode = 401 // the attempt is answered bad_credentials
+	}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		if err := audit(ctx, tx, a, roster.ActUserLoginFailed, att.user, "login "+truncate(att.login, 64)); err != nil {
 			return err

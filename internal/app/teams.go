@@ -65,7 +65,7 @@ func (s *Service) CreateTeam(ctx context.Context, a roster.Actor, in CreateTeamI
 		if err := tx.AddMember(ctx, m); err != nil {
 			return err
 		}
-		return auditAt(ctx, tx, a, roster.ActTeamCreate, where{team: t.Name}, "storage "+t.Storage.Type)
+		return auditAt(ctx, tx, a, roster.ActTeamCreate, teamWhere(t), "storage "+t.Storage.Type)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create team %s: %w", in.Name, err)
@@ -214,7 +214,7 @@ func (s *Service) UpdateTeam(ctx context.Context, a roster.Actor, ref string, in
 			if err := tx.UpdateTeam(ctx, t); err != nil {
 				return err
 			}
-			if err := auditAt(ctx, tx, a, roster.ActTeamUpdate, where{team: t.Name}, fmt.Sprint(changed)); err != nil {
+			if err := auditAt(ctx, tx, a, roster.ActTeamUpdate, teamWhere(t), fmt.Sprint(changed)); err != nil {
 				return err
 			}
 		}
@@ -293,7 +293,7 @@ func (s *Service) setArchived(ctx context.Context, a roster.Actor, ref string, a
 		if err := tx.UpdateTeam(ctx, t); err != nil {
 			return err
 		}
-		return auditAt(ctx, tx, a, action, where{team: t.Name}, "")
+		return auditAt(ctx, tx, a, action, teamWhere(t), "")
 	})
 }
 
@@ -321,7 +321,7 @@ func (s *Service) SetTeamAvatar(ctx context.Context, a roster.Actor, ref string,
 		if err := tx.SetTeamAvatar(ctx, v.team.ID, contentType, data); err != nil {
 			return err
 		}
-		return auditAt(ctx, tx, a, roster.ActTeamUpdate, where{team: v.team.Name}, "avatar "+contentType)
+		return auditAt(ctx, tx, a, roster.ActTeamUpdate, teamWhere(v.team), "avatar "+contentType)
 	})
 }
 

@@ -75,6 +75,19 @@ func (s *Service) GetUser(ctx context.Context, a roster.Actor, ref string) (*ros
 	return u, nil
 }
 
+// ViewUser returns one user as GetUser does, for a person opening their
+// profile; opening someone else's is recorded (user:read), as W&B does.
+func (s *Service) ViewUser(ctx context.Context, a roster.Actor, ref string) (*roster.User, error) {
+	u, err := s.GetUser(ctx, a, ref)
+	if err != nil || u.ID == a.UserID() {
+		return u, err
+	}
+	if err := s.db.Tx(ctx, func(tx *store.Tx) error { return audit(ctx, tx, a, roster.ActUserRead, u, "") }); err != nil {
+		return nil, fmt.Errorf("record user read: %w", err)
+	}
+	return u, nil
+}
+
 // findUser looks a user up by id, then by username, then by email.
 func findUser(ctx context.Context, tx *store.Tx, ref string) (*roster.User, error) {
 	if ref == "" || len(ref) > 254 {

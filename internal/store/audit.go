@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"roster"
@@ -13,9 +14,10 @@ import (
 func (tx *Tx) AppendAudit(ctx context.Context, e *roster.AuditEntry) error {
 	e.Timestamp = tx.now
 	_, err := tx.exec(ctx, `INSERT INTO audit_log (org_id, ts, action, actor_user_id, actor_email, actor_ip,
-		user_asset, user_email, entity_name, project_name, via, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		user_asset, user_email, entity_name, entity_asset, project_name, project_asset, via, details, response_code)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.OrgID, e.Timestamp.UnixMicro(), e.Action, e.ActorUserID, e.ActorEmail, e.ActorIP,
-		e.UserAsset, e.UserEmail, e.EntityName, e.ProjectName, string(e.Via), e.Details)
+		e.UserAsset, e.UserEmail, e.EntityName, e.EntityAsset, e.ProjectName, e.ProjectAsset, string(e.Via), e.Details, e.ResponseCode)
 	if err != nil {
 		return fmt.Errorf("append audit entry %s: %w", e.Action, err)
 	}
@@ -23,28 +25,54 @@ func (tx *Tx) AppendAudit(ctx context.Context, e *roster.AuditEntry) error {
 }
 
 // AuditFilter selects audit entries in [From, To) that come after the
-// entry (AfterTime, AfterID) in time order. Both parts are needed: entry
-// times need not rise with ids when servers' clocks differ (D1).
+// entry (AfterTime, AfterID) in the listing's order. Both parts are
+// needed: entry times need not rise with ids when servers' clocks differ
+// (D1).
 type AuditFilter struct {
 	From, To  time.Time
 	AfterTime time.Time // with AfterID, the last entry already read; zero for none
 	AfterID   int64
-	Limit     int // 0 for no limit
+	Limit     int  // 0 for no limit
+	Newest    bool // newest first rather than oldest first
+	// Action keeps one action ("user:create"), or a family of them when it
+	// ends with a colon ("user:").
+	Action string
+	Actor  string // keeps the entries of the actor with this email, compared without case
+	// Text keeps entries whose emails, team, project or details contain it,
+	// without case.
+	Text string
 }
 
-// ListAudit calls fn for each matching entry in time order; it stops early
+// ListAudit calls fn for each matching entry in order; it stops early
 // when fn returns an error.
 func (tx *Tx) ListAudit(ctx context.Context, orgID string, f AuditFilter, fn func(*roster.AuditEntry) error) error {
 	q := `SELECT id, org_id, ts, action, actor_user_id, actor_email, actor_ip, user_asset, user_email,
-		entity_name, project_name, via, details FROM audit_log
+		entity_name, entity_asset, project_name, project_asset, via, details, response_code FROM audit_log
 		WHERE org_id = ? AND ts >= ? AND ts < ?`
 	args := []any{orgID, f.From.UnixMicro(), f.To.UnixMicro()}
+	cmp, order := ">", ` ORDER BY ts, id`
+	if f.Newest {
+		cmp, order = "<", ` ORDER BY ts DESC, id DESC`
+	}
 	if !f.AfterTime.IsZero() || f.AfterID != 0 {
 		after := f.AfterTime.UnixMicro()
-		q += ` AND (ts > ? OR (ts = ? AND id > ?))`
+		q += ` AND (ts ` + cmp + ` ? OR (ts = ? AND id ` + cmp + ` ?))`
 		args = append(args, after, after, f.AfterID)
 	}
-	q += ` ORDER BY ts, id`
+	switch {
+	case strings.HasSuffix(f.Action, ":"):
+		q, args = q+` AND action LIKE ? ESCAPE '\'`, append(args, escapeLike(f.Action)+"%")
+	case f.Action != "":
+		q, args = q+` AND action = ?`, append(args, f.Action)
+	}
+	if f.Actor != "" {
+		q, args = q+` AND LOWER(actor_email) = ?`, append(args, strings.ToLower(f.Actor))
+	}
+	if f.Text != "" {
+		q += ` AND LOWER(actor_email || ' ' || user_email || ' ' || entity_name || ' ' || project_name || ' ' || details) LIKE ? ESCAPE '\'`
+		args = append(args, "%"+escapeLike(strings.ToLower(f.Text))+"%")
+	}
+	q += order
 	if f.Limit > 0 {
 		q += ` LIMIT ?`
 		args = append(args, f.Limit)
@@ -58,7 +86,8 @@ func (tx *Tx) ListAudit(ctx context.Context, orgID string, f AuditFilter, fn fun
 		var e roster.AuditEntry
 		var ts sql.NullInt64
 		if err := rows.Scan(&e.ID, &e.OrgID, &ts, &e.Action, &e.ActorUserID, &e.ActorEmail, &e.ActorIP,
-			&e.UserAsset, &e.UserEmail, &e.EntityName, &e.ProjectName, &e.Via, &e.Details); err != nil {
+			&e.UserAsset, &e.UserEmail, &e.EntityName, &e.EntityAsset, &e.ProjectName, &e.ProjectAsset, &e.Via,
+			&e.Details, &e.ResponseCode); err != nil {
 			return fmt.Errorf("scan audit entry: %w", err)
 		}
 		e.Timestamp = fromMicros(ts)

@@ -57,6 +57,7 @@ func (web *Web) table() []route {
 		{"POST", "/org/service-accounts", signedIn, web.createOrgServiceAccount},
 		{"POST", "/org/service-accounts/{id}/delete", signedIn, web.deleteOrgServiceAccount},
 		{"GET", "/org/audit", signedIn, web.audit},
+		{"GET", "/org/audit.csv", signedIn, web.auditCSV},
 		{"GET", "/org/settings", signedIn, web.orgSettings},
 		{"POST", "/org/settings/privacy", signedIn, web.savePolicy},
 		{"POST", "/org/settings/test-email", signedIn, web.testEmail},

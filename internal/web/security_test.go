@@ -114,7 +114,11 @@ func TestPagesSendStrictCSP(t *testing.T) {
 				t.Errorf("GET %s: status %d, want %d", path, resp.StatusCode, want)
 			}
 			checkCSP(t, "GET "+path, resp)
-			if ct := resp.Header.Get("Content-Type"); resp.StatusCode == 200 && !strings.HasPrefix(ct, "text/html") {
+			wantType := "text/html"
+			if strings.HasSuffix(path, ".csv") {
+				wantType = "text/csv"
+			}
+			if ct := resp.Header.Get("Content-Type"); resp.StatusCode == 200 && !strings.HasPrefix(ct, wantType) {
 				t.Errorf("GET %s: content type %q", path, ct)
 			}
 		})
