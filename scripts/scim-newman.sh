@@ -11,9 +11,9 @@
 # (ROSTER_CONFORMANCE_DIR, default ../shared/conformance beside the
 # repository; see internal/scim/conformance.md) and never edited. What
 # Roster deliberately does differently is handled in the open:
-#   - ROSTER_SCIM_DELETE=remove for the run: the collection deletes users and
-#     then creates the same userName again and finally expects no users;
-#     Roster's default DELETE deactivates and keeps the userName taken.
+#   - ROSTER_SCIM_DELETE=remove for the run: the collection counts users
+#     after deleting others and finally expects none left; Roster's default
+#     DELETE deactivates, and deactivated users stay listed (active false).
 #   - the environment passes the admin's key as {{token}}, and
 #     {{rosterPreexistingUsers}}/{{rosterPreexistingIds}}: the users present
 #     before the run (the admin), which Roster always has.
@@ -30,7 +30,9 @@ data=${ROSTER_CONFORMANCE_DIR:-$root/../shared/conformance}
 collection=$data/scim-reference-code/PostmanCollection.json
 if [ ! -f "$collection" ]; then
 	echo "scim-newman: no $collection: put the conformance data there or set ROSTER_CONFORMANCE_DIR (internal/scim/conformance.md)" >&2
-	exit 1
+	if [ "${CI:-}" = true ]; then exit 1; fi
+	echo "scim-newman: SKIPPED (outside CI only)" >&2
+	exit 0
 fi
 
 newman=$root/.bin/node/node_modules/newman/bin/newman.js
