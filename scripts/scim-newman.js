@@ -21,13 +21,13 @@ const ADAPTATIONS = [
 	},
 	{
 		item: "Endpoint tests / Get ServiceProviderConfig",
-		why: "the reference server also answers at /serviceConfiguration; Roster serves discovery at the RFC 7644 section 4 name /ServiceProviderConfig only",
+		why: "the reference server also answers at /serviceConfiguration; Roster serves discovery at the RFC 7644 section 4 name /ServiceProviderConfig only (SPEC C5)",
 		apply: (c) => renameURL(c, "Endpoint tests / Get ServiceProviderConfig", "serviceConfiguration", "ServiceProviderConfig"),
 	},
 	{
 		item: "Group tests / Create user 4 for group 2; User tests with garbage / Post emp2, Post emp3, Post enterprise user; ComplexAttribute tests / create user1",
 		why: "the collection gives several live users one primary email, and one the non-address \"emailName357\"; every Roster user has " +
-			"its own valid email address (the primary SCIM email), so those creates get 409/400 and everything after them fails; " +
+			"its own valid email address, the primary SCIM email (SPEC P2, P4), so those creates get 409/400 and everything after them fails; " +
 			"the primary email is made unique (secondary emails, which the filters read, are unchanged)",
 		apply: (c) => {
 			replaceInBody(c, "Group tests / Create user 4 for group 2", '"testing@bob2.com"', '"testing4@bob2.com"', 1);
@@ -69,7 +69,7 @@ const ADAPTATIONS = [
 	{
 		item: "User tests with garbage / Get all users, Paginate, get user attributes, filter greater than; Get all users (last)",
 		why: "the collection starts from an empty directory; a Roster organization always has the admin whose key the run uses, " +
-			"so the counts add the {{rosterPreexistingUsers}} users present before the run and the final \"Users cleared\" leaves them out",
+			"(SPEC O1), so the counts add the {{rosterPreexistingUsers}} users present before the run and the final \"Users cleared\" leaves them out",
 		apply: (c) => {
 			const plus = (n) => `.to.eql(${n} + Number(pm.environment.get("rosterPreexistingUsers")))`;
 			replaceInTest(c, "User tests with garbage / Get all users", ".to.eql(2)", plus(2), 1);

@@ -13,7 +13,7 @@
 # Roster deliberately does differently is handled in the open:
 #   - ROSTER_SCIM_DELETE=remove for the run: the collection counts users
 #     after deleting others and finally expects none left; Roster's default
-#     DELETE deactivates, and deactivated users stay listed (active false).
+#     DELETE deactivates (SPEC C1), and deactivated users stay listed.
 #   - the environment passes the admin's key as {{token}}, and
 #     {{rosterPreexistingUsers}}/{{rosterPreexistingIds}}: the users present
 #     before the run (the admin), which Roster always has.
