@@ -271,6 +271,7 @@ func (r *replayer) seedUser(rec string, doc map[string]any) error {
 }
 
 // send makes one SCIM request as a provider does: bearer key, SCIM JSON.
+// The recordings keep no headers; Okta and Entra send application/scim+json.
 func (r *replayer) send(method, path string, body []byte) (int, []byte, error) {
 	var rd io.Reader
 	if len(body) > 0 {
