@@ -21,7 +21,8 @@ const ADAPTATIONS = [
 	},
 	{
 		item: "Endpoint tests / Get ServiceProviderConfig",
-		why: "the reference server also answers at /serviceConfiguration; Roster serves discovery at the RFC 7644 section 4 name /ServiceProviderConfig only (SPEC C5)",
+		why: "the collection asks for /serviceConfiguration, which neither RFC 7644 section 4 nor the reference server itself serves " +
+			"(its ServiceConstants name the path ServiceProviderConfig); Roster serves discovery at /ServiceProviderConfig (SPEC C5)",
 		apply: (c) => renameURL(c, "Endpoint tests / Get ServiceProviderConfig", "serviceConfiguration", "ServiceProviderConfig"),
 	},
 	{
