@@ -50,7 +50,7 @@ const ADAPTATIONS = [
 	},
 	{
 		item: "Group tests with garbage / Group patch add member, Group patch add member2",
-		why: "they add the member \"string id 1\", which names no user; the reference server ignores it (204), Roster refuses it " +
+		why: "they add the member \"string id 1\", which names no user; the collection expects 204 (accepted and ignored), Roster refuses it " +
 			"with 400 because a PATCH never silently does nothing (issue #11)",
 		apply: (c) => {
 			for (const n of ["Group patch add member", "Group patch add member2"]) {
