@@ -198,25 +198,8 @@ func (r *replayer) run(t *testing.T, dir string, step replayStep) []string {
 	if err := json.Unmarshal(raw, &ex); err != nil {
 		t.Fatalf("%s: %v", step.file, err)
 	}
-	for rec, userName := range step.seedUsers {
-		if err := r.seedUser(rec, map[string]any{"userName": userName, "active": true}); err != nil {
-			return []string{err.Error()}
-		}
-	}
-	if step.seed {
-		rec := ex.Response
-		if res, ok := rec["Resources"].([]any); ok && len(res) == 1 {
-			rec = res[0].(map[string]any)
-		}
-		doc := map[string]any{}
-		for k, v := range rec {
-			if k != "id" && k != "meta" {
-				doc[k] = v
-			}
-		}
-		if err := r.seedUser(rec["id"].(string), doc); err != nil {
-			return []string{err.Error()}
-		}
+	if err := r.seed(step, ex); err != nil {
+		return []string{err.Error()}
 	}
 	for from, to := range step.alias {
 		if id, ok := r.ids[to]; ok {
@@ -251,6 +234,30 @@ func (r *replayer) run(t *testing.T, dir string, step replayStep) []string {
 		setPath(want, path, v)
 	}
 	return append(problems, match(want, answer, "", step.ignore)...)
+}
+
+// seed provisions what the step needs before it: users the recording
+// names but never made, and the user a recorded answer describes.
+func (r *replayer) seed(step replayStep, ex exchange) error {
+	for rec, userName := range step.seedUsers {
+		if err := r.seedUser(rec, map[string]any{"userName": userName, "active": true}); err != nil {
+			return err
+		}
+	}
+	if !step.seed {
+		return nil
+	}
+	rec := ex.Response
+	if res, ok := rec["Resources"].([]any); ok && len(res) == 1 {
+		rec = res[0].(map[string]any)
+	}
+	doc := map[string]any{}
+	for k, v := range rec {
+		if k != "id" && k != "meta" {
+			doc[k] = v
+		}
+	}
+	return r.seedUser(rec["id"].(string), doc)
 }
 
 // seedUser provisions a user through SCIM and maps rec to its id.
