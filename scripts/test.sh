@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: builds Dex for the SSO tests when missing (scripts/dex.sh),
 # go vet, then the whole suite on SQLite and again on a
-# throwaway PostgreSQL cluster this script starts, with the race detector.
+# throwaway PostgreSQL cluster this script starts, with the race detector
+# (the SCIM replay of recorded Okta and Azure AD exchanges is one of those
+# tests), then Microsoft's SCIM reference collection with newman on both
+# engines (scripts/scim-newman.sh).
 # The web edge's browser tests need Chromium, which scripts/chromium.sh
 # installs when it is missing. Then every fuzz target runs for FUZZTIME
 # each (default 20s; FUZZTIME=0 skips them), see scripts/fuzz.sh.
@@ -28,6 +31,9 @@ ROSTER_TEST_POSTGRES= go test -race -count=1 -timeout 25m "$@" ./...
 echo "== tests on PostgreSQL"
 source scripts/pg.sh
 go test -race -count=1 -timeout 25m "$@" ./...
+
+echo "== Microsoft's SCIM reference collection (newman), SQLite and PostgreSQL"
+scripts/scim-newman.sh
 
 echo "== fuzzing"
 case "${FUZZTIME:-20s}" in
