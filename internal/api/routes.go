@@ -104,6 +104,8 @@ func (api *API) table() []route {
 			access: admin, response: User{}, status: 200, handle: api.unlockUser},
 		{method: "POST", path: "/api/v1/users/{id}/invite/resend", summary: "Resend a pending invite with a new link; the old one dies (O8).",
 			access: admin, response: InvitedUser{}, status: 200, handle: api.resendInvite},
+		{method: "POST", path: "/api/v1/users/{id}/invite/link", summary: "Replace a pending invite with a new link shown to you, an organization admin, instead of mailed (H2).",
+			access: admin, response: InvitedUser{}, status: 200, handle: api.inviteLink},
 		{method: "DELETE", path: "/api/v1/users/{id}/invite", summary: "Revoke a pending invite; the invited user is removed (O8).",
 			access: admin, status: 204, handle: api.revokeInvite},
 		{method: "POST", path: "/api/v1/invites/accept", summary: "Accept an invite with a username and password (O8).",

@@ -192,6 +192,14 @@ func (api *API) resendInvite(w http.ResponseWriter, r *http.Request, a roster.Ac
 	return httpx.WriteJSON(w, http.StatusOK, invitedJSON(res, !api.mailSink))
 }
 
+func (api *API) inviteLink(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	res, err := api.app.InviteLink(r.Context(), a, userRef(r, a))
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, invitedJSON(res, true))
+}
+
 func (api *API) revokeInvite(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
 	if err := api.app.RevokeInvite(r.Context(), a, userRef(r, a)); err != nil {
 		return err

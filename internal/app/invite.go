@@ -176,6 +176,41 @@ func (s *Service) ResendInvite(ctx context.Context, a roster.Actor, ref string) 
 	return res, nil
 }
 
+// InviteLink replaces a pending invite with a new link and hands it to the
+// organization admin asking, instead of mailing it: for an invite whose
+// mail failed or bounced. The old link and any unsent mail die. Only
+// people who may be shown links (organization admins, H2) get one.
+func (s *Service) InviteLink(ctx context.Context, a roster.Actor, ref string) (*InviteResult, error) {
+	if !mayHandOverLinks(a) {
+		return nil, errNotAdmin
+	}
+	res := &InviteResult{}
+	u, err := s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
+		if u.Status != roster.StatusInvited {
+			return roster.ReasonErrorf(roster.EConflict, roster.ReasonNotInvited, "%s has no pending invite", display(u))
+		}
+		if err := tx.CancelInviteMail(ctx, u.ID); err != nil {
+			return err
+		}
+		if err := tx.RevokeInvites(ctx, u.ID); err != nil {
+			return err
+		}
+		token, hash := auth.NewToken()
+		inv := &roster.Invite{ID: roster.NewID("inv"), OrgID: u.OrgID, UserID: u.ID, Email: u.Email, Role: u.Role,
+			InviterID: a.UserID(), TokenHash: hash, ExpiresAt: tx.Now().Add(roster.InviteTTL)}
+		if err := tx.CreateInvite(ctx, inv); err != nil {
+			return err
+		}
+		res.Invite, res.URL, res.State = inv, s.InviteURL(token), inviteState(inv, nil)
+		return audit(ctx, tx, a, roster.ActUserResendInvite, u, "new link handed to an organization admin, not mailed")
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.User = u
+	return res, nil
+}
+
 // RevokeInvite withdraws a pending invite: the invited user is removed and
 // the seat freed (O8).
 func (s *Service) RevokeInvite(ctx context.Context, a roster.Actor, ref string) error {

@@ -79,6 +79,25 @@ func inviteStates(ctx context.Context, tx *store.Tx, users []*roster.User) (map[
 	return out, nil
 }
 
+// LastMailAttempt shows admins the newest mail that was tried and how it
+// went, so that a mail server that refuses everything is not shown as
+// merely "configured"; nil when no mail was tried yet.
+func (s *Service) LastMailAttempt(ctx context.Context, a roster.Actor) (*roster.OutboxMail, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	var m *roster.OutboxMail
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		m, err = tx.LastAttemptedMail(ctx, orgID(a))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("last mail attempt: %w", err)
+	}
+	return m, nil
+}
+
 // InviteStatus shows admins a user's pending invite and its delivery; nil
 // when the user has none.
 func (s *Service) InviteStatus(ctx context.Context, a roster.Actor, userID string) (*InviteState, error) {

@@ -158,6 +158,18 @@ func (tx *Tx) MailAbout(ctx context.Context, ref string, limit int) ([]*roster.O
 	return ms, err
 }
 
+// LastAttemptedMail returns the organization's newest mail that had a
+// delivery attempt, without its body, or nil when none had one. Webhook
+// posts are not mail and are left out.
+func (tx *Tx) LastAttemptedMail(ctx context.Context, orgID string) (*roster.OutboxMail, error) {
+	ms, err := tx.mailWhere(ctx, `org_id = ? AND attempts > 0 AND kind <> 'webhook' ORDER BY created_at DESC, id DESC LIMIT 1`, orgID)
+	if err != nil || len(ms) == 0 {
+		return nil, err
+	}
+	ms[0].Text, ms[0].HTML = "", ""
+	return ms[0], nil
+}
+
 // MailByID returns one mail.
 func (tx *Tx) MailByID(ctx context.Context, id string) (*roster.OutboxMail, error) {
 	ms, err := tx.mailWhere(ctx, `id = ?`, id)

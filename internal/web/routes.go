@@ -39,6 +39,7 @@ func (web *Web) table() []route {
 		{"POST", "/profile/api-keys/{id}/delete", signedIn, web.deleteKey},
 
 		{"GET", "/org/users", signedIn, web.users},
+		{"GET", "/org/dashboard", signedIn, web.users}, // W&B's address of the same page
 		{"GET", "/org/users/new", signedIn, web.inviteForm},
 		{"POST", "/org/users", signedIn, web.inviteUser},
 		{"POST", "/org/users/{id}/role", signedIn, web.changeRole},
@@ -46,6 +47,7 @@ func (web *Web) table() []route {
 		{"POST", "/org/users/{id}/reactivate", signedIn, web.reactivate},
 		{"POST", "/org/users/{id}/unlock", signedIn, web.unlockUser},
 		{"POST", "/org/users/{id}/resend-invite", signedIn, web.resendInvite},
+		{"POST", "/org/users/{id}/invite-link", signedIn, web.inviteLink},
 		{"POST", "/org/users/{id}/remove", signedIn, web.removeUser},
 		{"GET", "/org/teams", signedIn, web.orgTeams},
 		{"GET", "/org/teams/new", signedIn, web.newTeamForm},

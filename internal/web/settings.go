@@ -18,8 +18,11 @@ type SettingsPage struct {
 	MailSink   bool
 	CanTest    bool // a test email can be sent
 	TestResult *Notice
-	Seats      app.SeatUsage
-	License    LicenseView
+	// LastMail is the newest mail that was tried, to show a failing mail
+	// server as failing; nil when none was tried.
+	LastMail *roster.OutboxMail
+	Seats    app.SeatUsage
+	License  LicenseView
 }
 
 // LicenseView is the license card: its status and what it grants (O14).
@@ -57,6 +60,11 @@ func (web *Web) settingsPage(w http.ResponseWriter, r *http.Request, a roster.Ac
 	}
 	if p.Seats, err = web.opt.Seats.SeatUsage(r.Context(), a); err != nil {
 		return p, err
+	}
+	if p.MailSink {
+		if p.LastMail, err = web.app.LastMailAttempt(r.Context(), a); err != nil {
+			return p, err
+		}
 	}
 	p.License, err = web.licenseView(r, a)
 	return p, err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -67,6 +68,9 @@ type UserRow struct {
 	Self                      bool
 	AwaitingAdmin             bool   // the invite has no link until an admin resends it (H2)
 	Error                     string // beside the role or the menu
+	// Invite is the pending invite and how far its mail got; nil unless
+	// the user is invited and the viewer an admin.
+	Invite *app.InviteState
 	// LockedUntil is set while failed sign-ins lock the account for
 	// browsers and clients that never signed in to it (D5).
 	LockedUntil time.Time
@@ -172,11 +176,41 @@ func (web *Web) usersTable(ctx context.Context, a roster.Actor, csrf string, f U
 	}
 	for _, u := range page.Users {
 		row := userRow(a, csrf, u, teams[u.ID])
-		row.AwaitingAdmin = page.Invites[u.ID] != nil && page.Invites[u.ID].Delivery == app.DeliveryAwaitingAdmin
+		row.withInvite(page.Invites[u.ID])
 		row.LockedUntil = page.LockedUntil[u.ID]
 		t.Rows = append(t.Rows, row)
 	}
 	return t, nil
+}
+
+// withInvite shows the row's pending invite.
+func (u *UserRow) withInvite(st *app.InviteState) {
+	u.Invite = st
+	u.AwaitingAdmin = st != nil && st.Delivery == app.DeliveryAwaitingAdmin
+}
+
+// DeliveryLabel says how far the invite's mail got, for the status
+// column; "" when there is nothing to say.
+func (u UserRow) DeliveryLabel() string {
+	if u.Invite == nil {
+		return ""
+	}
+	switch u.Invite.Delivery {
+	case "queued":
+		return "Invite email queued"
+	case "sent":
+		return "Invite email sent " + when(u.Invite.SentAt)
+	case "failed":
+		if u.Invite.NextAttemptAt.IsZero() {
+			return fmt.Sprintf("Invite email failed after %d attempts; get a link to send it yourself", u.Invite.Attempts)
+		}
+		return "Invite email failed, retrying " + when(u.Invite.NextAttemptAt)
+	case "canceled":
+		return "Invite email canceled"
+	case app.DeliveryManual:
+		return "Link handed over by an admin"
+	}
+	return ""
 }
 
 // userRow is the view of one user.

@@ -147,6 +147,13 @@ func (web *Web) rowAction(w http.ResponseWriter, r *http.Request, a roster.Actor
 		if err != nil {
 			row.Error = roster.ErrorMessage(err)
 		}
+		if u.Status == roster.StatusInvited && a.IsOrgAdmin() {
+			st, ierr := web.app.InviteStatus(r.Context(), a, u.ID)
+			if ierr != nil {
+				return ierr
+			}
+			row.withInvite(st)
+		}
 		up.Row = &row
 	}
 	if notice != nil {
@@ -219,6 +226,17 @@ func (web *Web) resendInvite(w http.ResponseWriter, r *http.Request, a roster.Ac
 			return nil, nil, err
 		}
 		return res.User, web.inviteNotice(res, "New invite (the old link no longer works) for "), nil
+	})
+}
+
+func (web *Web) inviteLink(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	return web.rowAction(w, r, a, func(ref string) (*roster.User, *Notice, error) {
+		res, err := web.app.InviteLink(r.Context(), a, ref)
+		if err != nil {
+			return nil, nil, err
+		}
+		return res.User, &Notice{Kind: "ok", Copy: res.URL,
+			Text: "New invite link for " + res.User.Email + " (the old link and any unsent email no longer work; valid 7 days). Send it to them yourself:"}, nil
 	})
 }
 
