@@ -38,6 +38,7 @@ var adminCalls = []struct {
 	{"/api/v1/users/{id}/unlock", "POST", "/api/v1/users/{target}/unlock", nil},
 	{"/api/v1/users/{id}/unlock", "POST", "/api/v1/users/me/unlock", nil},
 	{"/api/v1/users/{id}/invite/resend", "POST", "/api/v1/users/{invited}/invite/resend", nil},
+	{"/api/v1/users/{id}/invite/link", "POST", "/api/v1/users/{invited}/invite/link", nil},
 	{"/api/v1/users/{id}/invite", "DELETE", "/api/v1/users/{invited}/invite", nil},
 	{"/admin/audit_logs", "GET", "/admin/audit_logs", nil},
 	{"/admin/audit_logs", "GET", "/admin/audit_logs?limit=10", nil},
@@ -164,6 +165,7 @@ func TestMembersCannotProbeForUsers(t *testing.T) {
 			{"DELETE", "", nil},
 			{"POST", "/deactivate", nil},
 			{"POST", "/invite/resend", nil},
+			{"POST", "/invite/link", nil},
 		} {
 			r := e.Do(c.method, "/api/v1/users/"+url.PathEscape(ref)+c.suffix, c.body, member.Key)
 			wantProblem(t, r, 403, "not_admin")

@@ -181,7 +181,10 @@ func (s *Service) ResendInvite(ctx context.Context, a roster.Actor, ref string) 
 // mail failed or bounced. The old link and any unsent mail die. Only
 // people who may be shown links (organization admins, H2) get one.
 func (s *Service) InviteLink(ctx context.Context, a roster.Actor, ref string) (*InviteResult, error) {
-	if !mayHandOverLinks(a) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	if !mayHandOverLinks(a) { // an organization service account through SCIM
 		return nil, errNotAdmin
 	}
 	res := &InviteResult{}
