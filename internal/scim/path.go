@@ -36,7 +36,7 @@ func parsePath(k *kind, s string) (*patchPath, error) {
 	if err != nil {
 		return nil, err
 	}
-	urn, name := splitURN(head)
+	urn, name := k.splitPathURN(head)
 	attrName, subName, hasSub := strings.Cut(name, ".")
 	loc, ok := k.resolve(urn, attrName)
 	if !ok {
