@@ -91,7 +91,7 @@ func splitPath(s string) (head, filterText, sub string, err error) {
 // parseFilterIn compiles a value filter over the values of attribute a.
 func parseFilterIn(k *kind, a *Attr, text string) (*node, error) {
 	ft := &filterText{}
-	s, err := ft.lexStrings(text)
+	s, err := ft.lexStrings(quoteBareValues(text))
 	if err != nil {
 		return nil, err
 	}
