@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"roster"
 	"roster/internal/auth"
@@ -36,6 +37,21 @@ func (v *DirectoryUser) ExternalID() string {
 		return ""
 	}
 	return v.Profile.ExternalID
+}
+
+// DerivedName is the name shown for a user the identity provider sent no
+// name parts for: split from the display name, else the username, else
+// the email's local part (README).
+func (v *DirectoryUser) DerivedName() (given, family, formatted string) {
+	name := strings.TrimSpace(v.User.Name)
+	if name == "" {
+		name = v.User.Username
+	}
+	if name == "" {
+		name, _, _ = strings.Cut(v.User.Email, "@")
+	}
+	given, family = roster.SplitName(name)
+	return given, family, name
 }
 
 // Attributes are the other attributes the identity provider sent.
