@@ -184,12 +184,13 @@ func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUse
 		if err != nil {
 			return err
 		}
-		if cur == nil {
+		adopting := cur != nil
+		if !adopting {
 			u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Role: roster.OrgMember, Status: roster.StatusActive}
 			cur = &DirectoryUser{User: u}
 		}
-		if out, err = s.applySCIMUser(ctx, tx, a, cur, in, hash); err == nil && (len(in.TeamRoles) > 0 || cur.Profile == nil) {
-			out, err = loadSCIMUser(ctx, tx, cur.User.ID) // memberships or profile changed
+		if out, err = s.applySCIMUser(ctx, tx, a, cur, in, hash); err == nil && (len(in.TeamRoles) > 0 || adopting) {
+			out, err = loadSCIMUser(ctx, tx, cur.User.ID) // the memberships or the profile changed
 		}
 		return err
 	})

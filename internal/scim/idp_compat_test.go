@@ -121,6 +121,17 @@ func TestAdoptUsersFromBeforeSCIM(t *testing.T) {
 	}
 	p.e.MustLogin("bob", apitest.Password)
 	if got := seats(); got != seatsBefore {
+		t.Fatalf("seats used %v after PUT and PATCH adoption, were %v", got, seatsBefore)
+	}
+
+	// A pending invite is adopted too, and stays pending until accepted.
+	pending, _ := p.e.MustInvite(admin.Key, "dana@corp.example", "member")
+	seatsBefore = seats()
+	u = p.do(201, "POST", "/Users", `{"userName":"dana@corp.example","externalId":"00u-dana","active":true}`)
+	if u["id"] != pending || u["externalId"] != "00u-dana" || u["active"] != false {
+		t.Fatalf("adopted invite: %v", u)
+	}
+	if got := seats(); got != seatsBefore {
 		t.Fatalf("seats used %v, were %v", got, seatsBefore)
 	}
 }
