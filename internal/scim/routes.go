@@ -54,11 +54,14 @@ func (s *Server) table() []route {
 	}
 }
 
-// Register adds every endpoint under both prefixes to mux. Unknown paths
-// get a SCIM 404, known paths with another method a SCIM 405.
+// Register adds every endpoint under both prefixes to mux. A path that
+// differs from an endpoint's only by case or a trailing slash is served by
+// it; unknown paths get a SCIM 404, known paths with another method a
+// SCIM 405.
 func (s *Server) Register(mux *http.ServeMux) {
 	shapes := http.NewServeMux()
 	allowed := map[string][]string{}
+	segments := s.segments()
 	for _, prefix := range Prefixes {
 		for _, rt := range s.table() {
 			mux.Handle(rt.method+" "+prefix+rt.path, s.serve(prefix, rt.handle))
@@ -69,7 +72,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 			allowed[pattern] = append(allowed[pattern], rt.method)
 		}
 		mux.Handle(prefix+"/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
-			if p, ok := canonicalPath(shapes, s.segments(), prefix, r.URL.Path); ok {
+			if p, ok := canonicalPath(shapes, segments, prefix, r.URL.Path); ok {
 				// The same endpoint spelled another way: served by the
 				// same route, with the same authentication.
 				r2 := r.Clone(r.Context())
