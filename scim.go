@@ -110,6 +110,20 @@ type SCIMNames struct {
 	Family    string // name.familyName
 }
 
+// SplitName derives given and family names from a display name: the
+// first word and the rest; a single word is both, since identity
+// providers such as Okta require both (README).
+func SplitName(name string) (given, family string) {
+	words := strings.Fields(name)
+	switch len(words) {
+	case 0:
+		return "", ""
+	case 1:
+		return words[0], words[0]
+	}
+	return words[0], strings.Join(words[1:], " ")
+}
+
 // Pick chooses a user's display name: displayName, else the formatted
 // name, else given and family names, else fallback.
 func (n SCIMNames) Pick(fallback string) string {

@@ -14,6 +14,7 @@ import (
 type scimChange struct {
 	fields   []string // profile fields that changed
 	password bool
+	adopted  bool // SCIM takes over a user made by sign-up, invite or SSO
 }
 
 // applySCIMUser brings cur to the state in asks for (C7): the profile is
@@ -25,7 +26,7 @@ func (s *Service) applySCIMUser(ctx context.Context, tx *store.Tx, a roster.Acto
 	creating := cur.User.CreatedAt.IsZero()
 	next := *cur.User
 	u := &next
-	var ch scimChange
+	ch := scimChange{adopted: !creating && cur.Profile == nil}
 	p, err := s.scimIdentity(ctx, tx, cur, u, in, &ch)
 	if err != nil {
 		return nil, err
@@ -98,7 +99,11 @@ func (s *Service) updateSCIMUser(ctx context.Context, tx *store.Tx, a roster.Act
 		}
 	}
 	if len(ch.fields) > 0 {
-		if err := audit(ctx, tx, a, roster.ActUserUpdate, u, strings.Join(ch.fields, ", ")); err != nil {
+		detail := strings.Join(ch.fields, ", ")
+		if ch.adopted {
+			detail = fmt.Sprintf("adopted through SCIM as userName %s: %s", truncate(in.UserName, 64), detail)
+		}
+		if err := audit(ctx, tx, a, roster.ActUserUpdate, u, detail); err != nil {
 			return err
 		}
 	}
@@ -140,8 +145,10 @@ func (s *Service) scimIdentity(ctx context.Context, tx *store.Tx, cur *Directory
 			return nil, roster.ReasonErrorf(roster.EConflict, roster.ReasonUsernameTaken, "a user with userName %s already exists", in.UserName)
 		}
 	}
+	// The username follows the userName of users SCIM made; users it
+	// adopts keep the username they sign in with.
 	base := roster.UsernameFromSCIM(in.UserName)
-	if u.Status != roster.StatusInvited && (u.Username == "" || base != roster.UsernameFromSCIM(oldName)) {
+	if u.Status != roster.StatusInvited && (u.Username == "" || cur.Profile != nil && base != roster.UsernameFromSCIM(oldName)) {
 		name, err := freeUsername(ctx, tx, base, u.ID)
 		if err != nil {
 			return nil, err

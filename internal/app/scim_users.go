@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"roster"
 	"roster/internal/auth"
@@ -30,12 +32,44 @@ func (v *DirectoryUser) UserName() string {
 	return v.User.Email
 }
 
+// UserNames are the userNames the user answers to in filters: the SCIM
+// userName; a user SCIM never touched (made by sign-up, invite or SSO)
+// answers to their username and their email, so that identity providers
+// find and adopt them (README).
+func (v *DirectoryUser) UserNames() []string {
+	if v.Profile != nil {
+		return []string{v.Profile.UserName}
+	}
+	var out []string
+	for _, n := range []string{v.User.Username, v.User.Email} {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // ExternalID is the identity provider's id for the user, or "".
 func (v *DirectoryUser) ExternalID() string {
 	if v.Profile == nil {
 		return ""
 	}
 	return v.Profile.ExternalID
+}
+
+// DerivedName is the name shown for a user the identity provider sent no
+// name parts for: split from the display name, else the username, else
+// the email's local part (README).
+func (v *DirectoryUser) DerivedName() (given, family, formatted string) {
+	name := strings.TrimSpace(v.User.Name)
+	if name == "" {
+		name = v.User.Username
+	}
+	if name == "" {
+		name, _, _ = strings.Cut(v.User.Email, "@")
+	}
+	given, family = roster.SplitName(name)
+	return given, family, name
 }
 
 // Attributes are the other attributes the identity provider sent.
@@ -146,11 +180,17 @@ func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUse
 		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
 			return err
 		}
-		u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Role: roster.OrgMember, Status: roster.StatusActive}
-		cur := &DirectoryUser{User: u}
-		var err error
-		if out, err = s.applySCIMUser(ctx, tx, a, cur, in, hash); err == nil && len(in.TeamRoles) > 0 {
-			out, err = loadSCIMUser(ctx, tx, u.ID) // the memberships changed
+		cur, err := adoptionCandidate(ctx, tx, orgID(a), in)
+		if err != nil {
+			return err
+		}
+		adopting := cur != nil
+		if !adopting {
+			u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Role: roster.OrgMember, Status: roster.StatusActive}
+			cur = &DirectoryUser{User: u}
+		}
+		if out, err = s.applySCIMUser(ctx, tx, a, cur, in, hash); err == nil && (len(in.TeamRoles) > 0 || adopting) {
+			out, err = loadSCIMUser(ctx, tx, cur.User.ID) // the memberships or the profile changed
 		}
 		return err
 	})
@@ -158,6 +198,48 @@ func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUse
 		return nil, fmt.Errorf("provision user %s: %w", truncate(in.UserName, 64), err)
 	}
 	return out, nil
+}
+
+// adoptionCandidate finds the user a SCIM create names who existed before
+// SCIM (sign-up, invite, SSO): the one user its userName or Roster email
+// matches, when SCIM does not manage them yet. Adopting them is safe: a
+// SCIM caller may already change every user of the organization through
+// PUT and PATCH (section 9). A userName and an email that name two users
+// conflict; a user SCIM already manages is left to the usual uniqueness
+// checks (409); nil means a new user.
+func adoptionCandidate(ctx context.Context, tx *store.Tx, org string, in SCIMUserInput) (*DirectoryUser, error) {
+	var ids []string
+	owner, err := tx.SCIMUserNameOwner(ctx, org, in.UserName)
+	if err != nil {
+		return nil, err
+	}
+	if owner != "" {
+		ids = append(ids, owner)
+	}
+	if email, err := roster.NormalizeEmail(roster.PickEmail(in.Emails, in.UserName)); err == nil {
+		u, err := tx.UserByEmail(ctx, email)
+		switch {
+		case err == nil && u.OrgID == org && u.Status != roster.StatusRemoved && !slices.Contains(ids, u.ID):
+			ids = append(ids, u.ID)
+		case err != nil && !roster.IsNotFound(err):
+			return nil, err
+		}
+	}
+	switch {
+	case len(ids) == 0:
+		return nil, nil
+	case len(ids) > 1:
+		return nil, roster.ReasonErrorf(roster.EConflict, roster.ReasonUsernameTaken,
+			"userName %s and email %s belong to two different users", truncate(in.UserName, 64), roster.PickEmail(in.Emails, in.UserName))
+	}
+	cur, err := loadSCIMUser(ctx, tx, ids[0])
+	switch {
+	case roster.IsNotFound(err):
+		return nil, nil // removed: the uniqueness checks answer
+	case err != nil || cur.Profile != nil:
+		return nil, err
+	}
+	return cur, nil
 }
 
 // ModifySCIMUser changes a user to the state fn derives from its current

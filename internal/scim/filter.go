@@ -44,7 +44,7 @@ func parseFilter(k *kind, text string) (*node, error) {
 		return nil, bad(invalidFilter, "filter must be at most %d characters", maxFilterLen)
 	}
 	ft := &filterText{}
-	s, err := ft.lexStrings(text)
+	s, err := ft.lexStrings(quoteBareValues(text))
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +105,71 @@ func (ft *filterText) lexStrings(text string) (string, error) {
 		i = j
 	}
 	return b.String(), nil
+}
+
+// quoteBareValues quotes the comparison values written without quotes,
+// as Entra's tutorial prints them (`externalId eq jyoung`): a word after
+// an attribute and an operator other than pr is a string unless it is
+// true, false, null or a number. Quoted strings pass through untouched.
+func quoteBareValues(text string) string {
+	var b strings.Builder
+	var attr, op string // the two words before the current one
+	for i := 0; i < len(text); {
+		c := text[i]
+		switch {
+		case c == '"':
+			j := i + 1
+			for ; j < len(text) && text[j] != '"'; j++ {
+				if text[j] == '\\' {
+					j++
+				}
+			}
+			end := min(j+1, len(text))
+			b.WriteString(text[i:end])
+			attr, op, i = op, `"`, end
+		case strings.IndexByte(" ()[]", c) >= 0:
+			if c != ' ' {
+				attr, op = op, string(c)
+			}
+			b.WriteByte(c)
+			i++
+		default:
+			j := i
+			for j < len(text) && strings.IndexByte(` ()[]"`, text[j]) < 0 {
+				j++
+			}
+			w := text[i:j]
+			if isBareValue(attr, op, w) {
+				q, _ := json.Marshal(w)
+				b.Write(q)
+			} else {
+				b.WriteString(w)
+			}
+			attr, op, i = op, w, j
+		}
+	}
+	return b.String()
+}
+
+// isBareValue reports whether w, after the words attr and op, is a
+// comparison value written without quotes.
+func isBareValue(attr, op, w string) bool {
+	op = strings.ToLower(op)
+	if !compareOps[op] || op == "pr" || attr == "" || strings.IndexByte(`"()[]`, attr[0]) >= 0 {
+		return false
+	}
+	switch strings.ToLower(attr) {
+	case "and", "or", "not":
+		return false
+	}
+	if compareOps[strings.ToLower(attr)] {
+		return false
+	}
+	switch strings.ToLower(w) {
+	case "true", "false", "null":
+		return false
+	}
+	return !json.Valid([]byte(w)) // numbers stay numbers
 }
 
 func isAttrChar(c byte) bool {

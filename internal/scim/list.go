@@ -118,7 +118,7 @@ func projectionFromQuery(k *kind, q url.Values) (projection, error) {
 		if v == "" {
 			return nil
 		}
-		return strings.Split(v, ",")
+		return splitAttrList(v)
 	}
 	return newProjection(k, split(q.Get("attributes")), split(q.Get("excludedAttributes")))
 }

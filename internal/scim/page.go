@@ -48,7 +48,11 @@ func (s *Server) userPage(ctx context.Context, c *call, p listParams) ([]*app.Di
 	pg := newPage[*app.DirectoryUser](p)
 	keep := func(users []*app.DirectoryUser) {
 		for _, v := range users {
-			if p.filter.match(userResource(c, v)) {
+			res := userResource(c, v)
+			if names := v.UserNames(); len(names) > 1 { // a user SCIM never touched
+				res["userName"] = []any{names[0], names[1]}
+			}
+			if p.filter.match(res) {
 				pg.add(v)
 			}
 		}

@@ -36,7 +36,7 @@ func parsePath(k *kind, s string) (*patchPath, error) {
 	if err != nil {
 		return nil, err
 	}
-	urn, name := splitURN(head)
+	urn, name := k.splitPathURN(head)
 	attrName, subName, hasSub := strings.Cut(name, ".")
 	loc, ok := k.resolve(urn, attrName)
 	if !ok {
@@ -91,7 +91,7 @@ func splitPath(s string) (head, filterText, sub string, err error) {
 // parseFilterIn compiles a value filter over the values of attribute a.
 func parseFilterIn(k *kind, a *Attr, text string) (*node, error) {
 	ft := &filterText{}
-	s, err := ft.lexStrings(text)
+	s, err := ft.lexStrings(quoteBareValues(text))
 	if err != nil {
 		return nil, err
 	}

@@ -26,9 +26,12 @@ func newProjection(k *kind, include, exclude []string) (projection, error) {
 			if errors.Is(err, errNoAttr) {
 				continue
 			}
-			if err != nil || pp.filter != nil {
+			if err != nil {
 				return nil, bad(invalidValue, "attribute %q is not an attribute name", n)
 			}
+			// A value filter (Entra's emails[type eq "work"]) selects the
+			// whole attribute: attributes name attributes, not values.
+			pp.filter = nil
 			out = append(out, pp)
 		}
 		return out, nil
@@ -39,6 +42,30 @@ func newProjection(k *kind, include, exclude []string) (projection, error) {
 	}
 	p.exclude, err = parse(exclude)
 	return p, err
+}
+
+// splitAttrList splits a comma-separated attribute list, leaving commas
+// inside value filters' brackets and strings alone.
+func splitAttrList(v string) []string {
+	var out []string
+	depth, inQuote, start := 0, false, 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '\\' && inQuote:
+			i++
+		case c == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case c == '[':
+			depth++
+		case c == ']':
+			depth--
+		case c == ',' && depth == 0:
+			out = append(out, v[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, v[start:])
 }
 
 // apply returns res narrowed to what the projection asks for; schemas and

@@ -193,6 +193,20 @@ func normalizeBool(a *Attr, v any) (any, error) {
 }
 
 func normalizeComplex(a *Attr, v any) (any, error) {
+	if a.shorthand && !a.MultiValued {
+		if list, ok := v.([]any); ok {
+			if len(list) > 1 {
+				return nil, bad(invalidValue, "%s takes one value, not %d", a.Name, len(list))
+			}
+			if len(list) == 0 {
+				return nil, nil
+			}
+			v = list[0]
+		}
+		if s, ok := v.(string); ok {
+			v = map[string]any{"value": s}
+		}
+	}
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, bad(invalidValue, "%s must be an object", a.Name)
@@ -232,7 +246,7 @@ func normalizeResource(k *kind, body map[string]any) (resource, error) {
 			}
 			continue
 		}
-		urn, name := splitURN(key)
+		urn, name := k.splitPathURN(key)
 		if err := putAttr(k, res, urn, name, v); err != nil {
 			return nil, err
 		}
@@ -251,6 +265,19 @@ func putAttr(k *kind, res resource, urn, name string, v any) error {
 	}
 	loc.set(res, n)
 	return nil
+}
+
+// splitPathURN splits an attribute path after the URN of one of k's
+// schemas, which Entra also ends with a dot (`...:2.0:User.manager`);
+// other paths are split by splitURN.
+func (k *kind) splitPathURN(s string) (urn, rest string) {
+	for _, sc := range append([]*Schema{k.core}, k.exts...) {
+		n := len(sc.ID)
+		if len(s) > n+1 && (s[n] == ':' || s[n] == '.') && strings.EqualFold(s[:n], sc.ID) {
+			return sc.ID, s[n+1:]
+		}
+	}
+	return splitURN(s)
 }
 
 // splitURN splits "urn:...:User:name.givenName" into the URN and the rest.

@@ -2,6 +2,8 @@ package scim
 
 import (
 	"net/http"
+	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -52,11 +54,14 @@ func (s *Server) table() []route {
 	}
 }
 
-// Register adds every endpoint under both prefixes to mux. Unknown paths
-// get a SCIM 404, known paths with another method a SCIM 405.
+// Register adds every endpoint under both prefixes to mux. A path that
+// differs from an endpoint's only by case or a trailing slash is served by
+// it; unknown paths get a SCIM 404, known paths with another method a
+// SCIM 405.
 func (s *Server) Register(mux *http.ServeMux) {
 	shapes := http.NewServeMux()
 	allowed := map[string][]string{}
+	segments := s.segments()
 	for _, prefix := range Prefixes {
 		for _, rt := range s.table() {
 			mux.Handle(rt.method+" "+prefix+rt.path, s.serve(prefix, rt.handle))
@@ -67,6 +72,14 @@ func (s *Server) Register(mux *http.ServeMux) {
 			allowed[pattern] = append(allowed[pattern], rt.method)
 		}
 		mux.Handle(prefix+"/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+			if p, ok := canonicalPath(shapes, segments, prefix, r.URL.Path); ok {
+				// The same endpoint spelled another way: served by the
+				// same route, with the same authentication.
+				r2 := r.Clone(r.Context())
+				r2.URL.Path, r2.URL.RawPath = p, ""
+				mux.ServeHTTP(w, r2)
+				return nil
+			}
 			if _, pattern := shapes.Handler(r); pattern != "" {
 				methods := allowed[pattern]
 				sort.Strings(methods)
@@ -77,4 +90,45 @@ func (s *Server) Register(mux *http.ServeMux) {
 			return roster.Errorf(roster.ENotFound, "no SCIM endpoint %s", r.URL.Path)
 		}))
 	}
+}
+
+// segments are the fixed path segments of the endpoints (Users, .search...).
+func (s *Server) segments() []string {
+	var out []string
+	for _, rt := range s.table() {
+		for _, seg := range strings.Split(strings.TrimPrefix(rt.path, "/"), "/") {
+			if !strings.HasPrefix(seg, "{") && !slices.Contains(out, seg) {
+				out = append(out, seg)
+			}
+		}
+	}
+	return out
+}
+
+// canonicalPath spells path as an endpoint's route does, when it differs
+// only by the case of fixed segments (`/users`) or one trailing slash
+// (`/Users/`); ids keep their case.
+func canonicalPath(shapes *http.ServeMux, segments []string, prefix, path string) (string, bool) {
+	rest := strings.TrimPrefix(path, prefix+"/")
+	if rest == path {
+		return "", false
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	parts := strings.Split(rest, "/")
+	for i, part := range parts {
+		if part == "" {
+			return "", false
+		}
+		for _, seg := range segments {
+			if strings.EqualFold(part, seg) && (i == 0 || strings.HasPrefix(seg, ".")) {
+				parts[i] = seg
+			}
+		}
+	}
+	canon := prefix + "/" + strings.Join(parts, "/")
+	if canon == path {
+		return "", false
+	}
+	_, pattern := shapes.Handler(&http.Request{Method: http.MethodGet, URL: &url.URL{Path: canon}})
+	return canon, pattern != ""
 }

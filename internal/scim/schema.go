@@ -53,6 +53,10 @@ type Attr struct {
 	Uniqueness      string   `json:"uniqueness"`
 	ReferenceTypes  []string `json:"referenceTypes,omitempty"`
 	key             string
+	// shorthand: a single-valued complex attribute also taken as its
+	// value alone ("id" for {"value": "id"}) or as a one-value array,
+	// as Entra sends the enterprise manager.
+	shorthand bool
 }
 
 // Sub finds a sub-attribute by name, case-insensitively.
@@ -126,6 +130,12 @@ func required(a *Attr) *Attr {
 
 func canonical(a *Attr, vals ...string) *Attr {
 	a.CanonicalValues = vals
+	return a
+}
+
+// byValue lets a single-valued complex attribute be sent as its value.
+func byValue(a *Attr) *Attr {
+	a.shorthand = true
 	return a
 }
 

@@ -59,8 +59,8 @@ func enterpriseSchema() *Schema {
 		str("organization", "Identifies the name of an organization."),
 		str("division", "Identifies the name of a division."),
 		str("department", "Identifies the name of a department."),
-		complexAttr("manager", "The user's manager.",
-			caseExact(str("value", "The id of the manager.")), ref("$ref", "The URI of the manager.", "User"), display),
+		byValue(complexAttr("manager", "The user's manager.",
+			caseExact(str("value", "The id of the manager.")), ref("$ref", "The URI of the manager.", "User"), display)),
 	}}
 }
 

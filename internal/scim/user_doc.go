@@ -13,8 +13,32 @@ import (
 var mappedUserAttrs = []string{"id", "meta", "schemas", "userName", "externalId", "active", "password", "groups", URNRosterUser}
 
 // userResource renders a user as SCIM shows it: the attributes the
-// identity provider sent, as sent, and what Roster knows.
+// identity provider sent, as sent, and what Roster knows, with name parts
+// derived when none were sent.
 func userResource(c *call, v *app.DirectoryUser) resource {
+	res := storedUserResource(c, v)
+	name := cloneMap(res["name"])
+	if name["givenName"] == nil && name["familyName"] == nil {
+		given, family, formatted := v.DerivedName()
+		name["givenName"], name["familyName"] = given, family
+		if name["formatted"] == nil {
+			name["formatted"] = formatted
+		}
+	}
+	if name["formatted"] == nil {
+		given, _ := name["givenName"].(string)
+		family, _ := name["familyName"].(string)
+		name["formatted"] = strings.TrimSpace(given + " " + family)
+	}
+	if name = dropEmpty(name); len(name) > 0 {
+		res["name"] = name
+	}
+	return res
+}
+
+// storedUserResource renders a user without derived name parts: what
+// PATCH operations apply to, so that what was derived is not stored.
+func storedUserResource(c *call, v *app.DirectoryUser) resource {
 	u := v.User
 	res := resource{}
 	for k, x := range v.Attributes() {

@@ -45,7 +45,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, c *call) erro
 	}
 	write := app.SCIMWrite{Check: precondition(r, userVersion), Password: patchPassword(ops)}
 	v, err := s.app.ModifySCIMUser(r.Context(), c.a, r.PathValue("id"), write, func(cur *app.DirectoryUser) (app.SCIMUserInput, error) {
-		res := userResource(c, cur)
+		res := storedUserResource(c, cur)
 		if err := applyPatch(s.users, res, ops); err != nil {
 			return app.SCIMUserInput{}, err
 		}

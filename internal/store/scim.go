@@ -120,10 +120,10 @@ func (tx *Tx) DeleteSCIMProfile(ctx context.Context, userID string) error {
 	return nil
 }
 
-// SCIMUserNameOwner returns the id of the user whose SCIM userName is
-// userName, compared case-insensitively, or "" when none: the userName
-// of a user SCIM never touched is their username (their email while their
-// invite is pending).
+// SCIMUserNameOwner returns the id of a user whose SCIM userName is
+// userName, compared case-insensitively, or "" when none: a user SCIM
+// never touched answers to their username and to their email. A user SCIM
+// manages comes first.
 func (tx *Tx) SCIMUserNameOwner(ctx context.Context, orgID, userName string) (string, error) {
 	ids, err := tx.SCIMUserIDs(ctx, orgID, SCIMUserKeys{UserNames: []string{userName}})
 	if err != nil || len(ids) == 0 {
@@ -136,7 +136,7 @@ func (tx *Tx) SCIMUserNameOwner(ctx context.Context, orgID, userName string) (st
 // matches when any of its values matches.
 type SCIMUserKeys struct {
 	IDs         []string
-	UserNames   []string // compared by roster.CanonicalEmail
+	UserNames   []string // compared by roster.CanonicalEmail; users SCIM never touched also by username and email
 	ExternalIDs []string // compared exactly
 	Emails      []string // compared by roster.CanonicalEmail, any address sent
 }
@@ -161,7 +161,7 @@ func (tx *Tx) SCIMUserIDs(ctx context.Context, orgID string, k SCIMUserKeys) ([]
 		{`SELECT user_id FROM scim_users WHERE org_id = ? AND user_name_key IN (%s)`, fold(k.UserNames)},
 		{`SELECT u.id FROM users u WHERE u.org_id = ? AND u.username_key IN (%s)
 			AND NOT EXISTS (SELECT 1 FROM scim_users s WHERE s.user_id = u.id)`, fold(k.UserNames)},
-		{`SELECT u.id FROM users u WHERE u.org_id = ? AND u.status = 'invited' AND u.username_key IS NULL AND u.email_key IN (%s)
+		{`SELECT u.id FROM users u WHERE u.org_id = ? AND u.email_key IN (%s)
 			AND NOT EXISTS (SELECT 1 FROM scim_users s WHERE s.user_id = u.id)`, fold(k.UserNames)},
 		{`SELECT user_id FROM scim_users WHERE org_id = ? AND external_id IN (%s)`, k.ExternalIDs},
 		{`SELECT id FROM users WHERE org_id = ? AND email_key IN (%s)`, fold(k.Emails)},
