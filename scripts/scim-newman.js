@@ -86,15 +86,7 @@ const ADAPTATIONS = [
 // PENDING_MERGE lists requests expected to fail until the issue #11
 // branches merge, each with the bullet that explains it. A listed request
 // that passes fails the run: empty the list as the fixes land.
-const PENDING_MERGE = {
-	"Endpoint tests / Get empty Users": "issue #11 IdP bullet: lower-case /users path (the collection's URL path is `users`)",
-	"User tests / Get User Filters": "issue #11 IdP bullet: /Users/ with a trailing slash",
-	"ComplexAttribute tests / Get user attributes": "issue #11 IdP bullet: attributes=emails[type eq \"work\"]",
-	"ComplexAttribute tests / Get user via attributes filter": "issue #11 IdP bullet: attributes=emails[...] (here emails[value eq \"emailName357\"])",
-	"User tests with garbage / filter eq and (val or val)": "issue #11 IdP bullet: unquoted filter values (name.FamilyName eq Employee)",
-	"User tests with garbage / filter starts with": "issue #11 IdP bullet: unquoted filter values (userName sw O)",
-	"User tests with garbage / filter greater than": "issue #11 IdP bullet: unquoted filter values (meta.Created gt 2015-10-10T14:38:21.8617979-07:00)",
-};
+const PENDING_MERGE = {};
 
 // walk calls fn(item, path) for every request, path "Folder / Name".
 function walk(items, fn, prefix) {
