@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -138,7 +139,39 @@ type UserFilter struct {
 	Role   roster.OrgRole    // empty for any
 	Status roster.UserStatus // empty for any but removed
 	Limit  int
-	Cursor string // from the previous page's NextCursor
+	Cursor string // from the previous page's NextCursor, of the same sort
+	Sort   string // one of UserSorts; "" for username
+	Desc   bool   // descending
+}
+
+// userSort is how the user list orders by one column: an SQL expression
+// and whether its values are integers (times), so cursors carry them
+// typed. Ties are broken by id.
+type userSort struct {
+	expr    string
+	integer bool
+}
+
+// userSorts are the columns the user list can be ordered by. Composite
+// text keys join the column and the username with a tab, which no name
+// holds, so rows with one role or status come in username order.
+var userSorts = map[string]userSort{
+	"username":    {expr: "sort_key"},
+	"name":        {expr: "LOWER(name) || '	' || sort_key"},
+	"email":       {expr: "email_key"},
+	"role":        {expr: "role || '	' || sort_key"},
+	"status":      {expr: "status || '	' || sort_key"},
+	"last_active": {expr: "COALESCE(last_active_at, 0)", integer: true},
+	"created":     {expr: "created_at", integer: true},
+}
+
+// UserSorts names the columns the user list can be ordered by.
+var UserSorts = []string{"username", "name", "email", "role", "status", "last_active", "created"}
+
+// ValidUserSort reports whether s names a column of UserSorts, or is empty.
+func ValidUserSort(s string) bool {
+	_, ok := userSorts[s]
+	return ok || s == ""
 }
 
 // ListUsers returns one page of the organization's users ordered by
@@ -177,17 +210,31 @@ func (tx *Tx) ListUsers(ctx context.Context, orgID string, f UserFilter) ([]*ros
 			where, args = append(where, "users_search MATCH ?"), append(args, ftsPhrase(q))
 		}
 	}
+	sort, ok := userSorts[f.Sort]
+	if !ok {
+		sort = userSorts["username"]
+	}
+	cmp, dir := ">", ""
+	if f.Desc {
+		cmp, dir = "<", " DESC"
+	}
 	if f.Cursor != "" {
-		sortKey, id, err := decodeCursor(f.Cursor)
+		key, id, err := decodeCursor(f.Cursor)
 		if err != nil {
 			return nil, "", err
 		}
-		where = append(where, "(sort_key > ? OR (sort_key = ? AND id > ?))")
-		args = append(args, sortKey, sortKey, id)
+		var v any = key
+		if sort.integer {
+			if v, err = strconv.ParseInt(key, 10, 64); err != nil {
+				return nil, "", roster.Errorf(roster.EInvalid, "cursor is not one this server gave out for this order")
+			}
+		}
+		where = append(where, "("+sort.expr+" "+cmp+" ? OR ("+sort.expr+" = ? AND id "+cmp+" ?))")
+		args = append(args, v, v, id)
 	}
 	args = append(args, f.Limit+1)
-	rows, err := tx.query(ctx, `SELECT `+userColumns+`, sort_key FROM `+from+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY sort_key, id LIMIT ?`, args...)
+	rows, err := tx.query(ctx, `SELECT `+userColumns+`, CAST(`+sort.expr+` AS TEXT) AS sort_value FROM `+from+` WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY `+sort.expr+dir+`, id`+dir+` LIMIT ?`, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list users: %w", err)
 	}

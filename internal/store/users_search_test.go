@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"roster"
 	"roster/internal/store"
@@ -160,4 +161,68 @@ func scanUsers(users []*roster.User, f store.UserFilter) []string {
 		ids[i] = h.id
 	}
 	return ids
+}
+
+// TestListUsersEveryOrderPagesOnce walks the user list in every order,
+// both ways, a few users a page: each user comes once, in order.
+func TestListUsersEveryOrderPagesOnce(t *testing.T) {
+	db := storetest.MustOpen(t)
+	ctx := t.Context()
+	names := []string{"Zoe Adams", "ann Bell", "Ann Bell", "", "Carl Dunn", "bo", "Émile Faure"}
+	emailOf := map[string]string{}
+	err := db.Tx(ctx, func(tx *store.Tx) error {
+		for i, n := range names {
+			u := &roster.User{ID: fmt.Sprintf("u_sort%02d", i), OrgID: roster.DefaultOrgID, Username: fmt.Sprintf("user%d", 7-i),
+				Email: fmt.Sprintf("e%d@example.com", (i*3)%7), Name: n, Role: []roster.OrgRole{roster.OrgAdmin, roster.OrgMember, roster.OrgViewer}[i%3],
+				Status: roster.StatusActive, CreatedAt: time.Unix(int64(1000+i*(i%2*2-1)), 0), UpdatedAt: time.Unix(1000, 0)}
+			if i%2 == 0 {
+				u.LastActiveAt = time.Unix(int64(5000-i*10), 0)
+			}
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			emailOf[u.ID] = u.Email
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sort := range store.UserSorts {
+		for _, desc := range []bool{false, true} {
+			var all []string
+			cursor := ""
+			for range 20 {
+				var page []*roster.User
+				err := db.Read(ctx, func(tx *store.Tx) error {
+					var err error
+					page, cursor, err = tx.ListUsers(ctx, roster.DefaultOrgID, store.UserFilter{Sort: sort, Desc: desc, Limit: 2, Cursor: cursor})
+					return err
+				})
+				if err != nil {
+					t.Fatalf("%s desc=%v: %v", sort, desc, err)
+				}
+				for _, u := range page {
+					all = append(all, u.ID)
+				}
+				if cursor == "" {
+					break
+				}
+			}
+			var one []string
+			err := db.Read(ctx, func(tx *store.Tx) error {
+				page, _, err := tx.ListUsers(ctx, roster.DefaultOrgID, store.UserFilter{Sort: sort, Desc: desc, Limit: 100})
+				for _, u := range page {
+					one = append(one, u.ID)
+				}
+				return err
+			})
+			if err != nil || len(one) != len(names) || !slices.Equal(all, one) {
+				t.Errorf("%s desc=%v: pages %v, one page %v (%v)", sort, desc, all, one, err)
+			}
+			if sort == "email" && !desc && !slices.IsSortedFunc(one, func(a, b string) int { return strings.Compare(emailOf[a], emailOf[b]) }) {
+				t.Errorf("email order %v", one)
+			}
+		}
+	}
 }
