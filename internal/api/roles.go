@@ -11,7 +11,7 @@ import (
 func (api *API) listPermissions(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
 	out := PermissionList{}
 	for _, c := range roster.Catalog {
-		out.Permissions = append(out.Permissions, PermissionInfo{Name: string(c.Permission), Description: c.Description})
+		out.Permissions = append(out.Permissions, PermissionInfo{Name: string(c.Permission), Description: c.Description, Enforced: c.Enforced})
 	}
 	return httpx.WriteJSON(w, http.StatusOK, out)
 }

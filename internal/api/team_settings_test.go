@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 
+	"roster"
+
 	"roster/internal/apitest"
 	"roster/internal/app"
 )
@@ -241,7 +243,7 @@ func TestTeamCreationByMembers(t *testing.T) {
 				Permissions []string
 			}
 			teamJSONBody(t, r, &team)
-			if team.Role != "admin" || len(team.Permissions) != 16 {
+			if team.Role != "admin" || len(team.Permissions) != len(roster.Catalog) {
 				t.Errorf("creator's standing: %+v, want admin with every permission", team)
 			}
 			if roles := teamMemberRoles(t, e, m.Key, "mia-team"); fmt.Sprint(roles) != "map[mia:admin]" {

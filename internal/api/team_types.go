@@ -169,6 +169,9 @@ type AlertDelivery struct {
 type PermissionInfo struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
+	// Enforced is false for W&B's permissions, which Roster stores in
+	// custom roles for the systems that consult it but does not check.
+	Enforced bool `json:"enforced"`
 }
 
 // PermissionList is the permission catalog (R1).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"roster"
 	"roster/internal/store"
@@ -110,7 +111,7 @@ func lockRole(ctx context.Context, tx *store.Tx, org, ref string) (*roster.Custo
 }
 
 func findRoleWith(ctx context.Context, org, ref string, load func(context.Context, string, string) (*roster.CustomRole, error)) (*roster.CustomRole, error) {
-	if ref == "" || len(ref) > 64 {
+	if ref = roster.CleanRoleName(ref); ref == "" || utf8.RuneCountInString(ref) > roster.MaxRoleNameLen {
 		return nil, roster.Errorf(roster.ENotFound, "no custom role %q", truncate(ref, 64))
 	}
 	r, err := load(ctx, org, ref)
@@ -145,7 +146,7 @@ func (s *Service) UpdateCustomRole(ctx context.Context, a roster.Actor, ref stri
 
 // updateRoleInTx replaces role r with next, keeping its id.
 func updateRoleInTx(ctx context.Context, tx *store.Tx, a roster.Actor, r, next *roster.CustomRole) error {
-	if !strings.EqualFold(next.Name, r.Name) {
+	if roster.RoleNameKey(next.Name) != roster.RoleNameKey(r.Name) {
 		if _, err := tx.CustomRole(ctx, r.OrgID, next.Name); err == nil {
 			return roster.ReasonErrorf(roster.EConflict, roster.ReasonRoleNameTaken, "a custom role named %s already exists", next.Name)
 		} else if !roster.IsNotFound(err) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"roster"
 	"roster/internal/store"
@@ -41,8 +42,8 @@ func (s *Service) resolveRole(ctx context.Context, tx *store.Tx, org, name strin
 		m.Role, m.CustomRole = r, nil
 		return nil
 	}
-	if len(name) > 64 {
-		return roster.Errorf(roster.EInvalid, "role name must be at most 64 characters")
+	if name = roster.CleanRoleName(name); utf8.RuneCountInString(name) > roster.MaxRoleNameLen {
+		return roster.Errorf(roster.EInvalid, "role name must be at most %d characters", roster.MaxRoleNameLen)
 	}
 	cr, err := tx.CustomRole(ctx, org, name)
 	if roster.IsNotFound(err) {

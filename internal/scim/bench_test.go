@@ -90,3 +90,39 @@ func BenchmarkCreateUser(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkUserListDefaultPage measures GET /Users without count, as
+// W&B's scripts send it: a 9999-user page at ROSTER_BENCH_USERS users
+// (100,000 by default), with p50, p99, the answer's size and what serving
+// it allocates (the server runs in the process).
+func BenchmarkUserListDefaultPage(b *testing.B) {
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("ROSTER_BENCH_USERS")); err == nil && v > 0 {
+		n = v
+	}
+	e := apitest.New(b)
+	admin := e.MustSignup("root")
+	seedUsers(b, e, n)
+	count := "" // ROSTER_BENCH_COUNT sets count, to compare page sizes
+	if v := os.Getenv("ROSTER_BENCH_COUNT"); v != "" {
+		count = "&count=" + v
+	}
+	lat := make([]time.Duration, 0, b.N)
+	size := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t := time.Now()
+		r := e.Do("GET", "/scim/v2/Users?startIndex="+strconv.Itoa(1+rand.IntN(max(1, n-9999)))+count, nil, admin.Key)
+		lat = append(lat, time.Since(t))
+		if r.StatusCode != 200 {
+			b.Fatalf("status %d: %s", r.StatusCode, r.Body)
+		}
+		size = len(r.Body)
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(size)/(1<<20), "answer-MiB")
+}

@@ -164,6 +164,8 @@ func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request, c *call) err
 	}
 	v, err := s.app.ModifySCIMGroup(r.Context(), c.a, r.PathValue("id"), precondition(r, groupVersion), func(cur *app.DirectoryGroup) (app.SCIMGroupInput, error) {
 		res := groupResource(c, cur)
+		ops := append([]patchOp(nil), ops...) // the transaction may run again
+		byEmail(s.groups, ops, cur)
 		if err := applyPatch(s.groups, res, ops); err != nil {
 			return app.SCIMGroupInput{}, err
 		}

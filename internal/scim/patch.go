@@ -14,6 +14,7 @@ type patchOp struct {
 	hasPath  bool
 	value    any
 	hasValue bool
+	parsed   *patchPath // path, when an edge has already parsed and adjusted it
 }
 
 // decodePatch reads a PatchOp body tolerantly: member names in any case,
@@ -112,9 +113,12 @@ func filterSize(n *node) int {
 
 func applyOp(k *kind, res resource, o patchOp, w *patchWork) error {
 	if o.hasPath {
-		p, err := parsePath(k, o.path)
-		if err != nil {
-			return err
+		p := o.parsed
+		if p == nil {
+			var err error
+			if p, err = parsePath(k, o.path); err != nil {
+				return err
+			}
 		}
 		return applyAt(k, res, o.op, p, o.value, false, w)
 	}
@@ -192,7 +196,7 @@ func applyAt(k *kind, res resource, op string, p *patchPath, v any, pathless boo
 		m := cloneMap(p.loc.get(res))
 		m[p.sub.Name] = val
 		p.loc.set(res, dropEmpty(m))
-	case a.MultiValued && op == "add":
+	case a.MultiValued && (op == "add" || op == "replace" && a.replaceMerges && !isEmpty(val)):
 		p.loc.set(res, appendValues(a, asList(p.loc.get(res)), asList(val)))
 	case a.Type == tComplex && !a.MultiValued:
 		m := cloneMap(p.loc.get(res))

@@ -2,6 +2,7 @@ package scim
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -231,6 +232,9 @@ func normalizeComplex(a *Attr, v any) (any, error) {
 // normalizeResource turns a request body into a resource of kind k:
 // attribute names canonical, values checked, read-only and unknown
 // attributes dropped (be tolerant in what you accept).
+// Extension objects are read first; an extension attribute also sent at
+// the top level (as W&B's examples place organizationRole and teamRoles)
+// must then agree with them.
 func normalizeResource(k *kind, body map[string]any) (resource, error) {
 	res := resource{}
 	for key, v := range body {
@@ -240,21 +244,27 @@ func normalizeResource(k *kind, body map[string]any) (resource, error) {
 				return nil, bad(invalidValue, "%s must be an object", s.ID)
 			}
 			for sk, sv := range m {
-				if err := putAttr(k, res, s.ID, sk, sv); err != nil {
+				if err := putAttr(k, res, s.ID, sk, sv, false); err != nil {
 					return nil, err
 				}
 			}
+		}
+	}
+	for key, v := range body {
+		if s := k.schemaFor(key); s != nil && s != k.core {
 			continue
 		}
 		urn, name := k.splitPathURN(key)
-		if err := putAttr(k, res, urn, name, v); err != nil {
+		if err := putAttr(k, res, urn, name, v, urn == ""); err != nil {
 			return nil, err
 		}
 	}
 	return res, nil
 }
 
-func putAttr(k *kind, res resource, urn, name string, v any) error {
+// putAttr stores one attribute's normalized value; with topLevel, an
+// extension attribute already given under its extension must agree.
+func putAttr(k *kind, res resource, urn, name string, v any, topLevel bool) error {
 	loc, ok := k.resolve(urn, name)
 	if !ok || loc.attr.Mutability == "readOnly" {
 		return nil
@@ -262,6 +272,9 @@ func putAttr(k *kind, res resource, urn, name string, v any) error {
 	n, err := normalizeValue(loc.attr, v, true)
 	if err != nil {
 		return err
+	}
+	if had := loc.get(res); topLevel && loc.ext != nil && had != nil && !reflect.DeepEqual(had, n) {
+		return bad(invalidValue, "%s is given both at the top level and under %s, with different values; send it once", loc.attr.Name, loc.ext.ID)
 	}
 	loc.set(res, n)
 	return nil

@@ -17,7 +17,7 @@ func roleResource(c *call, r *roster.CustomRole) resource {
 		perms = append(perms, map[string]any{"name": string(p), "isInherited": base.Has(p)})
 	}
 	res := resource{"schemas": []any{URNRole}, "id": r.ID, "name": r.Name, "inheritedFrom": string(r.Base),
-		"permissions": perms}
+		"organizationID": r.OrgID, "permissions": perms}
 	if r.Description != "" {
 		res["description"] = r.Description
 	}
@@ -28,6 +28,52 @@ func roleResource(c *call, r *roster.CustomRole) resource {
 // roleInputOf turns a normalized Role resource into a role to store;
 // inherited permissions listed back are accepted and dropped.
 func roleInputOf(res resource) (app.RoleInput, error) {
+	in, _, err := roleInputMarked(res)
+	return in, err
+}
+
+// roleInputMarked is roleInputOf that also returns the permissions the
+// document marks "isInherited": true.
+func roleInputMarked(res resource) (app.RoleInput, map[string]bool, error) {
+	in, err := roleFields(res)
+	if err != nil {
+		return in, nil, err
+	}
+	marked := map[string]bool{}
+	for _, e := range asList(res["permissions"]) {
+		if asMap(e)["isInherited"] == true {
+			name, _ := asMap(e)["name"].(string)
+			marked[strings.ToLower(strings.TrimSpace(name))] = true
+		}
+	}
+	return in, marked, nil
+}
+
+// rebased returns in for a role whose base in changes from cur's: the
+// permissions the document marks inherited came from the old base and
+// are dropped, and the role's own permissions are kept as they were
+// (W&B: changing the inherited role "doesn't affect any of the existing,
+// non-inherited custom permissions"): PUT (keepOwn) adds them to those
+// listed, while PATCH, which starts from the role as it is, keeps what its
+// operations left. With the base unchanged, in is returned as it is.
+func rebased(cur *roster.CustomRole, in app.RoleInput, marked map[string]bool, keepOwn bool) app.RoleInput {
+	if strings.EqualFold(strings.TrimSpace(in.Base), string(cur.Base)) {
+		return in
+	}
+	own := make([]string, 0, len(in.Permissions))
+	for _, p := range in.Permissions {
+		if !marked[strings.ToLower(strings.TrimSpace(p))] {
+			own = append(own, p)
+		}
+	}
+	if keepOwn {
+		own = append(own, cur.Extra.PermNames()...)
+	}
+	in.Permissions = own
+	return in
+}
+
+func roleFields(res resource) (app.RoleInput, error) {
 	var in app.RoleInput
 	in.Name, _ = res["name"].(string)
 	in.Description, _ = res["description"].(string)
@@ -102,12 +148,12 @@ func (s *Server) replaceRole(w http.ResponseWriter, r *http.Request, c *call) er
 	if err != nil {
 		return err
 	}
-	in, err := roleInputOf(res)
+	in, marked, err := roleInputMarked(res)
 	if err != nil {
 		return err
 	}
 	v, err := s.app.ModifySCIMRole(r.Context(), c.a, r.PathValue("id"), precondition(r, roleVersion),
-		func(*roster.CustomRole) (app.RoleInput, error) { return in, nil })
+		func(cur *roster.CustomRole) (app.RoleInput, error) { return rebased(cur, in, marked, true), nil })
 	if err != nil {
 		return err
 	}
@@ -130,11 +176,11 @@ func (s *Server) patchRole(w http.ResponseWriter, r *http.Request, c *call) erro
 		if err != nil {
 			return app.RoleInput{}, err
 		}
-		in, err := roleInputOf(norm)
+		in, marked, err := roleInputMarked(norm)
 		if err != nil {
 			return in, err
 		}
-		return in, keepsInherited(cur, in)
+		return rebased(cur, in, marked, false), keepsInherited(cur, in)
 	})
 	if err != nil {
 		return err

@@ -113,7 +113,7 @@ func TestDiscovery(t *testing.T) {
 			t.Fatalf("ServiceProviderConfig.%s.supported missing: %v", f, spc)
 		}
 	}
-	if get(spc, "filter", "maxResults") != 1000.0 || get(spc, "bulk", "supported") != false || get(spc, "etag", "supported") != true {
+	if get(spc, "filter", "maxResults") != 9999.0 || get(spc, "bulk", "supported") != false || get(spc, "etag", "supported") != true {
 		t.Fatalf("ServiceProviderConfig: %v", spc)
 	}
 	if len(spc["authenticationSchemes"].([]any)) == 0 {

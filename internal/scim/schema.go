@@ -18,10 +18,16 @@ const (
 	URNSchema      = "urn:ietf:params:scim:schemas:core:2.0:Schema"
 	ContentType    = "application/scim+json"
 	maxBodyBytes   = 1 << 20
-	defaultCount   = 100
-	maxCount       = 1000
 	maxPatchOps    = 1000
 	maxAttrListLen = 1024
+)
+
+// A list without count answers as many as W&B's SCIM does (its documented
+// itemsPerPage and "Maximum results": 9999), so that W&B's scripts, which
+// send no count, see every user (README).
+const (
+	defaultCount = 9999
+	maxCount     = 9999
 )
 
 // Attribute types (RFC 7643 section 2.3).
@@ -57,6 +63,10 @@ type Attr struct {
 	// value alone ("id" for {"value": "id"}) or as a one-value array,
 	// as Entra sends the enterprise manager.
 	shorthand bool
+	// replaceMerges makes a PATCH replace of the whole attribute set the
+	// values it lists, by key, and keep the others (W&B's teamRoles); a
+	// replace with no value still clears it.
+	replaceMerges bool
 }
 
 // Sub finds a sub-attribute by name, case-insensitively.

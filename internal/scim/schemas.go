@@ -65,13 +65,20 @@ func enterpriseSchema() *Schema {
 }
 
 // rosterUserSchema is Roster's User extension: role assignment (C4).
+// As in W&B's API, a PATCH replace of teamRoles sets the role in the teams
+// it lists and leaves the user's other teams alone; remove with
+// teamRoles[teamName eq "x"] takes the user out of a team, and PUT sets
+// the memberships exactly.
 func rosterUserSchema() *Schema {
+	teamRoles := multi(complexAttr("teamRoles", "The user's teams and team roles. PATCH add or replace sets the role in the teams listed and keeps the others "+
+		"(replace with an empty list leaves every team); remove with teamRoles[teamName eq \"x\"] leaves a team; PUT sets the memberships exactly.",
+		required(str("teamName", "The team's name (its display name is accepted too).")),
+		str("roleName", "A built-in role (admin, member, viewer) or a custom role's name; member when absent."),
+	), "teamName")
+	teamRoles.replaceMerges = true
 	return &Schema{ID: URNRosterUser, Name: "RosterUser", Description: "Roster roles of a user", Attributes: []*Attr{
 		canonical(str("organizationRole", "The user's organization role (O5)."), "admin", "member", "viewer"),
-		multi(complexAttr("teamRoles", "The user's teams and team roles; setting it sets the memberships.",
-			required(str("teamName", "The team's name (its display name is accepted too).")),
-			str("roleName", "A built-in role (admin, member, viewer) or a custom role's name; member when absent."),
-		), "teamName"),
+		teamRoles,
 	}}
 }
 
@@ -103,6 +110,7 @@ func roleSchema() *Schema {
 	return &Schema{ID: URNRole, Name: "Role", Description: "Custom team role", Attributes: []*Attr{
 		name,
 		str("description", "What the role is for."),
+		readOnly(str("organizationID", "The id of the organization the role belongs to.")),
 		required(canonical(str("inheritedFrom", "The base role whose permissions the role has."), "member", "viewer")),
 		multi(complexAttr("permissions", "Every effective permission of the role.",
 			required(canonical(caseExact(str("name", "The permission, object:operation.")), perms...)), inherited,

@@ -78,6 +78,21 @@ func storedUserResource(c *call, v *app.DirectoryUser) resource {
 	return res
 }
 
+// userView is a user as an answer shows it: projected, then with
+// organizationRole and teamRoles also at the top level, where W&B's
+// examples read them, beside the extension that holds them (C4).
+func userView(proj projection, c *call, v *app.DirectoryUser) resource {
+	res := proj.apply(userResource(c, v))
+	if ext, ok := res[URNRosterUser].(map[string]any); ok {
+		for _, name := range []string{"organizationRole", "teamRoles"} {
+			if x, ok := ext[name]; ok {
+				res[name] = x
+			}
+		}
+	}
+	return res
+}
+
 // meta renders a resource's meta attribute.
 func meta(resourceType string, created, modified time.Time, location, version string) map[string]any {
 	return map[string]any{"resourceType": resourceType, "created": timestamp(created),

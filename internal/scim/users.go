@@ -16,7 +16,7 @@ func (s *Server) writeUserList(w http.ResponseWriter, r *http.Request, c *call, 
 	}
 	out := make([]resource, 0, len(users))
 	for _, v := range users {
-		out = append(out, p.proj.apply(userResource(c, v)))
+		out = append(out, userView(p.proj, c, v))
 	}
 	return writeJSON(w, http.StatusOK, newList(p, total, out))
 }
@@ -93,7 +93,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, c *call) error 
 	if notModified(w, r, version) {
 		return nil
 	}
-	return writeResource(w, http.StatusOK, proj.apply(userResource(c, v)), version)
+	return writeResource(w, http.StatusOK, userView(proj, c, v), version)
 }
 
 // notModified answers 304 when If-None-Match names the current version.
@@ -121,7 +121,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, c *call) err
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusCreated, proj.apply(userResource(c, v)), userVersion(v))
+	return writeResource(w, http.StatusCreated, userView(proj, c, v), userVersion(v))
 }
 
 // readResource reads a body as a resource of kind k, with the response

@@ -33,7 +33,7 @@ func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request, c *call) er
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusOK, proj.apply(userResource(c, v)), userVersion(v))
+	return writeResource(w, http.StatusOK, userView(proj, c, v), userVersion(v))
 }
 
 // patchUser is PATCH: the operations apply to the user's current
@@ -46,6 +46,8 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, c *call) erro
 	write := app.SCIMWrite{Check: precondition(r, userVersion), Password: patchPassword(ops)}
 	v, err := s.app.ModifySCIMUser(r.Context(), c.a, r.PathValue("id"), write, func(cur *app.DirectoryUser) (app.SCIMUserInput, error) {
 		res := storedUserResource(c, cur)
+		ops := append([]patchOp(nil), ops...) // the transaction may run again
+		byTeamName(s.users, ops, cur)
 		if err := applyPatch(s.users, res, ops); err != nil {
 			return app.SCIMUserInput{}, err
 		}
@@ -58,7 +60,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, c *call) erro
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusOK, proj.apply(userResource(c, v)), userVersion(v))
+	return writeResource(w, http.StatusOK, userView(proj, c, v), userVersion(v))
 }
 
 // patchPassword finds a password that PATCH operations set.

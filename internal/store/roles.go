@@ -42,7 +42,7 @@ func (tx *Tx) CreateCustomRole(ctx context.Context, r *roster.CustomRole) error 
 	r.CreatedAt, r.UpdatedAt = tx.now, tx.now
 	_, err := tx.exec(ctx, `INSERT INTO custom_roles (`+roleColumns+`, name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.OrgID, r.Name, r.Description, string(r.Base), strings.Join(r.Extra.PermNames(), ","),
-		micros(r.CreatedAt), micros(r.UpdatedAt), roster.Fold(r.Name))
+		micros(r.CreatedAt), micros(r.UpdatedAt), roster.RoleNameKey(r.Name))
 	if err != nil {
 		return fmt.Errorf("insert custom role: %w", err)
 	}
@@ -53,7 +53,7 @@ func (tx *Tx) CreateCustomRole(ctx context.Context, r *roster.CustomRole) error 
 func (tx *Tx) UpdateCustomRole(ctx context.Context, r *roster.CustomRole) error {
 	r.UpdatedAt = tx.now
 	_, err := tx.exec(ctx, `UPDATE custom_roles SET name = ?, name_key = ?, description = ?, base = ?, permissions = ?, updated_at = ? WHERE id = ?`,
-		r.Name, roster.Fold(r.Name), r.Description, string(r.Base), strings.Join(r.Extra.PermNames(), ","), micros(r.UpdatedAt), r.ID)
+		r.Name, roster.RoleNameKey(r.Name), r.Description, string(r.Base), strings.Join(r.Extra.PermNames(), ","), micros(r.UpdatedAt), r.ID)
 	if err != nil {
 		return fmt.Errorf("update custom role %s: %w", r.ID, err)
 	}
@@ -63,7 +63,7 @@ func (tx *Tx) UpdateCustomRole(ctx context.Context, r *roster.CustomRole) error 
 // CustomRole finds a custom role by id or name.
 func (tx *Tx) CustomRole(ctx context.Context, orgID, ref string) (*roster.CustomRole, error) {
 	r, err := scanRole(tx.queryRow(ctx, `SELECT `+roleColumns+` FROM custom_roles WHERE org_id = ? AND (id = ? OR name_key = ?)`,
-		orgID, ref, roster.Fold(ref)))
+		orgID, ref, roster.RoleNameKey(ref)))
 	if err != nil {
 		return nil, fmt.Errorf("custom role %q: %w", ref, err)
 	}
@@ -75,7 +75,7 @@ func (tx *Tx) CustomRole(ctx context.Context, orgID, ref string) (*roster.Custom
 // (see tx.go).
 func (tx *Tx) CustomRoleForUpdate(ctx context.Context, orgID, ref string) (*roster.CustomRole, error) {
 	r, err := scanRole(tx.queryRow(ctx, `SELECT `+roleColumns+` FROM custom_roles WHERE org_id = ? AND (id = ? OR name_key = ?)`+
-		tx.forUpdate("custom_roles"), orgID, ref, roster.Fold(ref)))
+		tx.forUpdate("custom_roles"), orgID, ref, roster.RoleNameKey(ref)))
 	if err != nil {
 		return nil, fmt.Errorf("custom role %q: %w", ref, err)
 	}
