@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"roster"
 	"roster/internal/store"
@@ -64,4 +66,28 @@ func (s *Service) ListAudit(ctx context.Context, a roster.Actor, f store.AuditFi
 			return fn(e)
 		})
 	})
+}
+
+// ActivityDays is how many days the activity chart shows.
+const ActivityDays = 30
+
+// OrgActivity counts the organization's active users per day over the
+// last ActivityDays days: users with an audit entry as actor that day
+// (signed in, changed something, opened a user or project, logged a run).
+// Admins only.
+func (s *Service) OrgActivity(ctx context.Context, a roster.Actor) (map[string]int, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	var out map[string]int
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		since := tx.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1-ActivityDays)
+		var err error
+		out, err = tx.ActiveUsersPerDay(ctx, orgID(a), since)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("organization activity: %w", err)
+	}
+	return out, nil
 }

@@ -176,6 +176,52 @@ func (s *Service) ResendInvite(ctx context.Context, a roster.Actor, ref string) 
 	return res, nil
 }
 
+// MaxBulkInvites bounds the addresses one bulk invite takes.
+const MaxBulkInvites = 200
+
+// InviteOutcome is how one address of a bulk invite went.
+type InviteOutcome struct {
+	Email  string
+	Result *InviteResult // nil when Err is set
+	Err    error
+}
+
+// InviteUsers invites each address with role, each in its own transaction
+// under the same rules as InviteUser, so one address that is taken or
+// malformed, or the last seat running out, stops only its own invite.
+// Addresses that name one person twice are invited once.
+func (s *Service) InviteUsers(ctx context.Context, a roster.Actor, emails []string, role roster.OrgRole) ([]InviteOutcome, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	if len(emails) == 0 {
+		return nil, roster.Errorf(roster.EInvalid, "give at least one email address")
+	}
+	if len(emails) > MaxBulkInvites {
+		return nil, roster.Errorf(roster.EInvalid, "a bulk invite takes at most %d addresses; split the list", MaxBulkInvites)
+	}
+	if role != "" {
+		if _, err := roster.ParseOrgRole(string(role)); err != nil {
+			return nil, err
+		}
+	}
+	seen := map[string]bool{}
+	var out []InviteOutcome
+	for _, e := range emails {
+		key := roster.CanonicalEmail(e)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		res, err := s.InviteUser(ctx, a, InviteInput{Email: e, Role: role})
+		if err != nil && roster.ErrorCode(err) == roster.EInternal {
+			return out, err
+		}
+		out = append(out, InviteOutcome{Email: e, Result: res, Err: err})
+	}
+	return out, nil
+}
+
 // InviteLink replaces a pending invite with a new link and hands it to the
 // organization admin asking, instead of mailing it: for an invite whose
 // mail failed or bounced. The old link and any unsent mail die. Only

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -96,6 +97,30 @@ func (tx *Tx) ListAudit(ctx context.Context, orgID string, f AuditFilter, fn fun
 		}
 	}
 	return mapError(rows.Err())
+}
+
+// ActiveUsersPerDay counts, for each UTC day since since, the users
+// (not service accounts) with at least one audit entry as actor that day,
+// keyed YYYY-MM-DD.
+func (tx *Tx) ActiveUsersPerDay(ctx context.Context, orgID string, since time.Time) (map[string]int, error) {
+	const dayMicros = int64(24 * time.Hour / time.Microsecond)
+	rows, err := tx.query(ctx, `SELECT ts / `+strconv.FormatInt(dayMicros, 10)+` AS day, COUNT(DISTINCT actor_user_id)
+		FROM audit_log WHERE org_id = ? AND ts >= ? AND actor_user_id LIKE 'u\_%' ESCAPE '\' GROUP BY 1`,
+		orgID, since.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("active users per day: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var day int64
+		var n int
+		if err := rows.Scan(&day, &n); err != nil {
+			return nil, fmt.Errorf("active users per day: %w", err)
+		}
+		out[time.UnixMicro(day*dayMicros).UTC().Format(time.DateOnly)] = n
+	}
+	return out, mapError(rows.Err())
 }
 
 // CountAudit counts the organization's audit entries with an action.

@@ -39,8 +39,11 @@ func (web *Web) table() []route {
 		{"POST", "/profile/api-keys/{id}/delete", signedIn, web.deleteKey},
 
 		{"GET", "/org/users", signedIn, web.users},
+		{"GET", "/org/users.csv", signedIn, web.usersCSV},
 		{"GET", "/org/dashboard", signedIn, web.users}, // W&B's address of the same page
 		{"GET", "/org/users/new", signedIn, web.inviteForm},
+		{"GET", "/org/users/bulk", signedIn, web.bulkInviteForm},
+		{"POST", "/org/users/bulk", signedIn, web.bulkInvite},
 		{"POST", "/org/users", signedIn, web.inviteUser},
 		{"POST", "/org/users/{id}/role", signedIn, web.changeRole},
 		{"POST", "/org/users/{id}/deactivate", signedIn, web.deactivate},
@@ -58,6 +61,7 @@ func (web *Web) table() []route {
 		{"GET", "/org/service-accounts", signedIn, web.orgServiceAccounts},
 		{"POST", "/org/service-accounts", signedIn, web.createOrgServiceAccount},
 		{"POST", "/org/service-accounts/{id}/delete", signedIn, web.deleteOrgServiceAccount},
+		{"GET", "/org/activity", signedIn, web.activity},
 		{"GET", "/org/audit", signedIn, web.audit},
 		{"GET", "/org/audit.csv", signedIn, web.auditCSV},
 		{"GET", "/org/settings", signedIn, web.orgSettings},

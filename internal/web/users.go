@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"roster"
@@ -37,21 +39,75 @@ func (s OrgSummary) OneAdmin() bool { return s.Admins < 2 }
 // UserFilter is the search box, the filters and the page cursor.
 type UserFilter struct {
 	Query, Role, Status, Cursor string
+	Sort                        string // a column of store.UserSorts; "" for username
+	Desc                        bool
 }
 
-// query encodes the filter with a cursor for a paging link.
-func (f UserFilter) query(cursor string) string {
+// values encodes the filter with a cursor.
+func (f UserFilter) values(cursor string) url.Values {
 	v := url.Values{}
-	for k, s := range map[string]string{"query": f.Query, "role": f.Role, "status": f.Status, "cursor": cursor} {
+	for k, s := range map[string]string{"query": f.Query, "role": f.Role, "status": f.Status, "cursor": cursor, "sort": f.Sort} {
 		if s != "" {
 			v.Set(k, s)
 		}
 	}
-	return "/org/users?" + v.Encode()
+	if f.Desc {
+		v.Set("dir", "desc")
+	}
+	return v
+}
+
+// query encodes the filter with a cursor for a paging link.
+func (f UserFilter) query(cursor string) string { return "/org/users?" + f.values(cursor).Encode() }
+
+// CSV is the link that exports every user the filter selects, in its order.
+func (f UserFilter) CSV() string { return "/org/users.csv?" + f.values("").Encode() }
+
+// Column is a sortable column header of the users table.
+type Column struct {
+	Label, Sort string
+	URL         string // orders by this column, or reverses it when it is the order
+	AriaSort    string // ascending, descending or none
+}
+
+// Columns are the table's sortable headers for this filter.
+func (f UserFilter) Columns() []Column {
+	cur := f.Sort
+	if cur == "" {
+		cur = "username"
+	}
+	var out []Column
+	for _, c := range [][2]string{{"Name", "name"}, {"Username", "username"}, {"Email", "email"}, {"Role", "role"},
+		{"Status", "status"}, {"Last active", "last_active"}} {
+		g := UserFilter{Query: f.Query, Role: f.Role, Status: f.Status, Sort: c[1]}
+		col := Column{Label: c[0], Sort: c[1], AriaSort: "none"}
+		if c[1] == cur {
+			col.AriaSort, g.Desc = "ascending", !f.Desc
+			if f.Desc {
+				col.AriaSort = "descending"
+			}
+		}
+		col.URL = g.query("")
+		out = append(out, col)
+	}
+	return out
+}
+
+// readUserFilter reads the filter from the query; an unknown order is the
+// default one.
+func readUserFilter(r *http.Request) UserFilter {
+	q := r.URL.Query()
+	f := UserFilter{Query: q.Get("query"), Role: q.Get("role"), Status: q.Get("status"), Cursor: q.Get("cursor"),
+		Sort: q.Get("sort"), Desc: q.Get("dir") == "desc"}
+	if !store.ValidUserSort(f.Sort) || f.Sort == "username" {
+		f.Sort = ""
+	}
+	return f
 }
 
 // UsersTable is the table of users with its paging links.
 type UsersTable struct {
+	Filter            UserFilter
 	Rows              []UserRow
 	NextURL, FirstURL string
 	Filtered          bool
@@ -102,8 +158,7 @@ func (u UserRow) StatusLabel() string {
 func (UserRow) Roles() []string { return []string{"admin", "member", "viewer"} }
 
 func (web *Web) users(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
-	q := r.URL.Query()
-	f := UserFilter{Query: q.Get("query"), Role: q.Get("role"), Status: q.Get("status"), Cursor: q.Get("cursor")}
+	f := readUserFilter(r)
 	p, err := web.usersPage(w, r, a, f)
 	if err != nil {
 		return err
@@ -112,6 +167,55 @@ func (web *Web) users(w http.ResponseWriter, r *http.Request, a roster.Actor) er
 		return web.fragment(w, http.StatusOK, "users", "users-table", p.Table)
 	}
 	return web.page(w, http.StatusOK, "users", p)
+}
+
+// usersCSV exports every user the filter selects, in its order, a page
+// of the store at a time.
+func (web *Web) usersCSV(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	f := readUserFilter(r)
+	f.Cursor = ""
+	cw := csv.NewWriter(w)
+	for started := false; ; {
+		sf, err := f.store(app.MaxPageSize)
+		if err != nil {
+			return err
+		}
+		page, err := web.app.ListUsers(r.Context(), a, sf)
+		if err != nil {
+			if started { // the answer is under way: it can only end short
+				return nil
+			}
+			return err
+		}
+		ids := make([]string, 0, len(page.Users))
+		for _, u := range page.Users {
+			ids = append(ids, u.ID)
+		}
+		teams, err := web.app.UserTeams(r.Context(), a, ids)
+		if err != nil {
+			return err
+		}
+		if !started {
+			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+			w.Header().Set("Content-Disposition", `attachment; filename="roster-users.csv"`)
+			w.Header().Set("Cache-Control", "no-store")
+			cw.Write([]string{"username", "name", "email", "role", "status", "last_active_at", "created_at", "teams"})
+			started = true
+		}
+		for _, u := range page.Users {
+			last := ""
+			if !u.LastActiveAt.IsZero() {
+				last = u.LastActiveAt.UTC().Format(time.RFC3339)
+			}
+			cw.Write(csvSafe(u.Username, u.Name, u.Email, string(u.Role), string(u.Status), last,
+				u.CreatedAt.UTC().Format(time.RFC3339), strings.Join(teams[u.ID], " ")))
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil || page.NextCursor == "" {
+			return err
+		}
+		f.Cursor = page.NextCursor
+	}
 }
 
 // usersPage loads everything the dashboard shows.
@@ -143,23 +247,15 @@ func (web *Web) summary(ctx context.Context, a roster.Actor) (OrgSummary, error)
 
 // usersTable lists one page of users with their teams.
 func (web *Web) usersTable(ctx context.Context, a roster.Actor, csrf string, f UserFilter) (UsersTable, error) {
-	sf := store.UserFilter{Query: f.Query, Cursor: f.Cursor, Limit: usersPageSize}
-	var err error
-	if f.Role != "" {
-		if sf.Role, err = roster.ParseOrgRole(f.Role); err != nil {
-			return UsersTable{}, err
-		}
-	}
-	if f.Status != "" {
-		if sf.Status, err = roster.ParseUserStatus(f.Status); err != nil {
-			return UsersTable{}, err
-		}
+	sf, err := f.store(usersPageSize)
+	if err != nil {
+		return UsersTable{}, err
 	}
 	page, err := web.app.ListUsers(ctx, a, sf)
 	if err != nil {
 		return UsersTable{}, err
 	}
-	t := UsersTable{Filtered: f.Query != "" || f.Role != "" || f.Status != ""}
+	t := UsersTable{Filter: f, Filtered: f.Query != "" || f.Role != "" || f.Status != ""}
 	if page.NextCursor != "" {
 		t.NextURL = f.query(page.NextCursor)
 	}
@@ -181,6 +277,23 @@ func (web *Web) usersTable(ctx context.Context, a roster.Actor, csrf string, f U
 		t.Rows = append(t.Rows, row)
 	}
 	return t, nil
+}
+
+// store is the filter as the store takes it, limit users a page.
+func (f UserFilter) store(limit int) (store.UserFilter, error) {
+	sf := store.UserFilter{Query: f.Query, Cursor: f.Cursor, Limit: limit, Sort: f.Sort, Desc: f.Desc}
+	var err error
+	if f.Role != "" {
+		if sf.Role, err = roster.ParseOrgRole(f.Role); err != nil {
+			return sf, err
+		}
+	}
+	if f.Status != "" {
+		if sf.Status, err = roster.ParseUserStatus(f.Status); err != nil {
+			return sf, err
+		}
+	}
+	return sf, nil
 }
 
 // withInvite shows the row's pending invite.
