@@ -55,7 +55,8 @@ func newService(db *store.DB, cfg config.Config, log *slog.Logger) (*app.Service
 		License: cfg.License, LicenseKey: cfg.LicensePublicKey,
 		AllowUserTeamCreation: cfg.AllowUserTeamCreation, DisableAdminTeamAccess: cfg.DisableAdminTeamAccess,
 		DisableSSOProvisioning: cfg.DisableSSOProvisioning, UseIdentifierClaims: cfg.UseIdentifierClaims,
-		EnableSSOGroupClaims: cfg.EnableSSOGroupClaims, SCIMDeleteRemoves: cfg.SCIMDelete == "remove"}
+		EnableSSOGroupClaims: cfg.EnableSSOGroupClaims, SCIMDeleteRemoves: cfg.SCIMDelete == "remove",
+		DisableTeamServiceAccountCreation: cfg.DisableTeamServiceAccountCreation}
 	if cfg.EmailSink != "" {
 		sink, err := mail.ParseSink(cfg.EmailSink)
 		if err != nil {

@@ -29,7 +29,7 @@ type Options struct {
 // New returns the API for svc.
 func New(svc *app.Service, log *slog.Logger, opt Options) *API {
 	api := &API{app: svc, adapter: &httpx.Adapter{Log: log}, mailSink: opt.MailSink, secure: opt.SecureCookie}
-	api.routes = api.table()
+	api.routes = append(api.table(), api.keyRoutes()...)
 	return api
 }
 

@@ -69,6 +69,10 @@ func TestMigrationBackfillsEmailProof(t *testing.T) {
 		exec(tx, `DROP TABLE login_devices`)
 		exec(tx, `ALTER TABLE users DROP COLUMN email_proven`)
 		exec(tx, `ALTER TABLE invites DROP COLUMN awaiting_admin`)
+		exec(tx, `DROP TABLE project_service_accounts`) // 0011 makes them anew
+		exec(tx, `DROP INDEX api_keys_org`)
+		exec(tx, `ALTER TABLE organizations DROP COLUMN disable_api_key_creation`)
+		exec(tx, `ALTER TABLE users DROP COLUMN local_restore`)
 		exec(tx, `DELETE FROM schema_migrations WHERE version >= 7`)
 		return nil
 	})
