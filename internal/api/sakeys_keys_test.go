@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"roster"
-	"roster/internal/app"
 	"roster/internal/apitest"
+	"roster/internal/app"
 	"roster/internal/auth"
 	"roster/internal/store"
 )
