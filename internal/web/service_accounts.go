@@ -75,7 +75,8 @@ func (web *Web) createOrgServiceAccount(w http.ResponseWriter, r *http.Request, 
 	status := http.StatusOK
 	res, err := web.app.CreateOrgServiceAccount(r.Context(), a, f.Name, f.Team)
 	if err != nil {
-		if f.Errors, status, err = formErrors(err, map[string]string{roster.EInvalid: "name", roster.ENotFound: "team"}); err != nil {
+		if f.Errors, status, err = formErrors(err, map[string]string{roster.EInvalid: "name", roster.ENotFound: "team",
+			roster.ReasonDefaultTeamRequired: "team"}); err != nil {
 			return err
 		}
 	} else {
