@@ -141,6 +141,10 @@ func TestDisableTeamServiceAccountCreation(t *testing.T) {
 		t.Errorf("refusal does not name the setting: %s", r.Body)
 	}
 	web := e.MustWebSignIn("root", apitest.Password)
+	if tab := string(web.Get("/teams/ml/settings/service-accounts").Body); strings.Contains(tab, `id="team-sa-form"`) ||
+		!strings.Contains(tab, "GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION") {
+		t.Error("the team's service accounts tab still offers the creation form, or does not say why not")
+	}
 	page := web.Post("/teams/ml/settings/service-accounts", map[string][]string{"name": {"bot"}})
 	if page.StatusCode != 403 || !strings.Contains(string(page.Body), "GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION") {
 		t.Errorf("web form: %d, want 403 naming the setting", page.StatusCode)

@@ -278,7 +278,8 @@ type ProjectRequest struct {
 	Visibility  string  `json:"visibility,omitempty" enum:"open,public,team,restricted"`
 }
 
-// ProjectMemberRequest adds a user to a restricted project.
+// ProjectMemberRequest adds a user (username, email or id) or a service
+// account (id) to a restricted project.
 type ProjectMemberRequest struct {
 	Username string `json:"username"`
 }

@@ -85,6 +85,13 @@ func (s *Service) CreateTeamServiceAccount(ctx context.Context, a roster.Actor, 
 	return out, nil
 }
 
+// TeamServiceAccountCreationDisabled reports whether
+// GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION is on, for pages to offer
+// no form.
+func (s *Service) TeamServiceAccountCreationDisabled() bool {
+	return s.cfg.DisableTeamServiceAccountCreation
+}
+
 // CreateOrgServiceAccount creates an organization service account with a
 // default team (A1), which must exist and not be archived. Organization
 // admins only.

@@ -70,6 +70,9 @@ func TestOrgAPIKeysPage(t *testing.T) {
 	e.Must(401, "GET", "/api/v1/viewer", nil, cat.Key)
 	// The setting: members cannot create keys, and learn who can turn it back on.
 	admin.Post("/org/api-keys/settings", url.Values{"disable_api_key_creation": {"on"}})
+	if prof := string(member.Get("/profile").Body); strings.Contains(prof, `id="new-key-form"`) || !strings.Contains(prof, "organization admin can turn it back on") {
+		t.Error("the profile still offers a new key while creation is disabled")
+	}
 	p := member.Post("/profile/api-keys", url.Values{"name": {"laptop"}})
 	if p.StatusCode != 403 || !strings.Contains(string(p.Body), "organization admin can turn it back on") {
 		t.Errorf("member creating a key while disabled: %d %.300s", p.StatusCode, p.Body)
