@@ -99,3 +99,34 @@ func TestOrgServiceAccountFormNeedsDefaultTeam(t *testing.T) {
 		t.Error("a service account without default team was made")
 	}
 }
+
+// Admins add a key to a service account from its page (rotation without
+// downtime); the secret shows once; team members may not.
+func TestServiceAccountNewKeyFromPages(t *testing.T) {
+	e := apitest.New(t)
+	ada := e.MustSignup("ada")
+	e.MustUser(ada.Key, "bob", "member")
+	e.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "ml", "storage": map[string]string{"type": "default"}}, ada.Key)
+	e.Must(201, "POST", "/api/v1/teams/ml/members", map[string]string{"username": "bob", "role": "member"}, ada.Key)
+	org := e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": "nightly-bot", "default_team": "ml"}, ada.Key).Map(t)
+	team := e.Must(201, "POST", "/api/v1/teams/ml/service-accounts", map[string]string{"name": "ml-bot"}, ada.Key).Map(t)
+	admin := e.MustWebSignIn("ada", apitest.Password)
+	secretRE := `class="copy-value" type="text" readonly value="`
+	for _, path := range []string{"/org/service-accounts/" + org["id"].(string) + "/keys", "/teams/ml/settings/service-accounts/" + team["id"].(string) + "/keys"} {
+		r := admin.Post(path, url.Values{"name": {"rotated"}})
+		body := string(r.Body)
+		i := strings.Index(body, secretRE)
+		if r.StatusCode != 200 || i < 0 {
+			t.Fatalf("POST %s: %d, no key shown: %.300s", path, r.StatusCode, body)
+		}
+		secret := body[i+len(secretRE) : i+len(secretRE)+strings.Index(body[i+len(secretRE):], `"`)]
+		e.Must(200, "GET", "/api/v1/viewer", nil, apitest.Key(secret))
+	}
+	member := e.MustWebSignIn("bob", apitest.Password)
+	if r := member.Post("/teams/ml/settings/service-accounts/"+team["id"].(string)+"/keys", url.Values{}); r.StatusCode != 403 {
+		t.Errorf("member adds a key to the team's service account: %d, want 403", r.StatusCode)
+	}
+	if r := member.Post("/org/service-accounts/"+org["id"].(string)+"/keys", url.Values{}); r.StatusCode != 403 {
+		t.Errorf("member adds a key to an organization service account: %d, want 403", r.StatusCode)
+	}
+}
