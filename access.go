@@ -122,22 +122,43 @@ func (a TeamAccess) seesAsOrganization() bool {
 
 // ProjectPerms narrows team permissions to one project by its visibility
 // (W1): restricted projects admit only their members and team admins;
-// public ones are readable by everyone in the organization unless the team
-// forbids public sharing or hides itself from them.
+// public ones are readable, and open ones readable and writable (runs), by
+// everyone in the organization unless the team forbids public sharing or
+// hides itself from them.
 func (a TeamAccess) ProjectPerms(v Visibility, projectMember bool) PermSet {
 	perms := a.TeamPerms()
 	switch v {
 	case VisibilityRestricted:
-		if projectMember && a.Member != nil || perms == AdminPerms {
+		// Added principals are the team's members and the organization's
+		// service accounts (A1); a team service account is a member.
+		if projectMember && (a.Member != nil || a.OrgServiceAccount) || perms == AdminPerms {
 			return perms
 		}
 		return 0
 	case VisibilityPublic:
-		if !a.Settings.ForbidPublicSharing && a.seesAsOrganization() && (a.OrgRole != "" || a.OrgServiceAccount) {
+		if a.sharedWithOrganization() {
 			perms |= Perms(PermProjectRead, PermRunRead)
+		}
+	case VisibilityOpen:
+		// Open: anyone in the organization reads and logs runs; changing
+		// the project stays with the team. Viewers stay read-only (O5).
+		if a.sharedWithOrganization() {
+			open := Perms(PermProjectRead, PermRunRead, PermRunCreate)
+			if a.OrgRole == OrgViewer {
+				open &= ViewerPerms
+			}
+			perms |= open
 		}
 	}
 	return perms
+}
+
+// sharedWithOrganization reports whether a project the team shows beyond
+// itself (public, open) reaches this principal: a user or organization
+// service account that sees the team as the organization does, unless the
+// team forbids public sharing (T6).
+func (a TeamAccess) sharedWithOrganization() bool {
+	return !a.Settings.ForbidPublicSharing && a.seesAsOrganization() && (a.OrgRole != "" || a.OrgServiceAccount)
 }
 
 // CanChangeRun reports whether perms allow op (run:update, run:stop or

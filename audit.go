@@ -32,8 +32,9 @@ var AuditActions = []string{
 	ActUserCreate, ActUserSignup, ActUserAcceptInvite, ActUserResendInvite, ActUserRevokeInvite,
 	ActUserDeactivate, ActUserReactivate, ActUserDelete, ActUserUpdate, ActUserLogin, ActUserLoginFailed,
 	ActUserLockout, ActUserUnlock, ActUserLogout, ActUserChangePassword, ActUserResetPassword,
-	ActUserCreateAPIKey, ActUserDeleteAPIKey, ActUserRead,
+	ActUserCreateAPIKey, ActUserDeleteAPIKey, ActUserRead, ActUserLocalRestore,
 	ActOrgUpdateMember,
+	ActServiceAccountCreateAPIKey, ActServiceAccountDeleteAPIKey, ActAPIKeyRename, ActAPIKeyRevoke,
 	ActTeamCreate, ActTeamUpdate, ActTeamDelete, ActTeamRestore, ActTeamInviteUser, ActTeamUninvite,
 	ActTeamUpdateMember, ActTeamCreateServiceAccount, ActTeamDeleteServiceAccount,
 	ActOrgCreateServiceAccount, ActOrgDeleteServiceAccount, ActOrgUpdateSettings,
@@ -89,17 +90,25 @@ const (
 	ActOrgCreateServiceAccount  = "organization:create_service_account"
 	ActOrgDeleteServiceAccount  = "organization:delete_service_account"
 	ActOrgUpdateSettings        = "organization:update_settings"
-	ActRoleCreate               = "role:create"
-	ActRoleUpdate               = "role:update"
-	ActRoleDelete               = "role:delete"
-	ActProjectCreate            = "project:create"
-	ActProjectUpdate            = "project:update"
-	ActProjectDelete            = "project:delete"
-	ActProjectRead              = "project:read" // a project was opened, as W&B records
-	ActProjectAddMember         = "project:add_member"
-	ActProjectRemoveMember      = "project:remove_member"
-	ActRunCreate                = "run:create"
-	ActRunUpdate                = "run:update"
-	ActRunStop                  = "run:stop"
-	ActRunDelete                = "run:delete"
+	// Keys of service accounts and the organization's key inventory
+	// (issue 14): one entry per key, also when revoked in bulk.
+	ActServiceAccountCreateAPIKey = "service_account:create_api_key"
+	ActServiceAccountDeleteAPIKey = "service_account:delete_api_key"
+	ActAPIKeyRename               = "api_key:rename"
+	ActAPIKeyRevoke               = "api_key:revoke"
+	// ActUserLocalRestore records the break-glass admin of LOCAL_RESTORE.
+	ActUserLocalRestore    = "user:local_restore"
+	ActRoleCreate          = "role:create"
+	ActRoleUpdate          = "role:update"
+	ActRoleDelete          = "role:delete"
+	ActProjectCreate       = "project:create"
+	ActProjectUpdate       = "project:update"
+	ActProjectDelete       = "project:delete"
+	ActProjectRead         = "project:read" // a project was opened, as W&B records
+	ActProjectAddMember    = "project:add_member"
+	ActProjectRemoveMember = "project:remove_member"
+	ActRunCreate           = "run:create"
+	ActRunUpdate           = "run:update"
+	ActRunStop             = "run:stop"
+	ActRunDelete           = "run:delete"
 )

@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// Visibility says who may read a project (W1).
+// Visibility says who may read a project (W1) and, when open, who may log
+// runs to it.
 type Visibility string
 
 // Project visibilities.
@@ -14,6 +15,9 @@ const (
 	VisibilityTeam       Visibility = "team"
 	VisibilityRestricted Visibility = "restricted"
 	VisibilityPublic     Visibility = "public"
+	// VisibilityOpen lets every member of the organization read the
+	// project and log runs to it (W&B's Open scope).
+	VisibilityOpen Visibility = "open"
 )
 
 // ParseVisibility reads a visibility; empty means team.
@@ -21,10 +25,10 @@ func ParseVisibility(s string) (Visibility, error) {
 	switch v := Visibility(strings.ToLower(strings.TrimSpace(s))); v {
 	case "":
 		return VisibilityTeam, nil
-	case VisibilityTeam, VisibilityRestricted, VisibilityPublic:
+	case VisibilityTeam, VisibilityRestricted, VisibilityPublic, VisibilityOpen:
 		return v, nil
 	}
-	return "", ReasonErrorf(EInvalid, ReasonInvalidVisibility, "visibility must be team, restricted or public, not %q", s)
+	return "", ReasonErrorf(EInvalid, ReasonInvalidVisibility, "visibility must be open, public, team or restricted, not %q", s)
 }
 
 // Project belongs to a team and holds runs.
@@ -127,6 +131,11 @@ type ServiceAccount struct {
 	// Filled by reads.
 	TeamName string
 }
+
+// SharesBeyondTeam reports whether the visibility shows the project to
+// the organization outside its team (public and open), which teams that
+// keep projects private or forbid public sharing refuse (T6).
+func (v Visibility) SharesBeyondTeam() bool { return v == VisibilityPublic || v == VisibilityOpen }
 
 // IsOrgScoped reports whether the account acts across the organization.
 func (sa *ServiceAccount) IsOrgScoped() bool { return sa.TeamID == "" }

@@ -113,3 +113,20 @@ const (
 	ReasonUnknownPermission    Reason = "unknown_permission"
 	ReasonUsernameTaken        Reason = "username_taken"
 )
+
+// Reasons of service accounts, API keys and projects (topic: issue 14,
+// service accounts and API keys, projects).
+const (
+	// ReasonServiceAccountOtherTeam refuses adding a team service account
+	// to a project of another team.
+	ReasonServiceAccountOtherTeam Reason = "service_account_other_team"
+	// ReasonDefaultTeamRequired refuses an organization service account
+	// without a usable default team.
+	ReasonDefaultTeamRequired Reason = "default_team_required"
+	// ReasonTeamServiceAccountsDisabled refuses team service account
+	// creation under GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION.
+	ReasonTeamServiceAccountsDisabled Reason = "team_service_accounts_disabled"
+	// ReasonAPIKeyCreationDisabled refuses personal API keys while the
+	// organization setting disable_api_key_creation is on.
+	ReasonAPIKeyCreationDisabled Reason = "api_key_creation_disabled"
+)

@@ -55,7 +55,8 @@ func newService(db *store.DB, cfg config.Config, log *slog.Logger) (*app.Service
 		License: cfg.License, LicenseKey: cfg.LicensePublicKey,
 		AllowUserTeamCreation: cfg.AllowUserTeamCreation, DisableAdminTeamAccess: cfg.DisableAdminTeamAccess,
 		DisableSSOProvisioning: cfg.DisableSSOProvisioning, UseIdentifierClaims: cfg.UseIdentifierClaims,
-		EnableSSOGroupClaims: cfg.EnableSSOGroupClaims, SCIMDeleteRemoves: cfg.SCIMDelete == "remove"}
+		EnableSSOGroupClaims: cfg.EnableSSOGroupClaims, SCIMDeleteRemoves: cfg.SCIMDelete == "remove",
+		DisableTeamServiceAccountCreation: cfg.DisableTeamServiceAccountCreation}
 	if cfg.EmailSink != "" {
 		sink, err := mail.ParseSink(cfg.EmailSink)
 		if err != nil {
@@ -114,6 +115,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	logLicense(log, svc.LicenseStatusAt(time.Now()))
 	logMail(log, cfg)
+	applyLocalRestore(ctx, svc, cfg.LocalRestore, log, stderr)
 	sso := web.SSO{Enabled: cfg.SSOEnabled(), Issuer: cfg.OIDCIssuer, Provisioning: !cfg.DisableSSOProvisioning}
 	handler := server.New(svc, log, server.Options{MailSink: cfg.EmailSink != "", SecureCookie: cfg.SecureCookies(), SSO: sso,
 		OIDC: newSSOClient(ctx, cfg, log), PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies})
@@ -233,5 +235,27 @@ func logLicense(log *slog.Logger, st app.LicenseStatus) {
 			"features", st.License.Features, "expires", st.License.Expires)
 	default:
 		log.Error("license ignored: running without seat limit or feature restrictions", "status", st.Status, "reason", st.Reason)
+	}
+}
+
+// applyLocalRestore opens or closes the break-glass admin of LOCAL_RESTORE
+// at start-up. The temporary password is written once to standard error,
+// as a plain line outside the structured log, and never stored in clear.
+// A failure is logged and the server still starts.
+func applyLocalRestore(ctx context.Context, svc *app.Service, on bool, log *slog.Logger, stderr io.Writer) {
+	res, err := svc.ApplyLocalRestore(ctx, cliActor, on)
+	switch {
+	case err != nil:
+		log.Error("LOCAL_RESTORE could not be applied", "err", err)
+	case on:
+		log.Warn("LOCAL_RESTORE=true: break-glass admin enabled; unset LOCAL_RESTORE and restart once access is restored",
+			"username", res.User.Username)
+		fmt.Fprintf(stderr, "LOCAL_RESTORE=true: sign in at /sign-in as %s with the temporary password %s "+
+			"(shown only now; a restart with LOCAL_RESTORE=true makes a new one, and a restart without it deactivates %s)\n",
+			res.User.Username, res.Password, res.User.Username)
+	case res.Disabled:
+		log.Info("LOCAL_RESTORE unset: break-glass admin deactivated", "username", res.User.Username)
+	case res.Kept != "":
+		log.Warn("LOCAL_RESTORE unset, but the break-glass admin stays active: "+res.Kept, "username", res.User.Username)
 	}
 }

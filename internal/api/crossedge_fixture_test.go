@@ -47,7 +47,7 @@ func newCrossFixture(t testing.TB, opt apitest.Options) *crossFixture {
 	f.users["oadmin"] = f.withWeb(admin)
 	f.reader = admin.Key
 	e.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "ml", "storage": map[string]string{"type": "default"}}, f.reader)
-	sa := e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": "idp-bot"}, f.reader).Map(t)
+	sa := e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": "idp-bot", "default_team": "ml"}, f.reader).Map(t)
 	f.saKey = apitest.Key(sa["key"].(string))
 	var list struct{ Resources []struct{ ID string } }
 	crossJSON(t, e.Do("GET", `/scim/v2/Groups?filter=displayName%20eq%20%22ml%22`, nil, f.reader), &list)

@@ -148,7 +148,7 @@ func TestEscalationAdminTeamAccessOffLimitsOrgServiceAccounts(t *testing.T) {
 	adm := f.admin.Key
 	// Hide ml, then mint an organization service account.
 	e.Must(200, "PATCH", "/api/v1/teams/ml", map[string]any{"settings": map[string]bool{"hide_from_non_members": true}}, f.users["tadmin"].Key)
-	sa := e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": "reader-bot"}, adm).Map(t)
+	sa := e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": "reader-bot", "default_team": "ml"}, adm).Map(t)
 	key := apitest.Key(sa["key"].(string))
 	for _, p := range []string{fxTeamProject, fxPublicProject} {
 		if r := e.Do("GET", "/api/v1/teams/ml/projects/"+p, nil, key); r.StatusCode < 400 {
@@ -172,7 +172,8 @@ func TestEscalationServiceAccountSetsNoAdminPassword(t *testing.T) {
 	admin := e.MustSignup("root")
 	other := e.MustUser(admin.Key, "second", "admin")
 	plain := e.MustUser(admin.Key, "plain", "member")
-	sa := apitest.Key(e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": "idp"}, admin.Key).Map(t)["key"].(string))
+	e.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "idp-home", "storage": map[string]string{"type": "default"}}, admin.Key)
+	sa := apitest.Key(e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": "idp", "default_team": "idp-home"}, admin.Key).Map(t)["key"].(string))
 	patch := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"password","value":"taken over 123"}]}`
 	if r := e.Do("PATCH", "/scim/v2/Users/"+other.ID, patch, sa); r.StatusCode != 403 {
 		t.Errorf("service account sets an admin's password: status %d, want 403: %s", r.StatusCode, r.Body)

@@ -29,7 +29,7 @@ type Options struct {
 // New returns the API for svc.
 func New(svc *app.Service, log *slog.Logger, opt Options) *API {
 	api := &API{app: svc, adapter: &httpx.Adapter{Log: log}, mailSink: opt.MailSink, secure: opt.SecureCookie}
-	api.routes = api.table()
+	api.routes = append(api.table(), api.keyRoutes()...)
 	return api
 }
 
@@ -177,9 +177,9 @@ func (api *API) table() []route {
 			access: signedIn, request: ProjectRequest{}, response: Project{}, status: 200, handle: api.updateProject},
 		{method: "DELETE", path: "/api/v1/teams/{team}/projects/{project}", summary: "Delete a project and its runs.",
 			access: signedIn, status: 204, handle: api.deleteProject},
-		{method: "POST", path: "/api/v1/teams/{team}/projects/{project}/members", summary: "Add a team member to a restricted project.",
+		{method: "POST", path: "/api/v1/teams/{team}/projects/{project}/members", summary: "Add a team member, or a service account by id (the team's or an organization one), to a restricted project.",
 			access: signedIn, request: ProjectMemberRequest{}, status: 204, handle: api.addProjectMember},
-		{method: "DELETE", path: "/api/v1/teams/{team}/projects/{project}/members/{user}", summary: "Remove a member from a restricted project.",
+		{method: "DELETE", path: "/api/v1/teams/{team}/projects/{project}/members/{user}", summary: "Remove a member or service account from a restricted project.",
 			access: signedIn, status: 204, handle: api.removeProjectMember},
 		{method: "GET", path: "/api/v1/teams/{team}/projects/{project}/runs", summary: "The project's runs, newest first, with their authors.",
 			access: signedIn, response: RunList{}, status: 200, handle: api.listRuns,

@@ -210,7 +210,17 @@ var teamPlaceholders = []struct {
 		return r.Map(f.t)["id"].(string)
 	}},
 	{"{osa}", func(f *teamFixture, _ string) string {
-		r := f.e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": fmt.Sprintf("old-org-bot-%d", f.next())}, f.admin.Key)
+		r := f.e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": fmt.Sprintf("old-org-bot-%d", f.next()), "default_team": "cv"}, f.admin.Key)
+		return r.Map(f.t)["id"].(string)
+	}},
+	{"{mlbot}", func(f *teamFixture, _ string) string { return f.teamSAID }},
+	{"{orgbot}", func(f *teamFixture, _ string) string { return f.orgSAID }},
+	{"{mlbotkey}", func(f *teamFixture, _ string) string {
+		r := f.e.Must(201, "POST", "/api/v1/service-accounts/"+f.teamSAID+"/api-keys", map[string]string{"name": "spare"}, f.cred[colTeamAdmin])
+		return r.Map(f.t)["id"].(string)
+	}},
+	{"{orgbotkey}", func(f *teamFixture, _ string) string {
+		r := f.e.Must(201, "POST", "/api/v1/service-accounts/"+f.orgSAID+"/api-keys", map[string]string{"name": "spare"}, f.admin.Key)
 		return r.Map(f.t)["id"].(string)
 	}},
 	{"{doomed}", func(f *teamFixture, _ string) string {

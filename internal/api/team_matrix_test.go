@@ -75,6 +75,17 @@ var teamMatrix = []struct {
 	{"ok   403  403  403  403  403  403  403  403  403  403  401  403  401", 204, "DELETE /api/v1/service-accounts/{osa}", ""},
 	{"404  403  403  403  403  403  403  403  403  403  403  401  403  401", 204, "DELETE /api/v1/service-accounts/sa_missing", ""},
 	{"404  403  403  403  403  403  403  403  403  403  403  401  403  401", 204, "DELETE /api/v1/service-accounts/{tsa}", ""},
+	// Keys of service accounts (issue 14): the team's admins for a team
+	// account, outsiders learn nothing; organization admins for an
+	// organization account; never the account itself.
+	{"ok   404  403  ok   403  403  403  403  403  404  404  401  403  401", 200, "GET /api/v1/service-accounts/{mlbot}/api-keys", ""},
+	{"ok   404  403  ok   403  403  403  403  403  404  404  401  403  401", 201, "POST /api/v1/service-accounts/{mlbot}/api-keys", `{"name":"k-{n}"}`},
+	{"ok   404  403  ok   403  403  403  403  403  404  404  401  403  401", 200, "PATCH /api/v1/service-accounts/{mlbot}/api-keys/{mlbotkey}", `{"name":"renamed-{n}"}`},
+	{"ok   404  403  ok   403  403  403  403  403  404  404  401  403  401", 204, "DELETE /api/v1/service-accounts/{mlbot}/api-keys/{mlbotkey}", ""},
+	{"ok   403  403  403  403  403  403  403  403  403  403  401  403  401", 200, "GET /api/v1/service-accounts/{orgbot}/api-keys", ""},
+	{"ok   403  403  403  403  403  403  403  403  403  403  401  403  401", 201, "POST /api/v1/service-accounts/{orgbot}/api-keys", `{"name":"k-{n}"}`},
+	{"ok   403  403  403  403  403  403  403  403  403  403  401  403  401", 200, "PATCH /api/v1/service-accounts/{orgbot}/api-keys/{orgbotkey}", `{"name":"renamed-{n}"}`},
+	{"ok   403  403  403  403  403  403  403  403  403  403  401  403  401", 204, "DELETE /api/v1/service-accounts/{orgbot}/api-keys/{orgbotkey}", ""},
 	// Projects (W1): tprj-alpha team, rprj-bravo restricted, pprj-charlie public
 	{"ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   401  ok   401", 200, "GET /api/v1/teams/ml/projects", ""},
 	{"ok   403  403  ok   ok   403  ok   ok   403  403  403  401  ok   401", 201, "POST /api/v1/teams/ml/projects", `{"name":"new-{n}"}`},
@@ -273,6 +284,9 @@ func teamRoutePattern(path string) string {
 		p[4] = "{role}"
 	case "service-accounts":
 		p[4] = "{id}"
+		if len(p) > 6 {
+			p[6] = "{key}"
+		}
 	case "teams":
 		p[4] = "{team}"
 		if len(p) > 6 {

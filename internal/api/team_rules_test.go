@@ -550,7 +550,7 @@ func TestTeamMutationsAreAudited(t *testing.T) {
 		{"team:uninvite", 204, "DELETE", "/api/v1/teams/ml/members/omember", nil, tadmin, "ml"},
 		{"team:update", 200, "PATCH", "/api/v1/teams/ml", map[string]string{"display_name": "Machine Learning"}, tadmin, "ml"},
 		{"team:create_service_account", 201, "POST", "/api/v1/teams/ml/service-accounts", map[string]string{"name": "ci"}, tadmin, "ml"},
-		{"organization:create_service_account", 201, "POST", "/api/v1/service-accounts", map[string]string{"name": "sync"}, adm, ""},
+		{"organization:create_service_account", 201, "POST", "/api/v1/service-accounts", map[string]string{"name": "sync", "default_team": "ml"}, adm, "ml"},
 		{"role:create", 201, "POST", "/api/v1/roles", map[string]any{"name": "auditor", "base": "viewer", "permissions": []string{"team:read_usage"}}, adm, ""},
 		{"role:update", 200, "PUT", "/api/v1/roles/auditor", map[string]any{"name": "auditor", "base": "member"}, adm, ""},
 		{"role:delete", 204, "DELETE", "/api/v1/roles/auditor", nil, adm, ""},

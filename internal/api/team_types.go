@@ -223,18 +223,21 @@ type RoleInput struct {
 
 // ServiceAccount is a service account; Key is set only on creation.
 type ServiceAccount struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Scope     string    `json:"scope" enum:"organization,team"`
-	Team      string    `json:"team,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	Key       string    `json:"key,omitempty"`
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Scope string `json:"scope" enum:"organization,team"`
+	Team  string `json:"team,omitempty"`
+	// DefaultTeam is where an organization service account's runs go when
+	// a client names no team; empty for accounts made before it was required.
+	DefaultTeam string    `json:"default_team,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	Key         string    `json:"key,omitempty"`
 }
 
 func saJSON(sa *roster.ServiceAccount) ServiceAccount {
 	out := ServiceAccount{ID: sa.ID, Name: sa.Name, Scope: "team", Team: sa.TeamName, CreatedAt: sa.CreatedAt}
 	if sa.IsOrgScoped() {
-		out.Scope = "organization"
+		out.Scope, out.Team, out.DefaultTeam = "organization", "", sa.TeamName
 	}
 	return out
 }
@@ -255,7 +258,7 @@ type Project struct {
 	ID          string    `json:"id"`
 	Name        string    `json:"name"`
 	Description string    `json:"description"`
-	Visibility  string    `json:"visibility" enum:"team,restricted,public"`
+	Visibility  string    `json:"visibility" enum:"open,public,team,restricted"`
 	CreatedBy   string    `json:"created_by"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
@@ -275,10 +278,11 @@ type ProjectList struct {
 type ProjectRequest struct {
 	Name        string  `json:"name,omitempty"`
 	Description *string `json:"description,omitempty"`
-	Visibility  string  `json:"visibility,omitempty" enum:"team,restricted,public"`
+	Visibility  string  `json:"visibility,omitempty" enum:"open,public,team,restricted"`
 }
 
-// ProjectMemberRequest adds a user to a restricted project.
+// ProjectMemberRequest adds a user (username, email or id) or a service
+// account (id) to a restricted project.
 type ProjectMemberRequest struct {
 	Username string `json:"username"`
 }
@@ -324,9 +328,14 @@ type RunRequest struct {
 type Organization struct {
 	ID       string               `json:"id"`
 	Enforced roster.PrivacyPolicy `json:"enforced"`
+	// DisableAPIKeyCreation stops users creating personal API keys;
+	// service accounts' keys stay with their admins.
+	DisableAPIKeyCreation bool `json:"disable_api_key_creation"`
 }
 
-// OrganizationRequest changes the organization's privacy enforcement.
+// OrganizationRequest changes the organization's privacy enforcement and
+// key setting; a field left out stays as it is.
 type OrganizationRequest struct {
-	Enforced roster.PrivacyPolicy `json:"enforced"`
+	Enforced              *roster.PrivacyPolicy `json:"enforced,omitempty"`
+	DisableAPIKeyCreation *bool                 `json:"disable_api_key_creation,omitempty"`
 }

@@ -201,7 +201,11 @@ func (api *API) getOrganization(w http.ResponseWriter, r *http.Request, a roster
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, Organization{ID: roster.DefaultOrgID, Enforced: p})
+	off, err := api.app.KeyCreationDisabled(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, Organization{ID: roster.DefaultOrgID, Enforced: p, DisableAPIKeyCreation: off})
 }
 
 func (api *API) updateOrganization(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
@@ -209,8 +213,15 @@ func (api *API) updateOrganization(w http.ResponseWriter, r *http.Request, a ros
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := api.app.SetOrgPolicy(r.Context(), a, in.Enforced); err != nil {
-		return err
+	if in.Enforced != nil {
+		if err := api.app.SetOrgPolicy(r.Context(), a, *in.Enforced); err != nil {
+			return err
+		}
+	}
+	if in.DisableAPIKeyCreation != nil {
+		if err := api.app.SetKeyCreationDisabled(r.Context(), a, *in.DisableAPIKeyCreation); err != nil {
+			return err
+		}
 	}
 	return api.getOrganization(w, r, a)
 }

@@ -31,6 +31,13 @@ func (s *Service) createUserKey(ctx context.Context, a roster.Actor, owner *rost
 	k := &roster.APIKey{ID: roster.NewID("key"), OrgID: owner.OrgID, PrincipalID: owner.ID, Name: name,
 		Hint: secret[len(secret)-4:], Hash: hash}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		// The server's own command line restores access; the setting
+		// governs every other edge.
+		if off, err := tx.KeyCreationDisabled(ctx, owner.OrgID); err != nil {
+			return err
+		} else if off && !isSystem(a) {
+			return errKeyCreationDisabled()
+		}
 		n, err := tx.CountAPIKeys(ctx, owner.ID)
 		if err != nil {
 			return err

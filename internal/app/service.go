@@ -54,6 +54,9 @@ type Config struct {
 	UseIdentifierClaims bool
 	// EnableSSOGroupClaims syncs team memberships with the groups claim (S6).
 	EnableSSOGroupClaims bool
+	// DisableTeamServiceAccountCreation refuses new team service accounts
+	// on every edge (GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION).
+	DisableTeamServiceAccountCreation bool
 	// SCIMDeleteRemoves makes SCIM DELETE remove users instead of
 	// deactivating them (ROSTER_SCIM_DELETE=remove, C1).
 	SCIMDeleteRemoves bool

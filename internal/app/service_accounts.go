@@ -46,6 +46,11 @@ func (s *Service) CreateTeamServiceAccount(ctx context.Context, a roster.Actor, 
 	if err := s.RequireFeature(featureServiceAccounts); err != nil {
 		return nil, err
 	}
+	if s.cfg.DisableTeamServiceAccountCreation {
+		return nil, roster.ReasonErrorf(roster.EForbidden, roster.ReasonTeamServiceAccountsDisabled,
+			"team service accounts cannot be created on this instance (GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION=true); "+
+				"ask an organization admin for an organization service account, or the operator to unset that setting")
+	}
 	out := &NewServiceAccount{}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.loadTeam(ctx, tx, a, teamRef)
@@ -80,8 +85,16 @@ func (s *Service) CreateTeamServiceAccount(ctx context.Context, a roster.Actor, 
 	return out, nil
 }
 
+// TeamServiceAccountCreationDisabled reports whether
+// GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION is on, for pages to offer
+// no form.
+func (s *Service) TeamServiceAccountCreationDisabled() bool {
+	return s.cfg.DisableTeamServiceAccountCreation
+}
+
 // CreateOrgServiceAccount creates an organization service account with a
-// default team (A1). Organization admins only.
+// default team (A1), which must exist and not be archived. Organization
+// admins only.
 func (s *Service) CreateOrgServiceAccount(ctx context.Context, a roster.Actor, name, defaultTeam string) (*NewServiceAccount, error) {
 	if err := requireAdmin(a); err != nil {
 		return nil, err
@@ -92,17 +105,23 @@ func (s *Service) CreateOrgServiceAccount(ctx context.Context, a roster.Actor, n
 	if err := s.RequireFeature(featureServiceAccounts); err != nil {
 		return nil, err
 	}
+	if defaultTeam == "" {
+		return nil, roster.ReasonErrorf(roster.EInvalid, roster.ReasonDefaultTeamRequired,
+			"an organization service account needs a default team: the team its runs go to when a client names none (WANDB_ENTITY unset)")
+	}
 	out := &NewServiceAccount{}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		sa := &roster.ServiceAccount{ID: roster.NewID("sa"), OrgID: orgID(a), Name: name, CreatedBy: a.PrincipalID()}
-		if defaultTeam != "" {
-			v, err := s.loadTeam(ctx, tx, a, defaultTeam)
-			if err != nil {
-				return err
-			}
-			sa.DefaultTeamID, sa.TeamName = v.team.ID, v.team.Name
+		v, err := s.loadTeamAny(ctx, tx, a, defaultTeam)
+		if roster.IsNotFound(err) {
+			return roster.ReasonErrorf(roster.EInvalid, roster.ReasonDefaultTeamRequired, "default team %q does not exist", truncate(defaultTeam, 64))
+		} else if err != nil {
+			return err
 		}
-		var err error
+		if v.access.Archived {
+			return roster.ReasonErrorf(roster.EInvalid, roster.ReasonDefaultTeamRequired, "default team %s is archived; restore it or choose another", v.team.Name)
+		}
+		sa := &roster.ServiceAccount{ID: roster.NewID("sa"), OrgID: orgID(a), Name: name, CreatedBy: a.PrincipalID(),
+			DefaultTeamID: v.team.ID, TeamName: v.team.Name}
 		if out.Key, err = mintServiceAccount(ctx, tx, sa); err != nil {
 			return err
 		}

@@ -33,9 +33,16 @@ type Config struct {
 	DisableAdminTeamAccess bool          // GORILLA_DISABLE_ADMIN_TEAM_ACCESS
 	EnableSSOGroupClaims   bool          // GORILLA_ENABLE_SSO_GROUP_CLAIMS
 	UseIdentifierClaims    bool          // GORILLA_USE_IDENTIFIER_CLAIMS
-	SCIMDelete             string        // ROSTER_SCIM_DELETE: deactivate or remove
-	LogLevel               string        // ROSTER_LOG_LEVEL: debug, info, warn, error
-	LogFormat              string        // ROSTER_LOG_FORMAT: text or json
+	// DisableTeamServiceAccountCreation refuses new team service accounts
+	// (GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION).
+	DisableTeamServiceAccountCreation bool
+	// LocalRestore makes a break-glass local admin at start-up and prints
+	// its temporary password once (LOCAL_RESTORE); unset, that admin is
+	// deactivated at the next start-up.
+	LocalRestore bool
+	SCIMDelete   string // ROSTER_SCIM_DELETE: deactivate or remove
+	LogLevel     string // ROSTER_LOG_LEVEL: debug, info, warn, error
+	LogFormat    string // ROSTER_LOG_FORMAT: text or json
 	// TrustedProxies are the peers whose Forwarded and X-Forwarded-For
 	// headers name the client (ROSTER_TRUSTED_PROXIES); none by default.
 	TrustedProxies []netip.Prefix
@@ -75,6 +82,8 @@ func Load(getenv func(string) string) (Config, error) {
 		{"GORILLA_DISABLE_ADMIN_TEAM_ACCESS", &c.DisableAdminTeamAccess},
 		{"GORILLA_ENABLE_SSO_GROUP_CLAIMS", &c.EnableSSOGroupClaims},
 		{"GORILLA_USE_IDENTIFIER_CLAIMS", &c.UseIdentifierClaims},
+		{"GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION", &c.DisableTeamServiceAccountCreation},
+		{"LOCAL_RESTORE", &c.LocalRestore},
 	} {
 		if v := getenv(b.name); v != "" {
 			x, err := strconv.ParseBool(v)
@@ -166,6 +175,8 @@ func (c Config) Masked() [][2]string {
 		{"GORILLA_DISABLE_ADMIN_TEAM_ACCESS", strconv.FormatBool(c.DisableAdminTeamAccess)},
 		{"GORILLA_ENABLE_SSO_GROUP_CLAIMS", strconv.FormatBool(c.EnableSSOGroupClaims)},
 		{"GORILLA_USE_IDENTIFIER_CLAIMS", strconv.FormatBool(c.UseIdentifierClaims)},
+		{"GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION", strconv.FormatBool(c.DisableTeamServiceAccountCreation)},
+		{"LOCAL_RESTORE", strconv.FormatBool(c.LocalRestore)},
 		{"ROSTER_SCIM_DELETE", c.SCIMDelete},
 		{"ROSTER_LOG_LEVEL", c.LogLevel},
 		{"ROSTER_LOG_FORMAT", c.LogFormat},

@@ -128,7 +128,8 @@ func TestAuthentication(t *testing.T) {
 	if r := p.e.Do("GET", "/scim/v2/Users", nil, member.Key); r.StatusCode != 403 {
 		t.Fatalf("member key: %d", r.StatusCode)
 	}
-	sa := p.e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": "okta"}, admin.Key).Map(t)
+	p.e.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "okta-home", "storage": map[string]string{"type": "default"}}, admin.Key)
+	sa := p.e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": "okta", "default_team": "okta-home"}, admin.Key).Map(t)
 	saKey := apitest.Key(sa["key"].(string))
 	if r := p.e.Do("POST", "/scim/v2/Users", `{"userName":"sa-made@example.com"}`, saKey); r.StatusCode != 201 {
 		t.Fatalf("org service account: %d %s", r.StatusCode, r.Body)

@@ -175,7 +175,8 @@ func TestAdoptionDenials(t *testing.T) {
 	}
 
 	// Service accounts: a userName equal to one's name makes a new user.
-	sa := p.e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": "okta-bot"}, admin.Key).Map(t)
+	p.e.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "bots", "storage": map[string]string{"type": "default"}}, admin.Key)
+	sa := p.e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": "okta-bot", "default_team": "bots"}, admin.Key).Map(t)
 	saID := sa["id"].(string)
 	u := p.do(201, "POST", "/Users", `{"userName":"okta-bot","emails":[{"value":"okta-bot@corp.example"}]}`)
 	if u["id"] == saID {

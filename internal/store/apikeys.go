@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	"roster"
 )
@@ -112,6 +113,115 @@ func (tx *Tx) DeletePrincipalAPIKeys(ctx context.Context, principalID string) er
 	_, err := tx.exec(ctx, `DELETE FROM api_keys WHERE principal_id = ?`, principalID)
 	if err != nil {
 		return fmt.Errorf("delete api keys of %s: %w", principalID, err)
+	}
+	return nil
+}
+
+// APIKeyByID finds one of the organization's keys by id.
+func (tx *Tx) APIKeyByID(ctx context.Context, orgID, id string) (*roster.APIKey, error) {
+	k, err := scanAPIKey(tx.queryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE org_id = ? AND id = ?`, orgID, id))
+	if err != nil {
+		return nil, fmt.Errorf("api key %q: %w", id, err)
+	}
+	return k, nil
+}
+
+// RenameAPIKey renames one of a principal's keys; its secret stays.
+func (tx *Tx) RenameAPIKey(ctx context.Context, principalID, id, name string) error {
+	res, err := tx.exec(ctx, `UPDATE api_keys SET name = ? WHERE principal_id = ? AND id = ?`, name, principalID, id)
+	if err != nil {
+		return fmt.Errorf("rename api key %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("api key %s: %w", id, roster.ErrNotFound)
+	}
+	return nil
+}
+
+// KeyFilter selects keys of the organization's inventory.
+type KeyFilter struct {
+	Query     string               // substring of the key's name or owner, or the key's hint
+	Kind      roster.PrincipalKind // "" for every owner kind
+	Owner     string               // an owner's id, username or service account name
+	UnusedFor time.Duration        // >0: only keys not used (or, never used, created) since now minus this
+	Limit     int
+	Offset    int
+}
+
+// OrgKey is a key of the inventory with its owner.
+type OrgKey struct {
+	Key       *roster.APIKey
+	OwnerKind roster.PrincipalKind
+	OwnerName string // username (or email) of a user, name of a service account
+	OwnerTeam string // a team service account's team
+}
+
+// ListOrgAPIKeys lists the organization's keys, newest first, with their
+// owners; it reads one row more than the limit so callers can tell
+// whether more follow.
+func (tx *Tx) ListOrgAPIKeys(ctx context.Context, orgID string, f KeyFilter) ([]OrgKey, error) {
+	owner := `COALESCE(NULLIF(u.username, ''), u.email, s.name, '')`
+	q := `SELECT k.id, k.org_id, k.principal_id, k.name, k.hint, k.hash, k.created_at, k.last_used_at,
+		CASE WHEN u.id IS NULL THEN 'service_account' ELSE 'user' END, ` + owner + `,
+		COALESCE((SELECT t.name FROM teams t WHERE t.id = s.team_id), '')
+		FROM api_keys k LEFT JOIN users u ON u.id = k.principal_id LEFT JOIN service_accounts s ON s.id = k.principal_id
+		WHERE k.org_id = ?`
+	args := []any{orgID}
+	switch f.Kind {
+	case roster.KindUser:
+		q += ` AND u.id IS NOT NULL`
+	case roster.KindServiceAccount:
+		q += ` AND u.id IS NULL`
+	}
+	if f.Query != "" {
+		like := "%" + escapeLike(roster.Fold(f.Query)) + "%"
+		q += ` AND (LOWER(k.name) LIKE ? ESCAPE '\' OR LOWER(` + owner + `) LIKE ? ESCAPE '\' OR k.hint = ?)`
+		args = append(args, like, like, f.Query)
+	}
+	if f.Owner != "" {
+		q += ` AND (k.principal_id = ? OR LOWER(` + owner + `) = ?)`
+		args = append(args, f.Owner, roster.Fold(f.Owner))
+	}
+	if f.UnusedFor > 0 {
+		q += ` AND COALESCE(k.last_used_at, k.created_at) < ?`
+		args = append(args, tx.now.Add(-f.UnusedFor).UnixMicro())
+	}
+	q += ` ORDER BY k.created_at DESC, k.id LIMIT ? OFFSET ?`
+	args = append(args, f.Limit+1, f.Offset)
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list organization api keys: %w", err)
+	}
+	defer rows.Close()
+	var out []OrgKey
+	for rows.Next() {
+		var e OrgKey
+		var kind string
+		k, err := scanAPIKey(scanBack{rows, []any{&kind, &e.OwnerName, &e.OwnerTeam}})
+		if err != nil {
+			return nil, fmt.Errorf("list organization api keys: %w", err)
+		}
+		e.Key, e.OwnerKind = k, roster.PrincipalKind(kind)
+		out = append(out, e)
+	}
+	return out, mapError(rows.Err())
+}
+
+// KeyCreationDisabled reads the organization setting that stops personal
+// API key creation.
+func (tx *Tx) KeyCreationDisabled(ctx context.Context, orgID string) (bool, error) {
+	var off bool
+	if err := tx.queryRow(ctx, `SELECT disable_api_key_creation FROM organizations WHERE id = ?`, orgID).Scan(&off); err != nil {
+		return false, fmt.Errorf("organization key setting: %w", mapError(err))
+	}
+	return off, nil
+}
+
+// SetKeyCreationDisabled writes that setting.
+func (tx *Tx) SetKeyCreationDisabled(ctx context.Context, orgID string, off bool) error {
+	_, err := tx.exec(ctx, `UPDATE organizations SET disable_api_key_creation = ? WHERE id = ?`, off, orgID)
+	if err != nil {
+		return fmt.Errorf("organization key setting: %w", err)
 	}
 	return nil
 }

@@ -75,6 +75,10 @@ func TestMigrationBackfillsEmailProof(t *testing.T) {
 		for _, c := range []string{"entity_asset", "project_asset", "response_code"} {
 			exec(tx, `ALTER TABLE audit_log DROP COLUMN `+c)
 		}
+		exec(tx, `DROP TABLE project_service_accounts`) // 0011 makes them anew
+		exec(tx, `DROP INDEX api_keys_org`)
+		exec(tx, `ALTER TABLE organizations DROP COLUMN disable_api_key_creation`)
+		exec(tx, `ALTER TABLE users DROP COLUMN local_restore`)
 		exec(tx, `DELETE FROM schema_migrations WHERE version >= 7`)
 		return nil
 	})

@@ -10,7 +10,8 @@ import (
 // goSteps are the Go halves of migrations whose backfill needs a domain
 // function; each runs in its migration's transaction, after its SQL.
 var goSteps = map[int]func(context.Context, *Tx) error{
-	9: backfillCanonicalEmails,
+	9:  backfillCanonicalEmails,
+	11: widenProjectVisibility,
 }
 
 // backfillCanonicalEmails recomputes every stored email key with

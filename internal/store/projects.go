@@ -59,7 +59,7 @@ func (tx *Tx) ProjectForUpdate(ctx context.Context, projectID string) (*roster.P
 
 // DeleteProject deletes a project with its runs and members.
 func (tx *Tx) DeleteProject(ctx context.Context, id string) error {
-	for _, q := range []string{`DELETE FROM runs WHERE project_id = ?`, `DELETE FROM project_members WHERE project_id = ?`, `DELETE FROM projects WHERE id = ?`} {
+	for _, q := range []string{`DELETE FROM runs WHERE project_id = ?`, `DELETE FROM project_members WHERE project_id = ?`, `DELETE FROM project_service_accounts WHERE project_id = ?`, `DELETE FROM projects WHERE id = ?`} {
 		if _, err := tx.exec(ctx, q, id); err != nil {
 			return fmt.Errorf("delete project %s: %w", id, err)
 		}
@@ -67,13 +67,18 @@ func (tx *Tx) DeleteProject(ctx context.Context, id string) error {
 	return nil
 }
 
+// projectMemberExists tells whether a principal (a user or a service
+// account, both bound twice) was added to project p.
+const projectMemberExists = `(EXISTS (SELECT 1 FROM project_members pm WHERE pm.project_id = p.id AND pm.user_id = ?)
+		OR EXISTS (SELECT 1 FROM project_service_accounts ps WHERE ps.project_id = p.id AND ps.service_account_id = ?))`
+
 // ProjectWithMember finds a team's project by id or name, and whether
-// userID was added to it.
-func (tx *Tx) ProjectWithMember(ctx context.Context, teamID, ref, userID string) (*roster.Project, bool, error) {
+// principalID (a user or a service account) was added to it.
+func (tx *Tx) ProjectWithMember(ctx context.Context, teamID, ref, principalID string) (*roster.Project, bool, error) {
 	var member bool
 	p, err := scanProject(scanBack{tx.queryRow(ctx, `SELECT `+projectColumns+`,
-		EXISTS (SELECT 1 FROM project_members pm WHERE pm.project_id = p.id AND pm.user_id = ?)
-		FROM projects p WHERE p.team_id = ? AND (p.id = ? OR p.name_key = ?)`, userID, teamID, ref, roster.Fold(ref)), []any{&member}})
+		`+projectMemberExists+`
+		FROM projects p WHERE p.team_id = ? AND (p.id = ? OR p.name_key = ?)`, principalID, principalID, teamID, ref, roster.Fold(ref)), []any{&member}})
 	if err != nil {
 		return nil, false, fmt.Errorf("project %q: %w", ref, err)
 	}
@@ -87,10 +92,10 @@ type ProjectListEntry struct {
 }
 
 // ListProjects lists a team's projects by name.
-func (tx *Tx) ListProjects(ctx context.Context, teamID, userID string) ([]ProjectListEntry, error) {
+func (tx *Tx) ListProjects(ctx context.Context, teamID, principalID string) ([]ProjectListEntry, error) {
 	rows, err := tx.query(ctx, `SELECT `+projectColumns+`,
-		EXISTS (SELECT 1 FROM project_members pm WHERE pm.project_id = p.id AND pm.user_id = ?)
-		FROM projects p WHERE p.team_id = ? ORDER BY p.name_key`, userID, teamID)
+		`+projectMemberExists+`
+		FROM projects p WHERE p.team_id = ? ORDER BY p.name_key`, principalID, principalID, teamID)
 	if err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)
 	}
@@ -106,19 +111,31 @@ func (tx *Tx) ListProjects(ctx context.Context, teamID, userID string) ([]Projec
 	return out, mapError(rows.Err())
 }
 
-// AddProjectMember adds a user to a restricted project.
-func (tx *Tx) AddProjectMember(ctx context.Context, projectID, userID string) error {
-	_, err := tx.exec(ctx, `INSERT INTO project_members (project_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-		projectID, userID, tx.now.UnixMicro())
+// projectMemberTable names where a kind of principal is added to
+// restricted projects.
+func projectMemberTable(kind roster.PrincipalKind) (table, column string) {
+	if kind == roster.KindServiceAccount {
+		return "project_service_accounts", "service_account_id"
+	}
+	return "project_members", "user_id"
+}
+
+// AddProjectMember adds a user or a service account to a restricted project.
+func (tx *Tx) AddProjectMember(ctx context.Context, projectID, principalID string, kind roster.PrincipalKind) error {
+	table, column := projectMemberTable(kind)
+	_, err := tx.exec(ctx, `INSERT INTO `+table+` (project_id, `+column+`, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+		projectID, principalID, tx.now.UnixMicro())
 	if err != nil {
 		return fmt.Errorf("add project member: %w", err)
 	}
 	return nil
 }
 
-// RemoveProjectMember removes a user from a restricted project.
-func (tx *Tx) RemoveProjectMember(ctx context.Context, projectID, userID string) error {
-	res, err := tx.exec(ctx, `DELETE FROM project_members WHERE project_id = ? AND user_id = ?`, projectID, userID)
+// RemoveProjectMember removes a user or a service account from a
+// restricted project.
+func (tx *Tx) RemoveProjectMember(ctx context.Context, projectID, principalID string, kind roster.PrincipalKind) error {
+	table, column := projectMemberTable(kind)
+	res, err := tx.exec(ctx, `DELETE FROM `+table+` WHERE project_id = ? AND `+column+` = ?`, projectID, principalID)
 	if err != nil {
 		return fmt.Errorf("remove project member: %w", err)
 	}

@@ -20,6 +20,8 @@ type KeysView struct {
 	Secret  *Notice // the new key, shown once
 	Errors  Errors
 	Deleted string
+	// CreationDisabled: the organization disabled personal key creation.
+	CreationDisabled bool
 }
 
 // KeyRow is one API key without its secret.
@@ -42,6 +44,11 @@ func (web *Web) loadKeys(r *http.Request, a roster.Actor, v *KeysView) error {
 	if err != nil {
 		return err
 	}
+	off, err := web.app.KeyCreationDisabled(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	v.CreationDisabled = off
 	v.Keys = v.Keys[:0]
 	for _, k := range keys {
 		v.Keys = append(v.Keys, KeyRow{ID: k.ID, Name: k.Name, Hint: k.Hint, Created: k.CreatedAt, LastUsed: k.LastUsedAt})

@@ -61,6 +61,10 @@ func (web *Web) table() []route {
 		{"GET", "/org/service-accounts", signedIn, web.orgServiceAccounts},
 		{"POST", "/org/service-accounts", signedIn, web.createOrgServiceAccount},
 		{"POST", "/org/service-accounts/{id}/delete", signedIn, web.deleteOrgServiceAccount},
+		{"POST", "/org/service-accounts/{id}/keys", signedIn, web.createOrgServiceAccountKey},
+		{"GET", "/org/api-keys", signedIn, web.orgKeys},
+		{"POST", "/org/api-keys/revoke", signedIn, web.revokeOrgKeys},
+		{"POST", "/org/api-keys/settings", signedIn, web.setKeyCreation},
 		{"GET", "/org/activity", signedIn, web.activity},
 		{"GET", "/org/audit", signedIn, web.audit},
 		{"GET", "/org/audit.csv", signedIn, web.auditCSV},
@@ -85,6 +89,7 @@ func (web *Web) table() []route {
 		{"GET", "/teams/{team}/settings/service-accounts", signedIn, web.teamServiceAccounts},
 		{"POST", "/teams/{team}/settings/service-accounts", signedIn, web.createTeamServiceAccount},
 		{"POST", "/teams/{team}/settings/service-accounts/{id}/delete", signedIn, web.deleteTeamServiceAccount},
+		{"POST", "/teams/{team}/settings/service-accounts/{id}/keys", signedIn, web.createTeamServiceAccountKey},
 		{"GET", "/teams/{team}/settings/usage", signedIn, web.usage},
 	}
 }

@@ -75,7 +75,8 @@ func (web *Web) createOrgServiceAccount(w http.ResponseWriter, r *http.Request, 
 	status := http.StatusOK
 	res, err := web.app.CreateOrgServiceAccount(r.Context(), a, f.Name, f.Team)
 	if err != nil {
-		if f.Errors, status, err = formErrors(err, map[string]string{roster.EInvalid: "name", roster.ENotFound: "team"}); err != nil {
+		if f.Errors, status, err = formErrors(err, map[string]string{roster.EInvalid: "name", roster.ENotFound: "team",
+			roster.ReasonDefaultTeamRequired: "team"}); err != nil {
 			return err
 		}
 	} else {
@@ -102,4 +103,52 @@ func (web *Web) deleteOrgServiceAccount(w http.ResponseWriter, r *http.Request, 
 		return err
 	}
 	return web.show(w, r, http.StatusOK, "orgsas", "sa-section", p)
+}
+
+// keyNotice shows a service account's new key once.
+func keyNotice(name, secret string) *Notice {
+	return &Notice{Kind: "ok", Text: "New API key " + name + " created. Copy it now: it is shown only once. " +
+		"Move your workloads to it, then revoke the old key on the API keys page.", Copy: secret}
+}
+
+// addServiceAccountKey mints another key for a service account, to rotate
+// without downtime; the app decides who may.
+func (web *Web) addServiceAccountKey(r *http.Request, a roster.Actor) (*Notice, error) {
+	name := form(r, "name")
+	if name == "" {
+		name = "key " + time.Now().UTC().Format("2006-01-02 15:04")
+	}
+	k, err := web.app.CreateServiceAccountKey(r.Context(), a, r.PathValue("id"), name)
+	if err != nil {
+		switch roster.ErrorCode(err) {
+		case roster.EInvalid, roster.EConflict:
+			return &Notice{Kind: "error", Text: roster.ErrorMessage(err)}, nil
+		}
+		return nil, err
+	}
+	return keyNotice(k.Key.Name, k.Secret), nil
+}
+
+func (web *Web) createOrgServiceAccountKey(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	n, err := web.addServiceAccountKey(r, a)
+	if err != nil {
+		return err
+	}
+	p, err := web.orgSAPage(w, r, a, SAForm{Secret: n})
+	if err != nil {
+		return err
+	}
+	return web.show(w, r, http.StatusOK, "orgsas", "sa-section", p)
+}
+
+func (web *Web) createTeamServiceAccountKey(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	n, err := web.addServiceAccountKey(r, a)
+	if err != nil {
+		return err
+	}
+	p, err := web.teamSAPage(w, r, a, SAForm{Secret: n})
+	if err != nil {
+		return err
+	}
+	return web.show(w, r, http.StatusOK, "teamsas", "team-sa-section", p)
 }

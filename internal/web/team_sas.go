@@ -12,6 +12,8 @@ type TeamSAPage struct {
 	Team     TeamHeader
 	Accounts []SAItem
 	Form     SAForm
+	// CreationDisabled: GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION.
+	CreationDisabled bool
 }
 
 func (web *Web) teamSAPage(w http.ResponseWriter, r *http.Request, a roster.Actor, f SAForm) (TeamSAPage, error) {
@@ -19,7 +21,8 @@ func (web *Web) teamSAPage(w http.ResponseWriter, r *http.Request, a roster.Acto
 	if err != nil {
 		return TeamSAPage{}, err
 	}
-	p := TeamSAPage{Page: web.basePage(w, r, a, h.Display+" · Service accounts", "team"), Team: h, Form: f}
+	p := TeamSAPage{Page: web.basePage(w, r, a, h.Display+" · Service accounts", "team"), Team: h, Form: f,
+		CreationDisabled: web.app.TeamServiceAccountCreationDisabled()}
 	if h.Can.ServiceAccounts {
 		p.Accounts, err = web.saItems(r, a, h.Name)
 	}
