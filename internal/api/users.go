@@ -120,42 +120,17 @@ func (api *API) updateUser(w http.ResponseWriter, r *http.Request, a roster.Acto
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if in.Role == nil && in.Name == nil {
-		return roster.Errorf(roster.EInvalid, "send role or name to change")
-	}
-	ref := userRef(r, a)
-	// Check the whole request before changing anything, so that a refused
-	// name does not leave a changed role behind (D4).
-	var role roster.OrgRole
+	change := app.UserChange{Name: in.Name}
 	if in.Role != nil {
-		var err error
-		if role, err = roster.ParseOrgRole(*in.Role); err != nil {
-			return err
-		}
-	}
-	if in.Name != nil {
-		if err := roster.ValidateName(*in.Name); err != nil {
-			return err
-		}
-		self, err := api.app.GetUser(r.Context(), a, ref)
+		role, err := roster.ParseOrgRole(*in.Role)
 		if err != nil {
 			return err
 		}
-		if self.ID != a.UserID() {
-			return roster.Errorf(roster.EForbidden, "only %s may change their own name", self.Username)
-		}
+		change.Role = &role
 	}
-	var u *roster.User
-	var err error
-	if in.Role != nil {
-		if u, err = api.app.ChangeRole(r.Context(), a, ref, role); err != nil {
-			return err
-		}
-	}
-	if in.Name != nil {
-		if u, err = api.app.UpdateProfile(r.Context(), a, *in.Name); err != nil {
-			return err
-		}
+	u, err := api.app.UpdateUser(r.Context(), a, userRef(r, a), change)
+	if err != nil {
+		return err
 	}
 	return httpx.WriteJSON(w, http.StatusOK, userJSON(u))
 }

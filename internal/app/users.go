@@ -254,6 +254,71 @@ func (s *Service) removeUser(ctx context.Context, tx *store.Tx, a roster.Actor, 
 	return audit(ctx, tx, a, action, u, "")
 }
 
+// UserChange is a change of a user through REST: the organization role
+// (admins) and the display name (the user alone); nil leaves a field.
+type UserChange struct {
+	Role *roster.OrgRole
+	Name *string
+}
+
+// UpdateUser changes a user's role, name or both in one transaction, so
+// that a refused part leaves the other unchanged (D4).
+func (s *Service) UpdateUser(ctx context.Context, a roster.Actor, ref string, in UserChange) (*roster.User, error) {
+	if err := requireUser(a); err != nil {
+		return nil, err
+	}
+	if in.Role == nil && in.Name == nil {
+		return nil, roster.Errorf(roster.EInvalid, "send role or name to change")
+	}
+	if in.Name != nil {
+		if err := roster.ValidateName(*in.Name); err != nil {
+			return nil, err
+		}
+	}
+	if in.Role != nil {
+		if err := requireAdmin(a); err != nil {
+			return nil, err
+		}
+	}
+	var u *roster.User
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+			return err
+		}
+		var err error
+		u, err = findUser(ctx, tx, ref)
+		if roster.IsNotFound(err) && requireAdmin(a) != nil {
+			return errNotAdmin // non-admins learn nothing of other users
+		}
+		if err != nil {
+			return err
+		}
+		if u.ID != a.UserID() && requireAdmin(a) != nil {
+			return errNotAdmin
+		}
+		if in.Name != nil && u.ID != a.UserID() {
+			return roster.Errorf(roster.EForbidden, "only %s may change their own name", display(u))
+		}
+		if in.Role != nil {
+			if err := s.setOrgRole(ctx, tx, a, u, *in.Role, ""); err != nil {
+				return err
+			}
+		}
+		if in.Name == nil {
+			return nil
+		}
+		u.Name = *in.Name
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, roster.ActUserUpdate, u, "name")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
 // UpdateProfile changes the actor's own display name.
 func (s *Service) UpdateProfile(ctx context.Context, a roster.Actor, name string) (*roster.User, error) {
 	if err := requireUser(a); err != nil {
