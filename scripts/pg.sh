@@ -23,12 +23,17 @@ fi
 "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --no-sync >"$pg_dir/initdb.log" 2>&1 || {
 	cat "$pg_dir/initdb.log" >&2; return 1 2>/dev/null || exit 1; }
 
+# Tests run without fsync; ROSTER_PG_DURABLE=1 keeps PostgreSQL's defaults
+# (fsync, synchronous commit), for benchmarks.
+pg_durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+if [ "${ROSTER_PG_DURABLE:-}" = 1 ]; then pg_durability="-c fsync=on -c synchronous_commit=on"; fi
+
 # Pick a free port: try random ones until the server starts on one.
 for _ in $(seq 1 20); do
 	pg_port=$(( 20000 + RANDOM % 30000 ))
 	(exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null && continue
 	if "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 30 \
-		-o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+		-o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir $pg_durability -c max_connections=300" \
 		start >/dev/null; then
 		export ROSTER_TEST_POSTGRES="postgres://postgres@127.0.0.1:$pg_port/postgres?sslmode=disable"
 		break

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,8 +17,9 @@ import (
 type loader struct {
 	cfg    config
 	client *http.Client
-	users  []string // created user ids by index
-	groups []string // created group ids by index
+	users  []string      // created user ids by index
+	groups []string      // created group ids by index
+	turn   atomic.Uint64 // round robin over the servers
 }
 
 func newLoader(cfg config) *loader {
@@ -36,7 +38,8 @@ func (l *loader) call(ctx context.Context, method, path string, body any, want i
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, l.cfg.url+"/scim/v2"+path, rd)
+	base := l.cfg.urls[int(l.turn.Add(1))%len(l.cfg.urls)]
+	req, err := http.NewRequestWithContext(ctx, method, base+"/scim/v2"+path, rd)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,13 @@
 // Command roster-load provisions users and groups with memberships into a
 // running Roster server through SCIM, then lists and filters them, and
 // prints throughput and p50/p99 latency per operation. It only ever sends
-// requests to the URL it is given, and stops after -max-duration.
+// requests to the URLs it is given, and stops after -max-duration. Several
+// comma-separated URLs (Roster processes sharing one database) share the
+// requests round robin. -mode pg-ceiling instead measures the database's
+// own single-row commit rate (-db), the ceiling Roster's writes compare to.
 //
 //	roster-load -url http://127.0.0.1:8080 -key $KEY -users 10000 -groups 100 -members 50 -c 32
+//	roster-load -mode pg-ceiling -db postgres://... -commits 20000 -c 8
 package main
 
 import (
@@ -29,6 +33,10 @@ func main() {
 
 // config is what one load run does.
 type config struct {
+	mode        string   // "scim" (the default) or "pg-ceiling"
+	urls        []string // Roster servers, sharing the requests
+	db          string   // PostgreSQL URL for pg-ceiling
+	commits     int      // single-row commits per pg-ceiling run
 	url         string
 	key         string
 	users       int
@@ -43,7 +51,10 @@ type config struct {
 func parseFlags(args []string, getenv func(string) string) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("roster-load", flag.ContinueOnError)
-	fs.StringVar(&c.url, "url", "http://127.0.0.1:8080", "Roster server base URL (the only target)")
+	fs.StringVar(&c.mode, "mode", "scim", "scim: load a Roster server; pg-ceiling: time single-row commits on -db")
+	fs.StringVar(&c.db, "db", getenv("ROSTER_DB"), "PostgreSQL URL for -mode pg-ceiling (ROSTER_DB)")
+	fs.IntVar(&c.commits, "commits", 20000, "single-row commits per concurrency in -mode pg-ceiling")
+	fs.StringVar(&c.url, "url", "http://127.0.0.1:8080", "Roster server base URLs, comma-separated (the only targets)")
 	fs.StringVar(&c.key, "key", getenv("ROSTER_LOAD_KEY"), "API key of an organization admin or organization service account (ROSTER_LOAD_KEY)")
 	fs.IntVar(&c.users, "users", 10000, "users to create")
 	fs.IntVar(&c.groups, "groups", 100, "groups to create")
@@ -55,7 +66,15 @@ func parseFlags(args []string, getenv func(string) string) (config, error) {
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
+	if c.mode == "pg-ceiling" {
+		if !strings.HasPrefix(c.db, "postgres") || c.commits < 1 || c.concurrency < 1 || c.concurrency > 1024 {
+			return c, errors.New("-mode pg-ceiling needs -db postgres://..., -commits >= 1 and -c 1 to 1024")
+		}
+		return c, nil
+	}
 	switch {
+	case c.mode != "scim":
+		return c, fmt.Errorf("-mode %q: want scim or pg-ceiling", c.mode)
 	case c.key == "":
 		return c, errors.New("give -key or ROSTER_LOAD_KEY")
 	case c.users < 1 || c.users > 1_000_000 || c.groups < 0 || c.groups > 100_000 || c.members < 0:
@@ -64,7 +83,15 @@ func parseFlags(args []string, getenv func(string) string) (config, error) {
 		return c, errors.New("-c must be 1 to 1024")
 	}
 	c.members = min(c.members, c.users)
-	c.url = strings.TrimRight(c.url, "/")
+	for _, u := range strings.Split(c.url, ",") {
+		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
+			c.urls = append(c.urls, u)
+		}
+	}
+	if len(c.urls) == 0 {
+		return c, errors.New("give -url")
+	}
+	c.url = strings.Join(c.urls, ",")
 	return c, nil
 }
 
@@ -75,6 +102,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.maxDuration)
 	defer cancel()
+	if cfg.mode == "pg-ceiling" {
+		return pgCeiling(ctx, cfg, out)
+	}
 	l := newLoader(cfg)
 	if err := l.ping(ctx); err != nil {
 		return err

@@ -60,6 +60,9 @@ func (s *Service) InviteUser(ctx context.Context, a roster.Actor, in InviteInput
 		return nil, roster.Errorf(roster.EInvalid, "an invite may name at most 100 teams")
 	}
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := lockForTeams(ctx, tx, orgID(a), len(in.Teams)); err != nil {
+			return err
+		}
 		if err := s.inviteInTx(ctx, tx, a, email, in.Role, res); err != nil {
 			return err
 		}
@@ -85,8 +88,8 @@ func (s *Service) InviteUser(ctx context.Context, a roster.Actor, in InviteInput
 	return res, nil
 }
 
-// inviteInTx creates an invited user holding a seat and its invite, under
-// the organization lock; the caller has checked who may invite.
+// inviteInTx creates an invited user holding a seat (taken at commit) and
+// its invite; the caller has checked who may invite.
 func (s *Service) inviteInTx(ctx context.Context, tx *store.Tx, a roster.Actor, email string, role roster.OrgRole, res *InviteResult) error {
 	if err := s.ReserveSeat(ctx, tx, orgID(a)); err != nil {
 		return err
@@ -270,6 +273,18 @@ func (s *Service) RevokeInvite(ctx context.Context, a roster.Actor, ref string) 
 		return s.removeUser(ctx, tx, a, u, roster.ActUserRevokeInvite)
 	})
 	return err
+}
+
+// lockForTeams takes the organization lock for a create that joins the new
+// user to several teams: only a holder of it may lock several teams (lock
+// order, store/tx.go), so that two such creates cannot wait on each other's
+// team locks in a circle. A create joining one team or none takes no
+// organization lock.
+func lockForTeams(ctx context.Context, tx *store.Tx, org string, teams int) error {
+	if teams < 2 {
+		return nil
+	}
+	return tx.LockOrg(ctx, org)
 }
 
 // AcceptInput is the invite acceptance form.

@@ -91,27 +91,28 @@ func (s *Service) RequireFeature(name string) error {
 	return nil
 }
 
-// ReserveSeat takes the organization lock and checks that one more user
-// may hold a seat (O13). Every path that creates a user or makes one hold a
-// seat again calls it in its transaction, before the change.
+// ReserveSeat makes the transaction take one more seat in org (O13),
+// refused at commit when the license's limit is reached. Every path that
+// creates a user holding a seat or makes one hold a seat again calls it in
+// its transaction, and every path that frees one calls freeSeat, so that
+// the organization's seat counter stays the number of seat holders. The
+// counter is written last with a conditional update (store.AddSeatHolders):
+// no organization lock, and with no seat limit no wait beyond a commit.
 func (s *Service) ReserveSeat(ctx context.Context, tx *store.Tx, org string) error {
-	if err := tx.LockOrg(ctx, org); err != nil {
-		return err
+	limit := 0
+	if l := s.activeLicense(tx.Now()); l != nil {
+		limit = l.Seats
 	}
-	l := s.activeLicense(tx.Now())
-	if l == nil {
-		return nil
-	}
-	used, err := tx.CountSeats(ctx, org)
-	if err != nil {
-		return err
-	}
-	if used >= l.Seats {
+	tx.AddSeatHolders(org, 1, limit, func(used int) error {
 		return roster.ReasonErrorf(roster.EConflict, roster.ReasonSeatLimitReached,
-			"seat limit reached (%d of %d used); deactivate or remove a user, or revoke an invite, to free one", used, l.Seats)
-	}
+			"seat limit reached (%d of %d used); deactivate or remove a user, or revoke an invite, to free one", used, limit)
+	})
 	return nil
 }
+
+// freeSeat makes the transaction give back the seat of a user who stops
+// holding one (deactivated, removed, invite revoked).
+func freeSeat(tx *store.Tx, org string) { tx.AddSeatHolders(org, -1, 0, nil) }
 
 // LicenseInfo is the license page: status, seats and features (O14, O15).
 type LicenseInfo struct {
@@ -130,7 +131,7 @@ func (s *Service) License(ctx context.Context, a roster.Actor) (*LicenseInfo, er
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		info.LicenseStatus = s.LicenseStatusAt(tx.Now())
 		var err error
-		info.SeatsUsed, err = tx.CountSeats(ctx, orgID(a))
+		info.SeatsUsed, err = tx.SeatCount(ctx, orgID(a))
 		return err
 	})
 	if err != nil {

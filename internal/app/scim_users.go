@@ -177,12 +177,25 @@ func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUse
 	}
 	var out *DirectoryUser
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+		// The seat is taken at commit and unique indexes keep names
+		// apart (store.Tx): no organization lock unless several teams.
+		if err := lockForTeams(ctx, tx, orgID(a), len(in.TeamRoles)); err != nil {
 			return err
 		}
 		cur, err := adoptionCandidate(ctx, tx, orgID(a), in)
 		if err != nil {
 			return err
+		}
+		if cur != nil {
+			// Adopting changes an existing user, which happens under the
+			// organization lock (adminChange): take it, nothing else is
+			// locked yet, and look again under it.
+			if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+				return err
+			}
+			if cur, err = adoptionCandidate(ctx, tx, orgID(a), in); err != nil {
+				return err
+			}
 		}
 		adopting := cur != nil
 		if !adopting {

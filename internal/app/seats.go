@@ -28,7 +28,7 @@ func (s *Service) SeatUsage(ctx context.Context, a roster.Actor) (SeatUsage, err
 			u.Limit = l.Seats
 		}
 		var err error
-		u.Used, err = tx.CountSeats(ctx, orgID(a))
+		u.Used, err = tx.SeatCount(ctx, orgID(a))
 		return err
 	})
 	if err != nil {

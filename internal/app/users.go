@@ -202,6 +202,7 @@ func (s *Service) setUserActive(ctx context.Context, tx *store.Tx, a roster.Acto
 			return err
 		}
 		u.Status, action = roster.StatusDeactivated, roster.ActUserDeactivate
+		freeSeat(tx, u.OrgID)
 	}
 	if err := tx.UpdateUser(ctx, u); err != nil {
 		return err
@@ -231,6 +232,9 @@ func (s *Service) RemoveUser(ctx context.Context, a roster.Actor, ref string) er
 func (s *Service) removeUser(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, action string) error {
 	if err := ensureNotLastAdmin(ctx, tx, u, "remove"); err != nil {
 		return err
+	}
+	if u.Status.HoldsSeat() {
+		freeSeat(tx, u.OrgID)
 	}
 	u.Status = roster.StatusRemoved
 	if err := tx.UpdateUser(ctx, u); err != nil {

@@ -67,6 +67,7 @@ func TestMigrationBackfillsEmailProof(t *testing.T) {
 		// what they undo here, or re-key rows idempotently.
 		exec(tx, `DROP TABLE auth_failures`) // 0008 makes them anew
 		exec(tx, `DROP TABLE login_devices`)
+		exec(tx, `DROP TABLE seat_counts`) // 0014 counts the seats anew
 		exec(tx, `ALTER TABLE users DROP COLUMN email_proven`)
 		exec(tx, `ALTER TABLE invites DROP COLUMN awaiting_admin`)
 		exec(tx, `DROP INDEX users_org_last_active`) // 0013 adds them again

@@ -21,9 +21,10 @@ type Tx struct {
 	tx      *sql.Tx
 	engine  Engine
 	now     time.Time
-	stmts   *stmtCache      // SQLite's prepared statements for this pool; nil on PostgreSQL
-	batched bool            // shares its transaction with others (group commit)
-	locked  map[string]bool // rows this transaction already locked (PostgreSQL)
+	stmts   *stmtCache             // SQLite's prepared statements for this pool; nil on PostgreSQL
+	batched bool                   // shares its transaction with others (group commit)
+	locked  map[string]bool        // rows this transaction already locked (PostgreSQL)
+	seats   map[string]*seatChange // seat-count changes written just before commit
 }
 
 // once reports whether key is locked for the first time in tx, so that a
@@ -43,13 +44,29 @@ func (tx *Tx) once(key string) bool {
 // Now is the transaction's fixed clock, in UTC truncated to microseconds.
 func (tx *Tx) Now() time.Time { return tx.now }
 
-// Tx runs fn in a read-write transaction and commits when fn returns nil.
-// PostgreSQL serialization failures and deadlocks are retried.
+// Tx runs fn in a read-write transaction and commits when fn returns nil,
+// writing the seat count last (AddSeatHolders). PostgreSQL serialization
+// failures and deadlocks are retried, and so, twice, is a unique violation:
+// with no organization lock around a create, two racing transactions may
+// both find a name free and one of them meets the unique index at insert;
+// run again, it sees the winner's row and refuses, or picks another free
+// name, exactly as it would have had it run second.
 func (db *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
+	run := func(tx *Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.flushSeats(ctx)
+	}
+	uniqueRetries := 0
 	for attempt := 0; ; attempt++ {
-		err := db.runTx(ctx, db.write, false, fn)
+		err := db.runTx(ctx, db.write, false, run)
 		if err != nil && attempt < 5 && isRetryable(err) {
 			time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+			continue
+		}
+		if err != nil && uniqueRetries < 2 && isUniqueViolation(err) {
+			uniqueRetries++
 			continue
 		}
 		return err
@@ -213,7 +230,8 @@ func checkText(args []any) error {
 // the organization lock after a team or row lock, and only one holding the
 // organization lock may lock several teams. User rows have no lock of
 // their own: a transaction that reads a user to write it back holds the
-// organization lock instead (LockOrg). PostgreSQL
+// organization lock instead (LockOrg). The seat counter row is written
+// last of all, by Tx itself just before commit (AddSeatHolders). PostgreSQL
 // deadlocks are still retried by Tx, as a last resort only.
 
 // forUpdate is the row-lock clause of a read-modify-write's SELECT on
@@ -227,13 +245,18 @@ func (tx *Tx) forUpdate(alias string) string {
 }
 
 // LockOrg serializes transactions that check organization-wide invariants
-// (first user, last admin, seats). SQLite's single writer already does.
+// that no single statement can (first user, last admin, team names) and
+// read-modify-writes of existing users. SQLite's single writer already
+// does. Seats take no organization lock (AddSeatHolders), and neither do
+// creates of users, whose names unique indexes keep apart. NO KEY UPDATE
+// leaves inserts referencing the organization (users, audit entries),
+// which take only a key-share lock on its row, free to proceed.
 func (tx *Tx) LockOrg(ctx context.Context, orgID string) error {
 	if tx.engine != Postgres || !tx.once("org:"+orgID) {
 		return nil
 	}
 	var id string
-	err := tx.queryRow(ctx, `SELECT id FROM organizations WHERE id = ? FOR UPDATE`, orgID).Scan(&id)
+	err := tx.queryRow(ctx, `SELECT id FROM organizations WHERE id = ? FOR NO KEY UPDATE`, orgID).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("lock organization %s: %w", orgID, mapError(err))
 	}
@@ -299,6 +322,14 @@ func mapError(err error) error {
 		}
 	}
 	return err
+}
+
+// isUniqueViolation reports a PostgreSQL unique violation, which a
+// concurrent insert may cause (see DB.Tx). SQLite's single writer cannot
+// race, so its violations are never retried.
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == pgUniqueViolation
 }
 
 func isRetryable(err error) bool {
