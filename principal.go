@@ -34,6 +34,8 @@ const (
 	ViaSCIM Interface = "scim"
 	ViaSSO  Interface = "sso"
 	ViaCLI  Interface = "cli"
+	// ViaGraphQL is the W&B-compatible GraphQL edge the wandb SDK calls.
+	ViaGraphQL Interface = "graphql"
 )
 
 // Actor is who asks for a use case, through which interface, from where.

@@ -69,3 +69,18 @@ func (s *Service) InviteByToken(ctx context.Context, token string) (*InviteDetai
 	})
 	return d, err
 }
+
+// OrgName returns the name of the caller's organization; any active user
+// or service account may read it.
+func (s *Service) OrgName(ctx context.Context, a roster.Actor) (string, error) {
+	if err := requirePrincipal(a); err != nil {
+		return "", err
+	}
+	var name string
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		name, err = tx.OrgName(ctx, orgID(a))
+		return err
+	})
+	return name, err
+}

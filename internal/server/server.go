@@ -17,6 +17,7 @@ import (
 	"roster/internal/api"
 	"roster/internal/app"
 	"roster/internal/auth/oidc"
+	"roster/internal/graphql"
 	"roster/internal/httpx"
 	"roster/internal/scim"
 	"roster/internal/sso"
@@ -48,6 +49,7 @@ func New(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 	ui.Register(mux)
 	sso.New(svc, log, sso.Options{Client: opt.OIDC, SecureCookie: opt.SecureCookie}).Register(mux)
 	scim.New(svc, log, scim.Options{PublicURL: opt.PublicURL}).Register(mux)
+	graphql.New(svc, log).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
@@ -87,7 +89,7 @@ func New(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 // isAPIPath reports whether a path belongs to a machine interface, whose
 // errors are problem documents rather than pages.
 func isAPIPath(p string) bool {
-	for _, prefix := range []string{"/api/", "/admin/", "/scim"} {
+	for _, prefix := range []string{"/api/", "/admin/", "/scim", "/graphql"} {
 		if strings.HasPrefix(p, prefix) {
 			return true
 		}
