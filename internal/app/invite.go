@@ -152,18 +152,24 @@ func (s *Service) InviteURL(token string) string {
 	return base + "/invite/" + token
 }
 
+// retireInvite ends u's pending invite, its link and any unsent mail, so
+// that a new one can take its place; a user with none is refused.
+func retireInvite(ctx context.Context, tx *store.Tx, u *roster.User) error {
+	if u.Status != roster.StatusInvited {
+		return roster.ReasonErrorf(roster.EConflict, roster.ReasonNotInvited, "%s has no pending invite", display(u))
+	}
+	if err := tx.CancelInviteMail(ctx, u.ID); err != nil {
+		return err
+	}
+	return tx.RevokeInvites(ctx, u.ID)
+}
+
 // ResendInvite replaces a pending invite with a new token; the old link
 // stops working (O8).
 func (s *Service) ResendInvite(ctx context.Context, a roster.Actor, ref string) (*InviteResult, error) {
 	res := &InviteResult{}
 	u, err := s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
-		if u.Status != roster.StatusInvited {
-			return roster.ReasonErrorf(roster.EConflict, roster.ReasonNotInvited, "%s has no pending invite", display(u))
-		}
-		if err := tx.CancelInviteMail(ctx, u.ID); err != nil {
-			return err
-		}
-		if err := tx.RevokeInvites(ctx, u.ID); err != nil {
+		if err := retireInvite(ctx, tx, u); err != nil {
 			return err
 		}
 		if err := s.issueInvite(ctx, tx, a, u, res); err != nil {
@@ -238,13 +244,7 @@ func (s *Service) InviteLink(ctx context.Context, a roster.Actor, ref string) (*
 	}
 	res := &InviteResult{}
 	u, err := s.adminChange(ctx, a, ref, func(tx *store.Tx, u *roster.User) error {
-		if u.Status != roster.StatusInvited {
-			return roster.ReasonErrorf(roster.EConflict, roster.ReasonNotInvited, "%s has no pending invite", display(u))
-		}
-		if err := tx.CancelInviteMail(ctx, u.ID); err != nil {
-			return err
-		}
-		if err := tx.RevokeInvites(ctx, u.ID); err != nil {
+		if err := retireInvite(ctx, tx, u); err != nil {
 			return err
 		}
 		token, hash := auth.NewToken()
