@@ -33,12 +33,12 @@ type Config struct {
 	// identity federation, which Roster does not have: it is read only to
 	// warn that the browser sign-in always checks the audience.
 	SkipAudienceValidation bool
-	EmailSink              string        // GORILLA_EMAIL_SINK
-	EmailFrom              string        // GORILLA_EMAIL_FROM_ADDRESS
-	AllowUserTeamCreation  bool          // GORILLA_ALLOW_USER_TEAM_CREATION
-	DisableAdminTeamAccess bool          // GORILLA_DISABLE_ADMIN_TEAM_ACCESS
-	EnableSSOGroupClaims   bool          // GORILLA_ENABLE_SSO_GROUP_CLAIMS
-	UseIdentifierClaims    bool          // GORILLA_USE_IDENTIFIER_CLAIMS
+	EmailSink              string // GORILLA_EMAIL_SINK
+	EmailFrom              string // GORILLA_EMAIL_FROM_ADDRESS
+	AllowUserTeamCreation  bool   // GORILLA_ALLOW_USER_TEAM_CREATION
+	DisableAdminTeamAccess bool   // GORILLA_DISABLE_ADMIN_TEAM_ACCESS
+	EnableSSOGroupClaims   bool   // GORILLA_ENABLE_SSO_GROUP_CLAIMS
+	UseIdentifierClaims    bool   // GORILLA_USE_IDENTIFIER_CLAIMS
 	// DisableTeamServiceAccountCreation refuses new team service accounts
 	// (GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION).
 	DisableTeamServiceAccountCreation bool
