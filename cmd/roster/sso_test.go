@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -63,7 +65,12 @@ func TestOIDCAuthMethodAndAudienceSettings(t *testing.T) {
 				t.Errorf("OIDC_AUTH_METHOD=%q: error %v, want one saying %q", tc.method, err, w)
 			}
 		}
-		if err := cmdServe(t.Context(), nil, func(k string) string { return with("OIDC_AUTH_METHOD", tc.method)[k] }, &strings.Builder{}); err == nil ||
+		// A cancelled context: should serve get past the check, it stops.
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		env := with("OIDC_AUTH_METHOD", tc.method)
+		env["ROSTER_DB"], env["ROSTER_ADDR"] = "sqlite:"+filepath.Join(t.TempDir(), "r.db"), "127.0.0.1:0"
+		if err := cmdServe(ctx, nil, func(k string) string { return env[k] }, &strings.Builder{}); err == nil ||
 			!strings.Contains(err.Error(), "OIDC_AUTH_METHOD") {
 			t.Errorf("serve with OIDC_AUTH_METHOD=%q started: %v", tc.method, err)
 		}
