@@ -72,7 +72,7 @@ func (c *Client) Issuer() string { return c.cfg.Issuer }
 // Scopes lists the scopes a sign-in asks for.
 func (c *Client) Scopes() []string {
 	scopes := []string{gooidc.ScopeOpenID, "email", "profile"}
-	if c.cfg.Groups {
+	if c.cfg.Groups && asksGroupsScope(c.cfg.Issuer) {
 		scopes = append(scopes, "groups")
 	}
 	for _, s := range c.cfg.Scopes {

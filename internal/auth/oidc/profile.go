@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"encoding/json"
+	"net/url"
 	"strings"
 
 	"roster"
@@ -27,6 +28,20 @@ type Profile struct {
 	// (OIDC_TRUST_EMAIL). Safe only for a single-tenant provider the
 	// deployment controls, where nobody can set an address they do not own.
 	TrustEmail bool
+}
+
+// noGroupsScope are the hosts of providers that have no groups scope:
+// Entra ID configures its groups claim in the application's token
+// configuration and reads an unknown scope as a Microsoft Graph
+// permission; Google refuses unknown scopes and sends no groups.
+var noGroupsScope = map[string]bool{"login.microsoftonline.com": true, "login.microsoftonline.us": true,
+	"login.chinacloudapi.cn": true, "accounts.google.com": true}
+
+// asksGroupsScope reports whether a sign-in at issuer asks for the groups
+// scope when group claims are on.
+func asksGroupsScope(issuer string) bool {
+	u, err := url.Parse(issuer)
+	return err != nil || !noGroupsScope[strings.ToLower(u.Hostname())]
 }
 
 // claimSet is a token's or userinfo answer's claims, undecoded.

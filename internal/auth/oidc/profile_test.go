@@ -62,3 +62,20 @@ func TestProfileIdentity(t *testing.T) {
 		}
 	}
 }
+
+// Entra and Google have no groups scope: asking for it would fail the
+// sign-in, and their groups (if any) come without it.
+func TestGroupsScopeByProvider(t *testing.T) {
+	for issuer, want := range map[string]bool{
+		"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0": false,
+		"https://accounts.google.com":             false,
+		"https://example.okta.com/oauth2/default": true,
+		"https://sso.example.com/realms/ml":       true,
+		"http://127.0.0.1:5556/dex":               true,
+	} {
+		c := New(Config{Issuer: issuer, Groups: true})
+		if got := slices.Contains(c.Scopes(), "groups"); got != want {
+			t.Errorf("%s: asks for groups %v, want %v", issuer, got, want)
+		}
+	}
+}
