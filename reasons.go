@@ -130,3 +130,11 @@ const (
 	// organization setting disable_api_key_creation is on.
 	ReasonAPIKeyCreationDisabled Reason = "api_key_creation_disabled"
 )
+
+// Reasons of identity provider profiles and group mapping (topic: issue
+// 16, OIDC provider shapes).
+const (
+	// ReasonIDPGroupsInvalid refuses a team's idp_groups list that is too
+	// long or holds an empty, overlong or unprintable entry.
+	ReasonIDPGroupsInvalid Reason = "idp_groups_invalid"
+)

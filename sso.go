@@ -15,7 +15,14 @@ type SSOClaims struct {
 	EmailVerified     bool
 	Name              string
 	PreferredUsername string
-	Groups            []string // team names or display names (S6)
+	Groups            []string // team names, display names, or idp groups (ids, paths) mapped to teams (S6)
+	// GroupsOverage tells that the provider had more groups than fit in
+	// the token (Entra's _claim_names/_claim_sources, or hasgroups) and
+	// sent none: the list is unknown, not empty.
+	GroupsOverage bool
+	// EmailSource names the claim the email came from: email, userinfo,
+	// preferred_username or upn.
+	EmailSource string
 }
 
 // Bounds on claims, so a provider cannot make Roster store unbounded data.

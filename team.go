@@ -267,3 +267,30 @@ func (m *Membership) RoleName() string {
 	}
 	return string(m.Role)
 }
+
+// MaxIDPGroups bounds how many identity provider groups one team may be
+// matched by.
+const MaxIDPGroups = 50
+
+// CleanIDPGroups checks a team's identity provider groups (group ids such
+// as Entra's object ids, or paths such as Keycloak's /ml/vision) and
+// returns them trimmed, without duplicates that differ only in case.
+func CleanIDPGroups(groups []string) ([]string, error) {
+	if len(groups) > MaxIDPGroups {
+		return nil, ReasonErrorf(EInvalid, ReasonIDPGroupsInvalid, "idp_groups may list at most %d groups, not %d", MaxIDPGroups, len(groups))
+	}
+	out := make([]string, 0, len(groups))
+	seen := map[string]bool{}
+	for _, g := range groups {
+		g = strings.TrimSpace(g)
+		if g == "" || len(g) > MaxClaimLen || CleanText(g) != g {
+			return nil, ReasonErrorf(EInvalid, ReasonIDPGroupsInvalid,
+				"each of idp_groups must be a group id or path of 1 to %d printable characters, such as /ml/vision", MaxClaimLen)
+		}
+		if k := Fold(g); !seen[k] {
+			seen[k] = true
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}

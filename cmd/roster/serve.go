@@ -78,7 +78,8 @@ func newSSOClient(ctx context.Context, cfg config.Config, log *slog.Logger) *oid
 		return nil
 	}
 	c := oidc.New(oidc.Config{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
-		RedirectURL: cfg.PublicURL + "/oidc/callback", Scopes: cfg.OIDCScopes(), Groups: cfg.EnableSSOGroupClaims})
+		RedirectURL: cfg.PublicURL + "/oidc/callback", Scopes: cfg.OIDCScopes(), Groups: cfg.EnableSSOGroupClaims,
+		Profile: oidc.Profile{TrustEmail: cfg.OIDCTrustEmail}})
 	go func() {
 		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
@@ -104,6 +105,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return usageError{err.Error()}
 	}
 	log := newLogger(cfg, stderr)
+	for _, w := range cfg.Warnings() {
+		log.Warn(w)
+	}
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -173,6 +177,9 @@ func cmdConfig(getenv func(string) string, stdout io.Writer) error {
 	cfg, err := config.Load(getenv)
 	for _, kv := range cfg.Masked() {
 		fmt.Fprintf(stdout, "%s=%s\n", kv[0], kv[1])
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintf(stdout, "# warning: %s\n", w)
 	}
 	if err != nil {
 		return err

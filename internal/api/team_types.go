@@ -21,14 +21,18 @@ type Team struct {
 	AvatarURL   string               `json:"avatar_url,omitempty"`
 	Role        string               `json:"role,omitempty"`
 	Permissions []string             `json:"permissions"`
-	CreatedAt   time.Time            `json:"created_at"`
-	ArchivedAt  *time.Time           `json:"archived_at,omitempty"`
+	// IDPGroups are the identity provider group ids or paths the SSO
+	// groups claim matches the team by, besides its name.
+	IDPGroups  []string   `json:"idp_groups,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ArchivedAt *time.Time `json:"archived_at,omitempty"`
 }
 
 func teamJSON(info *app.TeamInfo) Team {
 	t := info.Team
 	out := Team{ID: t.ID, Name: t.Name, DisplayName: t.DisplayName, Storage: t.Storage, Settings: info.Settings,
-		Enforced: info.Policy, Alerts: t.Alerts, Role: info.Role, Permissions: permNames(info.Permissions), CreatedAt: t.CreatedAt}
+		Enforced: info.Policy, Alerts: t.Alerts, Role: info.Role, Permissions: permNames(info.Permissions), CreatedAt: t.CreatedAt,
+		IDPGroups: info.IDPGroups}
 	if t.HasAvatar {
 		out.AvatarURL = "/api/v1/teams/" + t.Name + "/avatar"
 	}
@@ -86,6 +90,9 @@ type UpdateTeamRequest struct {
 	Settings    *roster.PrivacyPolicy `json:"settings,omitempty"` // switches left out stay as they are
 	Alerts      *roster.TeamAlerts    `json:"alerts,omitempty"`
 	Storage     *roster.Storage       `json:"storage,omitempty"`
+	// IDPGroups replaces the identity provider group ids or paths that
+	// map to the team (organization admins only); [] clears them.
+	IDPGroups *[]string `json:"idp_groups,omitempty"`
 }
 
 // Member is a team member.

@@ -69,7 +69,7 @@ func (api *API) updateTeam(w http.ResponseWriter, r *http.Request, a roster.Acto
 		return err
 	}
 	info, err := api.app.UpdateTeam(r.Context(), a, r.PathValue("team"), app.UpdateTeamInput{
-		DisplayName: in.DisplayName, Settings: in.Settings, Alerts: in.Alerts, Storage: in.Storage})
+		DisplayName: in.DisplayName, Settings: in.Settings, Alerts: in.Alerts, Storage: in.Storage, IDPGroups: in.IDPGroups})
 	if err != nil {
 		return err
 	}

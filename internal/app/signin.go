@@ -262,6 +262,11 @@ func (s *Service) recordFailedLogin(ctx context.Context, a roster.Actor, att log
 // createSession creates a session for u in tx, audits the sign-in and
 // returns the session token for the cookie.
 func (s *Service) createSession(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, action string) (string, error) {
+	return s.createSessionNoted(ctx, tx, a, u, action, "")
+}
+
+// createSessionNoted is createSession with a detail on its audit entry.
+func (s *Service) createSessionNoted(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, action, detail string) (string, error) {
 	token, hash := auth.NewToken()
 	sess := &roster.Session{ID: roster.NewID("s"), UserID: u.ID, TokenHash: hash,
 		ExpiresAt: tx.Now().Add(s.cfg.SessionLength), IP: a.IP}
@@ -272,7 +277,7 @@ func (s *Service) createSession(ctx context.Context, tx *store.Tx, a roster.Acto
 		return "", err
 	}
 	a.User = u
-	return token, audit(ctx, tx, a, action, u, "")
+	return token, audit(ctx, tx, a, action, u, detail)
 }
 
 // Logout ends the actor's session.

@@ -19,9 +19,19 @@ var (
 		"this account is deactivated; ask an administrator to reactivate it")
 )
 
-func errSSOUnverified(email string) error {
+// errSSOUnverified refuses an address nobody vouched for, and says which
+// setting would allow it: the provider's own verification, or
+// OIDC_TRUST_EMAIL for a single-tenant provider the deployment controls.
+func errSSOUnverified(c roster.SSOClaims) error {
+	if c.EmailSource == "preferred_username" || c.EmailSource == "upn" {
+		return roster.ReasonErrorf(roster.EForbidden, roster.ReasonEmailUnverified,
+			"your identity provider sent the address %s only as %s, which does not say the address is verified, so Roster cannot match it to an account. "+
+				"Ask your administrator to have the provider send a verified email claim (for Microsoft Entra ID: the email and xms_edov optional claims), "+
+				"or, only if the provider is a single-tenant directory your organization controls, to set OIDC_TRUST_EMAIL=true", c.Email, c.EmailSource)
+	}
 	return roster.ReasonErrorf(roster.EForbidden, roster.ReasonEmailUnverified,
-		"your identity provider has not verified the email address %s, so Roster cannot match it to an account; verify it there and try again", email)
+		"your identity provider has not verified the email address %s, so Roster cannot match it to an account; verify it there and try again. "+
+			"An administrator whose provider is a single-tenant directory the organization controls may set OIDC_TRUST_EMAIL=true instead", c.Email)
 }
 
 func errSSONotProvisioned(email string) error {
@@ -73,12 +83,13 @@ func (s *Service) SSOSignIn(ctx context.Context, a roster.Actor, c roster.SSOCla
 		if err := tx.SaveSSOIdentity(ctx, c.Issuer, c.Subject, u.ID, c.Email); err != nil {
 			return err
 		}
+		note := ""
 		if s.cfg.EnableSSOGroupClaims {
-			if err := s.syncGroupTeams(ctx, tx, a, u, c.Groups); err != nil {
+			if note, err = s.syncGroupTeams(ctx, tx, a, u, c); err != nil {
 				return err
 			}
 		}
-		token, err = s.createSession(ctx, tx, a, u, roster.ActUserLogin)
+		token, err = s.createSessionNoted(ctx, tx, a, u, roster.ActUserLogin, note)
 		return err
 	})
 	if err != nil {
@@ -135,7 +146,7 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c r
 		return nil, nil, errSSONoEmail
 	}
 	if !c.EmailVerified {
-		return nil, nil, errSSOUnverified(c.Email)
+		return nil, nil, errSSOUnverified(c)
 	}
 	found, err := tx.UserByEmail(ctx, c.Email)
 	if err == nil {

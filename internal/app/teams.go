@@ -80,6 +80,10 @@ type TeamInfo struct {
 	Policy      roster.PrivacyPolicy
 	Role        string // the actor's role name; "" when not a member
 	Permissions []roster.Permission
+	// IDPGroups are the identity provider groups (ids, paths) the SSO
+	// groups claim matches the team by; nil when the actor may not read
+	// the team's settings.
+	IDPGroups []string
 }
 
 // GetTeam returns a team the actor may see.
@@ -110,6 +114,11 @@ func (s *Service) teamInfo(ctx context.Context, tx *store.Tx, v *teamView) (*Tea
 		t = &shown
 	}
 	info := &TeamInfo{Team: t, Settings: v.access.Settings, Policy: policy, Permissions: v.perms.List()}
+	if v.perms.Has(roster.PermTeamRead) {
+		if info.IDPGroups, err = tx.TeamIDPGroups(ctx, t.ID); err != nil {
+			return nil, err
+		}
+	}
 	if v.member != nil {
 		info.Role = v.member.RoleName()
 	}
@@ -159,6 +168,9 @@ type UpdateTeamInput struct {
 	Settings    *roster.PrivacyPolicy // the switches to set; absent ones stay
 	Alerts      *roster.TeamAlerts
 	Storage     *roster.Storage // refused: storage is fixed at creation
+	// IDPGroups replaces the identity provider groups the team is matched
+	// by; organization admins only.
+	IDPGroups *[]string
 }
 
 // UpdateTeam changes a team's display name, privacy switches or alerts.
@@ -210,6 +222,15 @@ func (s *Service) UpdateTeam(ctx context.Context, a roster.Actor, ref string, in
 			}
 			t.Alerts, changed = *in.Alerts, append(changed, "alerts")
 		}
+		if in.IDPGroups != nil {
+			moved, err := setIDPGroups(ctx, tx, a, t, *in.IDPGroups)
+			if err != nil {
+				return err
+			}
+			if moved {
+				changed = append(changed, "idp groups")
+			}
+		}
 		if len(changed) > 0 {
 			if err := tx.UpdateTeam(ctx, t); err != nil {
 				return err
@@ -225,6 +246,45 @@ func (s *Service) UpdateTeam(ctx context.Context, a roster.Actor, ref string, in
 		return err
 	})
 	return info, err
+}
+
+// setIDPGroups replaces the identity provider groups team t is matched
+// by, and reports whether they changed. Only organization admins may: a
+// mapping decides who joins the team at every sign-in.
+func setIDPGroups(ctx context.Context, tx *store.Tx, a roster.Actor, t *roster.Team, groups []string) (bool, error) {
+	if err := requireAdmin(a); err != nil {
+		return false, err
+	}
+	next, err := roster.CleanIDPGroups(groups)
+	if err != nil {
+		return false, err
+	}
+	old, err := tx.TeamIDPGroups(ctx, t.ID)
+	if err != nil {
+		return false, err
+	}
+	if sameFolded(old, next) {
+		return false, nil
+	}
+	return true, tx.SetTeamIDPGroups(ctx, t, next)
+}
+
+// sameFolded reports whether two lists hold the same values, ignoring
+// order and case.
+func sameFolded(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	set := map[string]bool{}
+	for _, x := range a {
+		set[roster.Fold(x)] = true
+	}
+	for _, y := range b {
+		if !set[roster.Fold(y)] {
+			return false
+		}
+	}
+	return true
 }
 
 // lockTeamView locks v's team row and replaces v.team with the row read

@@ -27,12 +27,18 @@ type Config struct {
 	OIDCClientID           string        // OIDC_CLIENT_ID
 	OIDCClientSecret       string        // OIDC_CLIENT_SECRET or GORILLA_OIDC_SECRET
 	OIDCCustomScopes       string        // GORILLA_OIDC_CUSTOM_SCOPES
-	EmailSink              string        // GORILLA_EMAIL_SINK
-	EmailFrom              string        // GORILLA_EMAIL_FROM_ADDRESS
-	AllowUserTeamCreation  bool          // GORILLA_ALLOW_USER_TEAM_CREATION
-	DisableAdminTeamAccess bool          // GORILLA_DISABLE_ADMIN_TEAM_ACCESS
-	EnableSSOGroupClaims   bool          // GORILLA_ENABLE_SSO_GROUP_CLAIMS
-	UseIdentifierClaims    bool          // GORILLA_USE_IDENTIFIER_CLAIMS
+	OIDCAuthMethod         string        // OIDC_AUTH_METHOD: pkce, the only flow Roster runs
+	OIDCTrustEmail         bool          // OIDC_TRUST_EMAIL: every address the provider sends counts as verified
+	// SkipAudienceValidation is W&B's SKIP_AUDIENCE_VALIDATION, meant for
+	// identity federation, which Roster does not have: it is read only to
+	// warn that the browser sign-in always checks the audience.
+	SkipAudienceValidation bool
+	EmailSink              string // GORILLA_EMAIL_SINK
+	EmailFrom              string // GORILLA_EMAIL_FROM_ADDRESS
+	AllowUserTeamCreation  bool   // GORILLA_ALLOW_USER_TEAM_CREATION
+	DisableAdminTeamAccess bool   // GORILLA_DISABLE_ADMIN_TEAM_ACCESS
+	EnableSSOGroupClaims   bool   // GORILLA_ENABLE_SSO_GROUP_CLAIMS
+	UseIdentifierClaims    bool   // GORILLA_USE_IDENTIFIER_CLAIMS
 	// DisableTeamServiceAccountCreation refuses new team service accounts
 	// (GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION).
 	DisableTeamServiceAccountCreation bool
@@ -60,6 +66,7 @@ func Load(getenv func(string) string) (Config, error) {
 		OIDCClientID:     getenv("OIDC_CLIENT_ID"),
 		OIDCClientSecret: or(getenv("OIDC_CLIENT_SECRET"), getenv("GORILLA_OIDC_SECRET")),
 		OIDCCustomScopes: getenv("GORILLA_OIDC_CUSTOM_SCOPES"),
+		OIDCAuthMethod:   or(strings.ToLower(strings.TrimSpace(getenv("OIDC_AUTH_METHOD"))), "pkce"),
 		EmailSink:        getenv("GORILLA_EMAIL_SINK"),
 		EmailFrom:        getenv("GORILLA_EMAIL_FROM_ADDRESS"),
 		SCIMDelete:       or(strings.ToLower(getenv("ROSTER_SCIM_DELETE")), "deactivate"),
@@ -84,6 +91,8 @@ func Load(getenv func(string) string) (Config, error) {
 		{"GORILLA_USE_IDENTIFIER_CLAIMS", &c.UseIdentifierClaims},
 		{"GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION", &c.DisableTeamServiceAccountCreation},
 		{"LOCAL_RESTORE", &c.LocalRestore},
+		{"OIDC_TRUST_EMAIL", &c.OIDCTrustEmail},
+		{"SKIP_AUDIENCE_VALIDATION", &c.SkipAudienceValidation},
 	} {
 		if v := getenv(b.name); v != "" {
 			x, err := strconv.ParseBool(v)
@@ -116,6 +125,9 @@ func Load(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Sprintf("OIDC_ISSUER must be the identity provider's http(s) issuer URL, not %q", c.OIDCIssuer))
 		}
 	}
+	if msg := checkAuthMethod(c.OIDCAuthMethod); msg != "" {
+		errs = append(errs, msg)
+	}
 	if c.SSOEnabled() && c.PublicURL == "" {
 		errs = append(errs, "single sign-on needs HOST, the public URL whose /oidc/callback is registered at the identity provider")
 	}
@@ -134,6 +146,36 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// checkAuthMethod explains why an OIDC_AUTH_METHOD other than pkce is
+// refused; "" when it is pkce.
+func checkAuthMethod(m string) string {
+	switch m {
+	case "pkce":
+		return ""
+	case "implicit":
+		return "OIDC_AUTH_METHOD=implicit is refused: the implicit flow returns tokens in the browser's address bar, " +
+			"where they leak through history and referrers, and OAuth 2.1 drops it. Set OIDC_AUTH_METHOD=pkce (or leave it unset) " +
+			"and register Roster at the identity provider as a web application using the authorization code flow with PKCE"
+	}
+	return fmt.Sprintf("OIDC_AUTH_METHOD must be pkce (the authorization code flow with PKCE), not %q", m)
+}
+
+// Warnings lists settings that are accepted but do not do what an
+// operator coming from W&B Server may expect; serve logs them at start-up.
+func (c Config) Warnings() []string {
+	var out []string
+	if c.SkipAudienceValidation {
+		out = append(out, "SKIP_AUDIENCE_VALIDATION=true is ignored: W&B honours it only for identity federation, which Roster does not have, "+
+			"and the browser sign-in always checks that the ID token was issued to OIDC_CLIENT_ID. Remove the setting, "+
+			"or fix the client id if sign-ins fail on the audience")
+	}
+	if c.OIDCTrustEmail && c.SSOEnabled() {
+		out = append(out, "OIDC_TRUST_EMAIL=true: every email address the identity provider sends counts as verified; "+
+			"use it only with a single-tenant provider your organization controls")
+	}
+	return out
 }
 
 // SSOEnabled reports whether single sign-on is configured: it needs both
@@ -169,6 +211,9 @@ func (c Config) Masked() [][2]string {
 		{"OIDC_CLIENT_ID", c.OIDCClientID},
 		{"OIDC_CLIENT_SECRET", secret(c.OIDCClientSecret)},
 		{"GORILLA_OIDC_CUSTOM_SCOPES", c.OIDCCustomScopes},
+		{"OIDC_AUTH_METHOD", c.OIDCAuthMethod},
+		{"OIDC_TRUST_EMAIL", strconv.FormatBool(c.OIDCTrustEmail)},
+		{"SKIP_AUDIENCE_VALIDATION", strconv.FormatBool(c.SkipAudienceValidation)},
 		{"GORILLA_EMAIL_SINK", redactURL(c.EmailSink)},
 		{"GORILLA_EMAIL_FROM_ADDRESS", c.EmailFrom},
 		{"GORILLA_ALLOW_USER_TEAM_CREATION", strconv.FormatBool(c.AllowUserTeamCreation)},

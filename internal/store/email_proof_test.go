@@ -70,6 +70,7 @@ func TestMigrationBackfillsEmailProof(t *testing.T) {
 		exec(tx, `DROP TABLE seat_counts`) // 0014 counts the seats anew
 		exec(tx, `ALTER TABLE users DROP COLUMN email_proven`)
 		exec(tx, `ALTER TABLE invites DROP COLUMN awaiting_admin`)
+		exec(tx, `DROP TABLE team_idp_groups`)       // 0015 makes it anew
 		exec(tx, `DROP INDEX users_org_last_active`) // 0013 adds them again
 		exec(tx, `DROP INDEX users_org_email`)
 		exec(tx, `DROP INDEX audit_log_org_action_ts`) // 0012 adds them again

@@ -2,35 +2,8 @@ package oidc
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
-
-	gooidc "github.com/coreos/go-oidc/v3/oidc"
-
-	"roster"
 )
-
-// idClaims are the ID token claims Roster reads.
-type idClaims struct {
-	Email             string      `json:"email"`
-	EmailVerified     flexBool    `json:"email_verified"`
-	Name              string      `json:"name"`
-	PreferredUsername string      `json:"preferred_username"`
-	Groups            flexStrings `json:"groups"`
-}
-
-// claimsOf reads a verified ID token's claims.
-func claimsOf(idt *gooidc.IDToken) (roster.SSOClaims, error) {
-	var cl idClaims
-	if err := idt.Claims(&cl); err != nil {
-		return roster.SSOClaims{}, &roster.Error{Code: roster.EInvalid, Reason: roster.ReasonSSOClaimsInvalid,
-			Message: "the identity provider's ID token has malformed claims; ask your administrator to check the SSO setup",
-			Err:     fmt.Errorf("decode id token claims: %w", err)}
-	}
-	return roster.SSOClaims{Issuer: idt.Issuer, Subject: idt.Subject, Email: strings.TrimSpace(cl.Email),
-		EmailVerified: bool(cl.EmailVerified), Name: cl.Name, PreferredUsername: cl.PreferredUsername,
-		Groups: []string(cl.Groups)}, nil
-}
 
 // flexBool accepts true and "true": some providers send booleans as strings.
 type flexBool bool

@@ -26,6 +26,7 @@ type Config struct {
 	RedirectURL  string   // Roster's /oidc/callback, as registered at the provider
 	Scopes       []string // GORILLA_OIDC_CUSTOM_SCOPES, added to openid, email and profile
 	Groups       bool     // also ask for the groups scope (S6)
+	Profile      Profile  // how identity is read from the provider's claims
 	// HTTPClient talks to the provider; one with a 10 second timeout when nil.
 	HTTPClient *http.Client
 	// RetryAfter is how long a failed discovery is remembered before the
@@ -50,6 +51,7 @@ type Client struct {
 type discovered struct {
 	oauth    oauth2.Config
 	verifier *gooidc.IDTokenVerifier
+	provider *gooidc.Provider
 }
 
 // New returns a client; it does not contact the provider.
@@ -70,7 +72,7 @@ func (c *Client) Issuer() string { return c.cfg.Issuer }
 // Scopes lists the scopes a sign-in asks for.
 func (c *Client) Scopes() []string {
 	scopes := []string{gooidc.ScopeOpenID, "email", "profile"}
-	if c.cfg.Groups {
+	if c.cfg.Groups && asksGroupsScope(c.cfg.Issuer) {
 		scopes = append(scopes, "groups")
 	}
 	for _, s := range c.cfg.Scopes {
@@ -123,6 +125,7 @@ func (c *Client) discover(ctx context.Context) (*discovered, error) {
 		oauth: oauth2.Config{ClientID: c.cfg.ClientID, ClientSecret: c.cfg.ClientSecret, Endpoint: p.Endpoint(),
 			RedirectURL: c.cfg.RedirectURL, Scopes: c.Scopes()},
 		verifier: p.Verifier(&gooidc.Config{ClientID: c.cfg.ClientID}),
+		provider: p,
 	}
 	c.failed = nil
 	return c.ready, nil
@@ -161,7 +164,39 @@ func (c *Client) Exchange(ctx context.Context, code, browser string, nonceHash [
 		return roster.SSOClaims{}, &roster.Error{Code: roster.EUnauthenticated, Reason: roster.ReasonSSOTokenInvalid,
 			Message: "the identity provider sent no ID token; ask your administrator to check that the openid scope is allowed"}
 	}
-	return c.verify(ctx, d, raw, nonceHash)
+	idt, id, err := c.verify(ctx, d, raw, nonceHash)
+	if err != nil {
+		return roster.SSOClaims{}, err
+	}
+	var info claimSet
+	if needsUserinfo(id) {
+		if info, err = c.userinfo(ctx, d, tok, idt.Subject); err != nil {
+			return roster.SSOClaims{}, err
+		}
+	}
+	return c.cfg.Profile.Identity(idt.Issuer, idt.Subject, id, info), nil
+}
+
+// userinfo asks the provider's userinfo endpoint for the claims the ID
+// token lacks; nil when the provider has no such endpoint. An answer about
+// another subject is refused (OpenID Connect Core 5.3.2).
+func (c *Client) userinfo(ctx context.Context, d *discovered, tok *oauth2.Token, subject string) (claimSet, error) {
+	if d.provider.UserInfoEndpoint() == "" {
+		return nil, nil
+	}
+	ui, err := d.provider.UserInfo(gooidc.ClientContext(ctx, c.http), oauth2.StaticTokenSource(tok))
+	if err != nil {
+		return nil, errUnavailable(fmt.Errorf("userinfo: %w", err))
+	}
+	if ui.Subject != subject {
+		return nil, &roster.Error{Code: roster.EUnauthenticated, Reason: roster.ReasonSSOTokenInvalid,
+			Message: errTokenInvalid, Err: errors.New("userinfo answer is about another subject than the id token")}
+	}
+	var info claimSet
+	if err := ui.Claims(&info); err != nil {
+		return nil, errClaims(fmt.Errorf("decode userinfo claims: %w", err))
+	}
+	return info, nil
 }
 
 // VerifyIDToken checks a raw ID token's signature, issuer, audience, expiry
@@ -171,22 +206,37 @@ func (c *Client) VerifyIDToken(ctx context.Context, raw string, nonceHash []byte
 	if err != nil {
 		return roster.SSOClaims{}, err
 	}
-	return c.verify(ctx, d, raw, nonceHash)
+	idt, id, err := c.verify(ctx, d, raw, nonceHash)
+	if err != nil {
+		return roster.SSOClaims{}, err
+	}
+	return c.cfg.Profile.Identity(idt.Issuer, idt.Subject, id, nil), nil
 }
 
 var errTokenInvalid = "the identity provider's answer could not be verified; start signing in again"
 
-func (c *Client) verify(ctx context.Context, d *discovered, raw string, nonceHash []byte) (roster.SSOClaims, error) {
+// verify checks a raw ID token and returns it with its claims.
+func (c *Client) verify(ctx context.Context, d *discovered, raw string, nonceHash []byte) (*gooidc.IDToken, claimSet, error) {
 	idt, err := d.verifier.Verify(gooidc.ClientContext(ctx, c.http), raw)
 	if err != nil {
-		return roster.SSOClaims{}, &roster.Error{Code: roster.EUnauthenticated, Reason: roster.ReasonSSOTokenInvalid,
+		return nil, nil, &roster.Error{Code: roster.EUnauthenticated, Reason: roster.ReasonSSOTokenInvalid,
 			Message: errTokenInvalid, Err: fmt.Errorf("verify id token: %w", err)}
 	}
 	if idt.Nonce == "" || !equalHash(Hash(idt.Nonce), nonceHash) {
-		return roster.SSOClaims{}, &roster.Error{Code: roster.EUnauthenticated, Reason: roster.ReasonSSONonceMismatch,
+		return nil, nil, &roster.Error{Code: roster.EUnauthenticated, Reason: roster.ReasonSSONonceMismatch,
 			Message: errTokenInvalid, Err: errors.New("id token nonce does not match the sign-in attempt")}
 	}
-	return claimsOf(idt)
+	var id claimSet
+	if err := idt.Claims(&id); err != nil {
+		return nil, nil, errClaims(fmt.Errorf("decode id token claims: %w", err))
+	}
+	return idt, id, nil
+}
+
+// errClaims reports claims that are not a JSON object.
+func errClaims(err error) error {
+	return &roster.Error{Code: roster.EInvalid, Reason: roster.ReasonSSOClaimsInvalid,
+		Message: "the identity provider's ID token has malformed claims; ask your administrator to check the SSO setup", Err: err}
 }
 
 func truncate(s string, n int) string {
