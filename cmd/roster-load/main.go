@@ -1,9 +1,15 @@
-// Command roster-load provisions users and groups with memberships into a
-// running Roster server through SCIM, then lists and filters them, and
-// prints throughput and p50/p99 latency per operation. It only ever sends
-// requests to the URL it is given, and stops after -max-duration.
+// Command roster-load measures Roster. In its default mode (scim) it
+// provisions users and groups with memberships into a running Roster
+// server through SCIM, then lists and filters them, and prints throughput
+// and p50/p99 latency per operation. It only ever sends requests to the
+// URL it is given, and stops after -max-duration. Mode fill writes a large
+// organization straight into a database through the store's bulk loader;
+// mode search measures searches, lookups and key checks against a server
+// holding such an organization.
 //
 //	roster-load -url http://127.0.0.1:8080 -key $KEY -users 10000 -groups 100 -members 50 -c 32
+//	roster-load -mode fill -db sqlite:big.db -users 1000000 -teams 10000 -memberships 5000000
+//	roster-load -mode search -url http://127.0.0.1:8080 -key $KEY -users 1000000
 package main
 
 import (
@@ -43,6 +49,7 @@ type config struct {
 func parseFlags(args []string, getenv func(string) string) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("roster-load", flag.ContinueOnError)
+	fs.String("mode", "scim", "scim (provision through SCIM), fill (bulk-load a database) or search (measure reads)")
 	fs.StringVar(&c.url, "url", "http://127.0.0.1:8080", "Roster server base URL (the only target)")
 	fs.StringVar(&c.key, "key", getenv("ROSTER_LOAD_KEY"), "API key of an organization admin or organization service account (ROSTER_LOAD_KEY)")
 	fs.IntVar(&c.users, "users", 10000, "users to create")
@@ -68,7 +75,32 @@ func parseFlags(args []string, getenv func(string) string) (config, error) {
 	return c, nil
 }
 
+// modeOf returns the -mode flag's value among args: "scim" unless given.
+func modeOf(args []string) string {
+	for i, a := range args {
+		a = strings.TrimPrefix(a, "-")
+		if v, ok := strings.CutPrefix(a, "-mode="); ok {
+			return v
+		} else if v, ok := strings.CutPrefix(a, "mode="); ok {
+			return v
+		}
+		if (a == "mode" || a == "-mode") && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return "scim"
+}
+
 func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	switch mode := modeOf(args); mode {
+	case "fill":
+		return runFill(ctx, args, out)
+	case "search":
+		return runSearch(ctx, args, getenv, out)
+	case "scim":
+	default:
+		return fmt.Errorf("-mode %q: want scim, fill or search", mode)
+	}
 	cfg, err := parseFlags(args, getenv)
 	if err != nil {
 		return err

@@ -24,6 +24,8 @@ type Tx struct {
 	stmts   *stmtCache      // SQLite's prepared statements for this pool; nil on PostgreSQL
 	batched bool            // shares its transaction with others (group commit)
 	locked  map[string]bool // rows this transaction already locked (PostgreSQL)
+	// byteOrder is DB.byteOrder: a text prefix is one index range.
+	byteOrder bool
 }
 
 // once reports whether key is locked for the first time in tx, so that a
@@ -73,7 +75,8 @@ func (db *DB) runTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*T
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{tx: stx, engine: db.engine, now: db.now().UTC().Truncate(time.Microsecond), stmts: db.stmts[pool]}
+	tx := &Tx{tx: stx, engine: db.engine, now: db.now().UTC().Truncate(time.Microsecond), stmts: db.stmts[pool],
+		byteOrder: db.byteOrder}
 	defer func() {
 		if p := recover(); p != nil {
 			stx.Rollback()

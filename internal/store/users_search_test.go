@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"roster"
 	"roster/internal/store"
@@ -135,6 +136,7 @@ func TestListUsersSearchMatchesScan(t *testing.T) {
 
 // scanUsers is the user search done the slow, obvious way: ids of the
 // users f selects, ordered by username (email while invited), then id.
+// Queries under store.MinSearchLen characters match the start of that key.
 func scanUsers(users []*roster.User, f store.UserFilter) []string {
 	q := strings.ToLower(strings.TrimSpace(f.Query))
 	type hit struct{ sortKey, id string }
@@ -150,6 +152,9 @@ func scanUsers(users []*roster.User, f store.UserFilter) []string {
 		key := strings.ToLower(u.Username)
 		if key == "" {
 			key = strings.ToLower(u.Email)
+		}
+		if utf8.RuneCountInString(q) < store.MinSearchLen && !strings.HasPrefix(key, q) {
+			continue
 		}
 		hits = append(hits, hit{key, u.ID})
 	}

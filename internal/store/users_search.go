@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// User search (O12, issue #12). A query of three characters or more
+// keeps the users in whose users.search (the lower-cased username, name
+// and email joined by newlines) it occurs; a query of one or two
+// characters, which a trigram index cannot narrow, keeps the users whose
+// username starts with it (email while invited). Matches fall in two sets,
+// each found by an index in bounded work whatever the query and wherever
+// its matches sort:
+//
+//   - at the start of search: a username prefix (an email prefix while
+//     invited), that is sort_key in [q, q+U+10FFFF), one range of
+//     users_org_sort read in list order a page at a time;
+//   - anywhere after the first character: the trigram index holds search
+//     without its first character (migration 0014), and it is asked how
+//     many users it finds, up to searchCandidateLimit.
+//
+// When the trigram index finds fewer than searchCandidateLimit users, a
+// page is the first rows of both sets after the cursor, merged by the
+// database in list order: a page of the prefix range and a sort of at most
+// searchCandidateLimit candidates. When it finds more, the matches are
+// common and the page comes from walking the list in order, which meets a
+// match every few rows.
+//
+// A prefix is one range only where text sorts by code point (SQLite, and
+// PostgreSQL databases of the C collations: DB.byteOrder); elsewhere the
+// prefix set is read by LIKE 'q%', which is correct and walks the list.
+
+// MinSearchLen is the shortest query matched anywhere in a user's
+// username, name or email; shorter ones match the start of the username.
+const MinSearchLen = 3
+
+// searchCandidateLimit is the most trigram index hits ListUsers sorts.
+const searchCandidateLimit = 2000
+
+// maxRune ends the range of strings that start with a prefix; Roster's
+// usernames and emails never hold it.
+const maxRune = string(utf8.MaxRune)
+
+// userPage is one page query of the user list: its conditions (the
+// cursor's among them) with their arguments, order and size.
+type userPage struct {
+	where []string
+	args  []any
+	sort  userSort
+	f     UserFilter
+}
+
+// order is the page's ORDER BY clause.
+func (p userPage) order() string {
+	dir := ""
+	if p.f.Desc {
+		dir = " DESC"
+	}
+	return " ORDER BY " + p.sort.expr + dir + ", id" + dir
+}
+
+// sql selects cols from from (with fromArgs) under the page's conditions
+// and more, in order, one more row than the page holds.
+func (p userPage) sql(cols, from string, fromArgs []any, more []string, moreArgs ...any) (string, []any) {
+	args := append(append(append(append([]any{}, fromArgs...), p.args...), moreArgs...), p.f.Limit+1)
+	where := append(append([]string{}, p.where...), more...)
+	return `SELECT ` + cols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + p.order() + ` LIMIT ?`, args
+}
+
+// searchUsers runs the page query of a search for q (lower-cased, trimmed).
+func (tx *Tx) searchUsers(ctx context.Context, orgID, q string, p userPage) (*sql.Rows, error) {
+	like, likeArg := `users.search LIKE ? ESCAPE '\'`, "%"+escapeLike(q)+"%"
+	if tx.engine == Postgres {
+		// A cached generic plan cannot see the pattern; plan each search
+		// for its own, with the trigram index rather than a table scan.
+		if _, err := tx.exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+			return nil, err
+		}
+	}
+	cols := userColumns + ", CAST(" + p.sort.expr + " AS TEXT) AS sort_value"
+	prefix, prefixArgs := tx.prefixCond(q)
+	if utf8.RuneCountInString(q) < MinSearchLen {
+		s, args := p.sql(cols, "users", nil, []string{prefix, like}, append(prefixArgs, likeArg)...)
+		return tx.query(ctx, s, args...)
+	}
+	indexed, err := tx.searchIndexed(ctx, orgID, q, p.f.Sort)
+	if err != nil {
+		return nil, err
+	}
+	if !indexed {
+		s, args := p.sql(cols, "users", nil, []string{like}, likeArg)
+		return tx.query(ctx, s, args...)
+	}
+	head, headArgs := p.sql("id", "users", nil, []string{prefix, like}, append(prefixArgs, likeArg)...)
+	tailFrom, tailArgs := tx.tailFrom(q)
+	tail, tailArgs := p.sql("id", tailFrom, tailArgs, []string{like}, likeArg)
+	merged := userPage{sort: p.sort, f: p.f}
+	s := `SELECT ` + cols + ` FROM users WHERE id IN (SELECT id FROM (` + head + `) AS head UNION SELECT id FROM (` + tail + `) AS tail)` +
+		merged.order() + ` LIMIT ?`
+	return tx.query(ctx, s, append(append(headArgs, tailArgs...), p.f.Limit+1)...)
+}
+
+// prefixCond keeps the users whose sort_key starts with q.
+func (tx *Tx) prefixCond(q string) (string, []any) {
+	if tx.byteOrder {
+		return "sort_key >= ? AND sort_key < ?", []any{q, q + maxRune}
+	}
+	return `sort_key LIKE ? ESCAPE '\'`, []any{escapeLike(q) + "%"}
+}
+
+// tailFrom is a derived table named users of the users in whose search q
+// occurs after the first character, found by the trigram index. Its rows
+// are at most searchCandidateLimit when searchIndexed said so.
+func (tx *Tx) tailFrom(q string) (string, []any) {
+	if tx.engine == SQLite {
+		return `(SELECT users.* FROM users_search CROSS JOIN users ON users.rowid = users_search.rowid
+			WHERE users_search MATCH ?) AS users`, []any{ftsPhrase(q)}
+	}
+	// OFFSET 0 keeps the planner from walking the list in order instead.
+	return `(SELECT * FROM users WHERE substr(search, 2) LIKE ? ESCAPE '\' OFFSET 0) AS users`, []any{"%" + escapeLike(q) + "%"}
+}
+
+// searchIndexed reports whether a search for q takes the two index paths:
+// q holds no newline (so a match at the start is a username prefix), the trigram index finds
+// fewer than searchCandidateLimit users, and the prefix set either comes
+// in list order (sorted by username, where a prefix is a range) or is
+// small enough to sort too.
+func (tx *Tx) searchIndexed(ctx context.Context, orgID, q, sort string) (bool, error) {
+	if strings.Contains(q, "\n") {
+		return false, nil
+	}
+	from, args := tx.tailFrom(q)
+	n, err := tx.countUpTo(ctx, `SELECT 1 FROM `+from, args...)
+	if err != nil || n >= searchCandidateLimit {
+		return false, err
+	}
+	if sort == "username" {
+		return true, nil
+	}
+	if !tx.byteOrder {
+		return false, nil
+	}
+	n, err = tx.countUpTo(ctx, `SELECT 1 FROM users WHERE org_id = ? AND sort_key >= ? AND sort_key < ?`, orgID, q, q+maxRune)
+	return n < searchCandidateLimit, err
+}
+
+// countUpTo counts the rows of a query, up to searchCandidateLimit.
+func (tx *Tx) countUpTo(ctx context.Context, q string, args ...any) (int, error) {
+	if tx.engine == Postgres {
+		// The trigram index, not a table scan that stops at the limit:
+		// a rare query would read the whole table.
+		if _, err := tx.exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+			return 0, err
+		}
+		defer tx.exec(ctx, `SET LOCAL enable_seqscan = on`)
+	}
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM (`+q+` LIMIT ?) AS hits`, append(args, searchCandidateLimit)...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count search matches: %w", mapError(err))
+	}
+	return n, nil
+}
+
+// ftsPhrase quotes s as an FTS5 phrase, which the trigram tokenizer
+// matches as a substring.
+func ftsPhrase(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
