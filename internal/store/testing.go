@@ -45,3 +45,12 @@ func (tx *Tx) DumpForTest(ctx context.Context, table string) (string, error) {
 	}
 	return b.String(), rows.Err()
 }
+
+// SearchIndexedForTest reports whether ListUsers answers a search for q
+// (lower-cased) in the named order from its bounded index paths, and
+// whether this database sorts text by code point, where a prefix is one
+// index range.
+func (tx *Tx) SearchIndexedForTest(ctx context.Context, orgID, q, sort string) (indexed, byteOrder bool, err error) {
+	_, indexed, err = tx.searchIndexed(ctx, orgID, q, sort)
+	return indexed, tx.byteOrder, err
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -76,7 +77,7 @@ func (tx *Tx) searchUsers(ctx context.Context, orgID, q string, p userPage) (*sq
 	like, likeArg := `users.search LIKE ? ESCAPE '\'`, "%"+escapeLike(q)+"%"
 	if tx.engine == Postgres {
 		// A cached generic plan cannot see the pattern; plan each search
-		// for its own, with the trigram index rather than a table scan.
+		// for its own.
 		if _, err := tx.exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
 			return nil, err
 		}
@@ -87,7 +88,7 @@ func (tx *Tx) searchUsers(ctx context.Context, orgID, q string, p userPage) (*sq
 		s, args := p.sql(cols, "users", nil, []string{prefix, like}, append(prefixArgs, likeArg)...)
 		return tx.query(ctx, s, args...)
 	}
-	indexed, err := tx.searchIndexed(ctx, orgID, q, p.f.Sort)
+	tail, indexed, err := tx.searchIndexed(ctx, orgID, q, p.f.Sort)
 	if err != nil {
 		return nil, err
 	}
@@ -96,10 +97,13 @@ func (tx *Tx) searchUsers(ctx context.Context, orgID, q string, p userPage) (*sq
 		return tx.query(ctx, s, args...)
 	}
 	head, headArgs := p.sql("id", "users", nil, []string{prefix, like}, append(prefixArgs, likeArg)...)
-	tailFrom, tailArgs := tx.tailFrom(q)
-	tail, tailArgs := p.sql("id", tailFrom, tailArgs, []string{like}, likeArg)
+	tailFrom := `(SELECT * FROM users WHERE rowid IN (SELECT value FROM json_each(?))) AS users`
+	if tx.engine == Postgres {
+		tailFrom = `(SELECT * FROM users WHERE id IN (SELECT json_array_elements_text(CAST(? AS json)))) AS users`
+	}
+	tailSQL, tailArgs := p.sql("id", tailFrom, []any{tail}, []string{like}, likeArg)
 	merged := userPage{sort: p.sort, f: p.f}
-	s := `SELECT ` + cols + ` FROM users WHERE id IN (SELECT id FROM (` + head + `) AS head UNION SELECT id FROM (` + tail + `) AS tail)` +
+	s := `SELECT ` + cols + ` FROM users WHERE id IN (SELECT id FROM (` + head + `) AS head UNION SELECT id FROM (` + tailSQL + `) AS tail)` +
 		merged.order() + ` LIMIT ?`
 	return tx.query(ctx, s, append(append(headArgs, tailArgs...), p.f.Limit+1)...)
 }
@@ -112,58 +116,67 @@ func (tx *Tx) prefixCond(q string) (string, []any) {
 	return `sort_key LIKE ? ESCAPE '\'`, []any{escapeLike(q) + "%"}
 }
 
-// tailFrom is a derived table named users of the users in whose search q
-// occurs after the first character, found by the trigram index. Its rows
-// are at most searchCandidateLimit when searchIndexed said so.
-func (tx *Tx) tailFrom(q string) (string, []any) {
-	if tx.engine == SQLite {
-		return `(SELECT users.* FROM users_search CROSS JOIN users ON users.rowid = users_search.rowid
-			WHERE users_search MATCH ?) AS users`, []any{ftsPhrase(q)}
-	}
-	// OFFSET 0 keeps the planner from walking the list in order instead.
-	return `(SELECT * FROM users WHERE substr(search, 2) LIKE ? ESCAPE '\' OFFSET 0) AS users`, []any{"%" + escapeLike(q) + "%"}
-}
-
-// searchIndexed reports whether a search for q takes the two index paths:
-// q holds no newline (so a match at the start is a username prefix), the trigram index finds
-// fewer than searchCandidateLimit users, and the prefix set either comes
-// in list order (sorted by username, where a prefix is a range) or is
-// small enough to sort too.
-func (tx *Tx) searchIndexed(ctx context.Context, orgID, q, sort string) (bool, error) {
-	if strings.Contains(q, "\n") {
-		return false, nil
-	}
-	from, args := tx.tailFrom(q)
-	n, err := tx.countUpTo(ctx, `SELECT 1 FROM `+from, args...)
-	if err != nil || n >= searchCandidateLimit {
-		return false, err
-	}
-	if sort == "username" {
-		return true, nil
-	}
-	if !tx.byteOrder {
-		return false, nil
-	}
-	n, err = tx.countUpTo(ctx, `SELECT 1 FROM users WHERE org_id = ? AND sort_key >= ? AND sort_key < ?`, orgID, q, q+maxRune)
-	return n < searchCandidateLimit, err
-}
-
-// countUpTo counts the rows of a query, up to searchCandidateLimit.
-func (tx *Tx) countUpTo(ctx context.Context, q string, args ...any) (int, error) {
+// tailHits returns, as a JSON array, the rowids (SQLite) or ids of at most
+// searchCandidateLimit users in whose search q occurs after the first
+// character, found by the trigram index, and how many there are.
+func (tx *Tx) tailHits(ctx context.Context, q string) (string, int, error) {
+	query, arg := `SELECT rowid FROM users_search WHERE users_search MATCH ? LIMIT ?`, ftsPhrase(q)
 	if tx.engine == Postgres {
 		// The trigram index, not a table scan that stops at the limit:
 		// a rare query would read the whole table.
 		if _, err := tx.exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
-			return 0, err
+			return "", 0, err
 		}
 		defer tx.exec(ctx, `SET LOCAL enable_seqscan = on`)
+		query, arg = `SELECT id FROM users WHERE substr(search, 2) LIKE ? ESCAPE '\' LIMIT ?`, "%"+escapeLike(q)+"%"
 	}
-	var n int
-	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM (`+q+` LIMIT ?) AS hits`, append(args, searchCandidateLimit)...).Scan(&n)
+	rows, err := tx.query(ctx, query, arg, searchCandidateLimit)
 	if err != nil {
-		return 0, fmt.Errorf("count search matches: %w", mapError(err))
+		return "", 0, fmt.Errorf("search the trigram index: %w", err)
 	}
-	return n, nil
+	defer rows.Close()
+	var ids []any // rowids on SQLite, ids on PostgreSQL
+	for rows.Next() {
+		var id any
+		if err := rows.Scan(&id); err != nil {
+			return "", 0, fmt.Errorf("search the trigram index: %w", mapError(err))
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return "", 0, fmt.Errorf("search the trigram index: %w", mapError(err))
+	}
+	b, err := json.Marshal(ids)
+	return string(b), len(ids), err
+}
+
+// searchIndexed reports whether a search for q takes the two index paths,
+// and the trigram index's hits for the second: q holds no newline (so a
+// match at the start is a username prefix), the trigram index finds fewer
+// than searchCandidateLimit users, and the prefix set either comes in list
+// order (sorted by username, where a prefix is a range) or is small enough
+// to sort too.
+func (tx *Tx) searchIndexed(ctx context.Context, orgID, q, sort string) (string, bool, error) {
+	if strings.Contains(q, "\n") {
+		return "", false, nil
+	}
+	tail, n, err := tx.tailHits(ctx, q)
+	if err != nil || n >= searchCandidateLimit {
+		return "", false, err
+	}
+	if sort == "username" {
+		return tail, true, nil
+	}
+	if !tx.byteOrder {
+		return "", false, nil
+	}
+	var k int
+	err = tx.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE org_id = ? AND sort_key >= ? AND sort_key < ? LIMIT ?) AS hits`,
+		orgID, q, q+maxRune, searchCandidateLimit).Scan(&k)
+	if err != nil {
+		return "", false, fmt.Errorf("count prefix matches: %w", mapError(err))
+	}
+	return tail, k < searchCandidateLimit, nil
 }
 
 // ftsPhrase quotes s as an FTS5 phrase, which the trigram tokenizer
