@@ -122,20 +122,26 @@ func (tx *Tx) prefixCond(q string) (string, []any) {
 func (tx *Tx) tailHits(ctx context.Context, q string) (string, int, error) {
 	query, arg := `SELECT rowid FROM users_search WHERE users_search MATCH ? LIMIT ?`, ftsPhrase(q)
 	if tx.engine == Postgres {
+		query, arg = `SELECT id FROM users WHERE substr(search, 2) LIKE ? ESCAPE '\'`, "%"+escapeLike(q)+"%"
+		// A GIN index cannot stop at a limit: it reads every hit. Ask the
+		// planner's estimate first, and walk at once when it is many.
+		if est, err := tx.estimateRows(ctx, query, arg); err != nil || est >= searchCandidateLimit {
+			return "", searchCandidateLimit, err
+		}
 		// The trigram index, not a table scan that stops at the limit:
 		// a rare query would read the whole table.
 		if _, err := tx.exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
 			return "", 0, err
 		}
 		defer tx.exec(ctx, `SET LOCAL enable_seqscan = on`)
-		query, arg = `SELECT id FROM users WHERE substr(search, 2) LIKE ? ESCAPE '\' LIMIT ?`, "%"+escapeLike(q)+"%"
+		query += ` LIMIT ?`
 	}
 	rows, err := tx.query(ctx, query, arg, searchCandidateLimit)
 	if err != nil {
 		return "", 0, fmt.Errorf("search the trigram index: %w", err)
 	}
 	defer rows.Close()
-	var ids []any // rowids on SQLite, ids on PostgreSQL
+	ids := []any{} // rowids on SQLite, ids on PostgreSQL; never JSON null
 	for rows.Next() {
 		var id any
 		if err := rows.Scan(&id); err != nil {
@@ -148,6 +154,23 @@ func (tx *Tx) tailHits(ctx context.Context, q string) (string, int, error) {
 	}
 	b, err := json.Marshal(ids)
 	return string(b), len(ids), err
+}
+
+// estimateRows is PostgreSQL's estimate of the rows a query returns.
+func (tx *Tx) estimateRows(ctx context.Context, query string, args ...any) (float64, error) {
+	var doc string
+	if err := tx.queryRow(ctx, `EXPLAIN (FORMAT JSON) `+query, args...).Scan(&doc); err != nil {
+		return 0, fmt.Errorf("estimate search matches: %w", mapError(err))
+	}
+	var plan []struct {
+		Plan struct {
+			Rows float64 `json:"Plan Rows"`
+		}
+	}
+	if err := json.Unmarshal([]byte(doc), &plan); err != nil || len(plan) == 0 {
+		return 0, fmt.Errorf("estimate search matches: unexpected plan %.100q", doc)
+	}
+	return plan[0].Plan.Rows, nil
 }
 
 // searchIndexed reports whether a search for q takes the two index paths,
