@@ -54,3 +54,12 @@ func (tx *Tx) SearchIndexedForTest(ctx context.Context, orgID, q, sort string) (
 	_, indexed, err = tx.searchIndexed(ctx, orgID, q, sort)
 	return indexed, tx.byteOrder, err
 }
+
+// SetByteOrderForTest makes the database behave as one whose text does
+// (or does not) sort by code point, for the user search's prefix range,
+// and returns the previous setting.
+func (db *DB) SetByteOrderForTest(on bool) bool {
+	prev := db.byteOrder
+	db.byteOrder = on
+	return prev
+}
