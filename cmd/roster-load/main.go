@@ -1,13 +1,19 @@
-// Command roster-load provisions users and groups with memberships into a
-// running Roster server through SCIM, then lists and filters them, and
-// prints throughput and p50/p99 latency per operation. It only ever sends
-// requests to the URLs it is given, and stops after -max-duration. Several
-// comma-separated URLs (Roster processes sharing one database) share the
-// requests round robin. -mode pg-ceiling instead measures the database's
-// own single-row commit rate (-db), the ceiling Roster's writes compare to.
+// Command roster-load measures Roster. In its default mode (scim) it
+// provisions users and groups with memberships into a running Roster
+// server through SCIM, then lists and filters them, and prints throughput
+// and p50/p99 latency per operation. It only ever sends requests to the
+// URLs it is given, and stops after -max-duration; several comma-separated
+// URLs (Roster processes sharing one database) share the requests round
+// robin. Mode pg-ceiling measures the database's own single-row commit
+// rate (-db), the ceiling Roster's writes compare to; mode fill writes a
+// large organization straight into a database through the store's bulk
+// loader; mode search measures searches, lookups and key checks against a
+// server holding such an organization.
 //
 //	roster-load -url http://127.0.0.1:8080 -key $KEY -users 10000 -groups 100 -members 50 -c 32
 //	roster-load -mode pg-ceiling -db postgres://... -commits 20000 -c 8
+//	roster-load -mode fill -db sqlite:big.db -users 1000000 -teams 10000 -memberships 5000000
+//	roster-load -mode search -url http://127.0.0.1:8080 -key $KEY -users 1000000
 package main
 
 import (
@@ -51,7 +57,7 @@ type config struct {
 func parseFlags(args []string, getenv func(string) string) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("roster-load", flag.ContinueOnError)
-	fs.StringVar(&c.mode, "mode", "scim", "scim: load a Roster server; pg-ceiling: time single-row commits on -db")
+	fs.StringVar(&c.mode, "mode", "scim", "scim (provision through SCIM), pg-ceiling (time single-row commits on -db), fill (bulk-load a database) or search (measure reads)")
 	fs.StringVar(&c.db, "db", getenv("ROSTER_DB"), "PostgreSQL URL for -mode pg-ceiling (ROSTER_DB)")
 	fs.IntVar(&c.commits, "commits", 20000, "single-row commits per concurrency in -mode pg-ceiling")
 	fs.StringVar(&c.url, "url", "http://127.0.0.1:8080", "Roster server base URLs, comma-separated (the only targets)")
@@ -95,7 +101,32 @@ func parseFlags(args []string, getenv func(string) string) (config, error) {
 	return c, nil
 }
 
+// modeOf returns the -mode flag's value among args: "scim" unless given.
+func modeOf(args []string) string {
+	for i, a := range args {
+		a = strings.TrimPrefix(a, "-")
+		if v, ok := strings.CutPrefix(a, "-mode="); ok {
+			return v
+		} else if v, ok := strings.CutPrefix(a, "mode="); ok {
+			return v
+		}
+		if (a == "mode" || a == "-mode") && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return "scim"
+}
+
 func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	switch mode := modeOf(args); mode {
+	case "fill":
+		return runFill(ctx, args, out)
+	case "search":
+		return runSearch(ctx, args, getenv, out)
+	case "scim", "pg-ceiling":
+	default:
+		return fmt.Errorf("-mode %q: want scim, pg-ceiling, fill or search", mode)
+	}
 	cfg, err := parseFlags(args, getenv)
 	if err != nil {
 		return err

@@ -47,7 +47,8 @@ func fillers() []string {
 
 // O12: the user list is searchable by username, name and email, by prefix
 // and substring in any case, filterable by role and status, and never
-// shows removed users.
+// shows removed users. Queries under three characters match the start of
+// the username (an invited user's email) only (README).
 func TestUserSearchAndFilters(t *testing.T) {
 	e, admin := searchOrg(t)
 	everyone := append([]string{"ada", "alan-t", "alice", "grace_h", "ken", "linus", "Margaret@Apollo.example.com"}, fillers()...)
@@ -72,13 +73,18 @@ func TestUserSearchAndFilters(t *testing.T) {
 		{"email domain", url.Values{"query": {"example.org"}}, []string{"ada", "linus"}},
 		{"email of an invited user", url.Values{"query": {"apollo"}}, []string{"Margaret@Apollo.example.com"}},
 		{"email in other case", url.Values{"query": {"margaret@apollo"}}, []string{"Margaret@Apollo.example.com"}},
-		{"substring in several fields", url.Values{"query": {"ke"}}, []string{"ken", "linus"}},
+		{"substring in several fields", url.Values{"query": {"ker"}}, []string{"linus"}},
+		{"two characters match the username's start", url.Values{"query": {"ke"}}, []string{"ken"}},
+		{"two characters do not match inside", url.Values{"query": {"nu"}}, nil},
+		{"one character matches an invited user's email start", url.Values{"query": {"M"}}, []string{"Margaret@Apollo.example.com"}},
 		{"deactivated user", url.Values{"query": {"torvalds"}}, []string{"linus"}},
 		{"removed user", url.Values{"query": {"rob"}}, nil},
 		{"removed user's email", url.Values{"query": {"rob@bell"}}, nil},
 		{"no match", url.Values{"query": {"zzz"}}, nil},
-		{"underscore is literal", url.Values{"query": {"_"}}, []string{"grace_h"}},
+		{"underscore is literal", url.Values{"query": {"_"}}, nil},
+		{"underscore is literal inside", url.Values{"query": {"n_t"}}, nil},
 		{"percent is literal", url.Values{"query": {"%"}}, nil},
+		{"percent is literal inside", url.Values{"query": {"a%e"}}, nil},
 		{"backslash is literal", url.Values{"query": {`\`}}, nil},
 		{"fillers", url.Values{"query": {"fill.example"}}, fillers()},
 		{"blank query", url.Values{"query": {"  "}}, everyone},

@@ -129,7 +129,7 @@ func (b *batcher) member(ctx context.Context, stx *sql.Tx, r *batchReq) error {
 	if _, err := stx.ExecContext(ctx, `SAVEPOINT member`); err != nil {
 		return err
 	}
-	tx := &Tx{tx: stx, engine: b.db.engine, now: b.db.now().UTC().Truncate(time.Microsecond),
+	tx := &Tx{tx: stx, engine: b.db.engine, now: b.db.now().UTC().Truncate(time.Microsecond), byteOrder: b.db.byteOrder,
 		stmts: b.db.stmts[b.db.write], batched: true}
 	func() {
 		defer func() { r.panicked = recover() }()

@@ -47,6 +47,10 @@ type DB struct {
 	now    func() time.Time
 	stmts  map[*sql.DB]*stmtCache // SQLite only
 	batch  *batcher               // SQLite only: group commit of write transactions
+	// byteOrder says that text sorts by code point, as in SQLite and in
+	// PostgreSQL databases of the C collations, so that a prefix is one
+	// range of an index (user search).
+	byteOrder bool
 }
 
 // Options tune Open; the zero value is fine.
@@ -82,6 +86,10 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", db.engine, err)
+	}
+	if err := db.probeOrder(ctx); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return db, nil
 }
@@ -142,6 +150,21 @@ func openPostgres(dsn string, opt Options) (*DB, error) {
 	pool.SetMaxIdleConns(opt.MaxConns)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	return &DB{engine: Postgres, write: pool, read: pool, now: opt.Now}, nil
+}
+
+// probeOrder finds whether the database sorts text by code point: always
+// on SQLite (BINARY), and on PostgreSQL when the database's collation
+// orders capitals before small letters and punctuation by its code.
+func (db *DB) probeOrder(ctx context.Context) error {
+	if db.engine == SQLite {
+		db.byteOrder = true
+		return nil
+	}
+	err := db.read.QueryRowContext(ctx, `SELECT 'B' < 'a' AND 'a-c' < 'ab' AND 'z' < 'é'`).Scan(&db.byteOrder)
+	if err != nil {
+		return fmt.Errorf("read the database's text order: %w", err)
+	}
+	return nil
 }
 
 // Engine reports which engine this database runs on.

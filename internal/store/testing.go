@@ -45,3 +45,31 @@ func (tx *Tx) DumpForTest(ctx context.Context, table string) (string, error) {
 	}
 	return b.String(), rows.Err()
 }
+
+// SearchIndexedForTest reports whether ListUsers answers a search for q
+// (lower-cased) in the named order from its bounded index paths, and
+// whether this database sorts text by code point, where a prefix is one
+// index range.
+func (tx *Tx) SearchIndexedForTest(ctx context.Context, orgID, q, sort string) (indexed, byteOrder bool, err error) {
+	_, indexed, err = tx.searchIndexed(ctx, orgID, q, sort)
+	return indexed, tx.byteOrder, err
+}
+
+// SetByteOrderForTest makes the database behave as one whose text does
+// (or does not) sort by code point, for the user search's prefix range,
+// and returns the previous setting.
+func (db *DB) SetByteOrderForTest(on bool) bool {
+	prev := db.byteOrder
+	db.byteOrder = on
+	return prev
+}
+
+// SetSearchCandidateLimitForTest sets the most trigram index hits a user
+// search sorts, so that tests reach both search paths with a few hundred
+// users, and returns the previous limit. Tests that call it must not run
+// in parallel.
+func SetSearchCandidateLimitForTest(n int) int {
+	prev := searchCandidateLimit
+	searchCandidateLimit = n
+	return prev
+}

@@ -25,6 +25,8 @@ type Tx struct {
 	batched bool                   // shares its transaction with others (group commit)
 	locked  map[string]bool        // rows this transaction already locked (PostgreSQL)
 	seats   map[string]*seatChange // seat-count changes written just before commit
+	// byteOrder is DB.byteOrder: a text prefix is one index range.
+	byteOrder bool
 }
 
 // once reports whether key is locked for the first time in tx, so that a
@@ -90,7 +92,8 @@ func (db *DB) runTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*T
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{tx: stx, engine: db.engine, now: db.now().UTC().Truncate(time.Microsecond), stmts: db.stmts[pool]}
+	tx := &Tx{tx: stx, engine: db.engine, now: db.now().UTC().Truncate(time.Microsecond), stmts: db.stmts[pool],
+		byteOrder: db.byteOrder}
 	defer func() {
 		if p := recover(); p != nil {
 			stx.Rollback()

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"roster"
 )
@@ -135,7 +134,7 @@ func (tx *Tx) CountSeats(ctx context.Context, orgID string) (int, error) {
 
 // UserFilter selects a page of the user list.
 type UserFilter struct {
-	Query  string            // substring of username, name or email
+	Query  string            // substring of username, name or email; under MinSearchLen, username prefix
 	Role   roster.OrgRole    // empty for any
 	Status roster.UserStatus // empty for any but removed
 	Limit  int
@@ -174,8 +173,10 @@ func ValidUserSort(s string) bool {
 	return ok || s == ""
 }
 
-// ListUsers returns one page of the organization's users ordered by
-// username (email while invited), and the cursor of the next page.
+// ListUsers returns one page of the organization's users in the order
+// f.Sort names (username, or email while invited, by default), and the
+// cursor of the next page. A query keeps the users whose username, name or
+// email holds it (users_search.go says how it is found).
 func (tx *Tx) ListUsers(ctx context.Context, orgID string, f UserFilter) ([]*roster.User, string, error) {
 	where := []string{"org_id = ?"}
 	args := []any{orgID}
@@ -187,54 +188,25 @@ func (tx *Tx) ListUsers(ctx context.Context, orgID string, f UserFilter) ([]*ros
 	if f.Role != "" {
 		where, args = append(where, "role = ?"), append(args, string(f.Role))
 	}
-	from := "users"
-	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
-		where, args = append(where, `users.search LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(q)+"%")
-		if tx.engine == Postgres {
-			// A cached generic plan cannot see the pattern and walks the
-			// whole list in order even for a query that matches nobody;
-			// plan each search for its pattern, so pg_trgm is used.
-			if _, err := tx.exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
-				return nil, "", fmt.Errorf("list users: %w", err)
-			}
-		}
-		few, err := tx.fewSearchMatches(ctx, q)
-		if err != nil {
-			return nil, "", err
-		}
-		if few {
-			// Fetch the few matches through the trigram index and sort
-			// them, rather than walk the whole list in order; LIKE above
-			// still decides what matches.
-			from = "users_search CROSS JOIN users ON users.rowid = users_search.rowid"
-			where, args = append(where, "users_search MATCH ?"), append(args, ftsPhrase(q))
-		}
-	}
 	sort, ok := userSorts[f.Sort]
 	if !ok {
-		sort = userSorts["username"]
-	}
-	cmp, dir := ">", ""
-	if f.Desc {
-		cmp, dir = "<", " DESC"
+		f.Sort, sort = "username", userSorts["username"]
 	}
 	if f.Cursor != "" {
-		key, id, err := decodeCursor(f.Cursor)
+		cond, cargs, err := cursorCond(sort, f)
 		if err != nil {
 			return nil, "", err
 		}
-		var v any = key
-		if sort.integer {
-			if v, err = strconv.ParseInt(key, 10, 64); err != nil {
-				return nil, "", roster.Errorf(roster.EInvalid, "cursor is not one this server gave out for this order")
-			}
-		}
-		where = append(where, "("+sort.expr+" "+cmp+" ? OR ("+sort.expr+" = ? AND id "+cmp+" ?))")
-		args = append(args, v, v, id)
+		where, args = append(where, cond), append(args, cargs...)
 	}
-	args = append(args, f.Limit+1)
-	rows, err := tx.query(ctx, `SELECT `+userColumns+`, CAST(`+sort.expr+` AS TEXT) AS sort_value FROM `+from+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY `+sort.expr+dir+`, id`+dir+` LIMIT ?`, args...)
+	var rows *sql.Rows
+	var err error
+	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
+		rows, err = tx.searchUsers(ctx, orgID, q, userPage{where: where, args: args, sort: sort, f: f})
+	} else {
+		q, qargs := userPage{where: where, args: args, sort: sort, f: f}.sql(userColumns+", CAST("+sort.expr+" AS TEXT) AS sort_value", "users", nil, nil)
+		rows, err = tx.query(ctx, q, qargs...)
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("list users: %w", err)
 	}
@@ -255,31 +227,24 @@ func (tx *Tx) ListUsers(ctx context.Context, orgID string, f UserFilter) ([]*ros
 	return users, "", mapError(rows.Err())
 }
 
-// searchCandidateLimit is the most trigram index hits for which ListUsers
-// fetches and sorts every match; a query matching more users finds a page
-// of them sooner by walking the list in order.
-const searchCandidateLimit = 2000
-
-// fewSearchMatches reports whether the SQLite trigram index (migration
-// 0006) narrows q to fewer than searchCandidateLimit users. A trigram index
-// cannot narrow queries shorter than three characters. PostgreSQL's
-// planner makes this choice itself with its pg_trgm index.
-func (tx *Tx) fewSearchMatches(ctx context.Context, q string) (bool, error) {
-	if tx.engine != SQLite || utf8.RuneCountInString(q) < 3 {
-		return false, nil
-	}
-	var n int
-	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM users_search WHERE users_search MATCH ? LIMIT ?)`,
-		ftsPhrase(q), searchCandidateLimit).Scan(&n)
+// cursorCond is the condition that keeps the rows after f.Cursor in f's order.
+func cursorCond(sort userSort, f UserFilter) (string, []any, error) {
+	key, id, err := decodeCursor(f.Cursor)
 	if err != nil {
-		return false, fmt.Errorf("count search matches: %w", mapError(err))
+		return "", nil, err
 	}
-	return n < searchCandidateLimit, nil
+	var v any = key
+	if sort.integer {
+		if v, err = strconv.ParseInt(key, 10, 64); err != nil {
+			return "", nil, roster.Errorf(roster.EInvalid, "cursor is not one this server gave out for this order")
+		}
+	}
+	cmp := ">"
+	if f.Desc {
+		cmp = "<"
+	}
+	return "(" + sort.expr + " " + cmp + " ? OR (" + sort.expr + " = ? AND id " + cmp + " ?))", []any{v, v, id}, nil
 }
-
-// ftsPhrase quotes s as an FTS5 phrase, which the trigram tokenizer
-// matches as a substring.
-func ftsPhrase(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // scanPlus scans a row's leading columns into a scanner and the rest into extra.
 type scanPlus struct {

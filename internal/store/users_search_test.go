@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"roster"
 	"roster/internal/store"
@@ -19,6 +20,9 @@ import (
 // users and for queries that match too many users or are too short for it,
 // through renames, removals and every page size.
 func TestListUsersSearchMatchesScan(t *testing.T) {
+	// A tenth of the real candidate limit and of the users reaches the
+	// same paths in a tenth of the time (SQLite is Go code, slow under -race).
+	defer store.SetSearchCandidateLimitForTest(store.SetSearchCandidateLimitForTest(200))
 	db := storetest.MustOpen(t)
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -27,8 +31,8 @@ func TestListUsersSearchMatchesScan(t *testing.T) {
 	statuses := []roster.UserStatus{roster.StatusActive, roster.StatusActive, roster.StatusInvited, roster.StatusDeactivated}
 	roles := []roster.OrgRole{roster.OrgMember, roster.OrgMember, roster.OrgViewer, roster.OrgAdmin}
 	// Every email holds "example", so that query matches more users than
-	// the index path takes (3,000 against its 2,000).
-	users := make([]*roster.User, 3000)
+	// the index path takes (300 against its 200).
+	users := make([]*roster.User, 300)
 	for i := range users {
 		w := words[rng.IntN(len(words))]
 		u := &roster.User{ID: roster.NewID("u"), OrgID: roster.DefaultOrgID, Username: fmt.Sprintf("%s%d", w, i),
@@ -55,7 +59,7 @@ func TestListUsersSearchMatchesScan(t *testing.T) {
 	})
 	// Renames, removals and reactivations change what the index must find.
 	write(func(tx *store.Tx) error {
-		for _, u := range users[:300] {
+		for _, u := range users[:30] {
 			switch rng.IntN(3) {
 			case 0:
 				if u.Username != "" {
@@ -135,6 +139,7 @@ func TestListUsersSearchMatchesScan(t *testing.T) {
 
 // scanUsers is the user search done the slow, obvious way: ids of the
 // users f selects, ordered by username (email while invited), then id.
+// Queries under store.MinSearchLen characters match the start of that key.
 func scanUsers(users []*roster.User, f store.UserFilter) []string {
 	q := strings.ToLower(strings.TrimSpace(f.Query))
 	type hit struct{ sortKey, id string }
@@ -150,6 +155,9 @@ func scanUsers(users []*roster.User, f store.UserFilter) []string {
 		key := strings.ToLower(u.Username)
 		if key == "" {
 			key = strings.ToLower(u.Email)
+		}
+		if utf8.RuneCountInString(q) < store.MinSearchLen && !strings.HasPrefix(key, q) {
+			continue
 		}
 		hits = append(hits, hit{key, u.ID})
 	}
@@ -224,5 +232,123 @@ func TestListUsersEveryOrderPagesOnce(t *testing.T) {
 				t.Errorf("email order %v", one)
 			}
 		}
+	}
+}
+
+// TestUserSearchBoundedPaths checks that a search matching many users
+// only at the start of their usernames, wherever those sort, is answered
+// from the prefix range and the trigram index rather than a walk of the
+// list (issue #12: "scim39" among scimNNNN), that a query common in the
+// rest of the text walks, and that every path pages through exactly the
+// matches in order, both ways.
+func TestUserSearchBoundedPaths(t *testing.T) {
+	// A tenth of the real candidate limit and of the users, as in
+	// TestListUsersSearchMatchesScan.
+	defer store.SetSearchCandidateLimitForTest(store.SetSearchCandidateLimitForTest(200))
+	db := storetest.MustOpen(t)
+	ctx := t.Context()
+	users := make([]*roster.User, 400)
+	err := db.Tx(ctx, func(tx *store.Tx) error {
+		for i := range users {
+			u := &roster.User{ID: fmt.Sprintf("u_b%05d", i), OrgID: roster.DefaultOrgID, Username: fmt.Sprintf("scim%d", i),
+				Email: fmt.Sprintf("user.%d@corp.example.com", i), Name: "Member", Role: roster.OrgMember, Status: roster.StatusActive}
+			switch {
+			case i%50 == 7:
+				u.Name = fmt.Sprintf("Not scim39 %d", i) // matches "scim39" after the start
+			case i%70 == 3:
+				u.Username, u.Status = "", roster.StatusInvited
+				u.Email = fmt.Sprintf("scim39.invited%d@corp.example.com", i) // an invited user's key is the email
+			}
+			users[i] = u
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBoundedPaths(t, db, users)
+	// A database whose text does not sort by code point reads prefixes by
+	// LIKE: slower, with the same answers.
+	defer db.SetByteOrderForTest(db.SetByteOrderForTest(false))
+	checkBoundedPaths(t, db, users)
+}
+
+// checkBoundedPaths runs TestUserSearchBoundedPaths' queries on db.
+func checkBoundedPaths(t *testing.T, db *store.DB, users []*roster.User) {
+	ctx := t.Context()
+	for _, c := range []struct {
+		q, sort string
+		indexed bool
+	}{
+		{"scim", "username", true}, {"scim39", "username", true}, {"SCIM399", "username", true}, {"cim39", "username", true},
+		{"nobody-here", "username", true}, {"scim39", "created", true}, {"scim", "created", false}, {"corp.example", "username", false},
+	} {
+		var indexed, byteOrder bool
+		err := db.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			indexed, byteOrder, err = tx.SearchIndexedForTest(ctx, roster.DefaultOrgID, strings.ToLower(c.q), c.sort)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if byteOrder && indexed != c.indexed {
+			t.Errorf("search %q by %s: indexed %v, want %v", c.q, c.sort, indexed, c.indexed)
+		}
+		if c.sort != "username" {
+			continue
+		}
+		want := scanUsers(users, store.UserFilter{Query: c.q})
+		for _, desc := range []bool{false, true} {
+			for _, limit := range []int{7, 200} {
+				got := pageAll(t, db, store.UserFilter{Query: c.q, Limit: limit, Desc: desc})
+				if desc {
+					slices.Reverse(got)
+				}
+				if storetest.Engine() != store.SQLite {
+					slices.Sort(got)
+					want := slices.Clone(want)
+					slices.Sort(want)
+					if !slices.Equal(got, want) {
+						t.Errorf("search %q desc=%v limit %d: got %d users, want %d", c.q, desc, limit, len(got), len(want))
+					}
+					continue
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("search %q desc=%v limit %d: got %d users, want %d", c.q, desc, limit, len(got), len(want))
+				}
+			}
+		}
+	}
+}
+
+// pageAll follows f's pages to the end and returns the users' ids in order.
+func pageAll(t *testing.T, db *store.DB, f store.UserFilter) []string {
+	t.Helper()
+	var ids []string
+	for {
+		var page []*roster.User
+		var next string
+		err := db.Read(t.Context(), func(tx *store.Tx) error {
+			var err error
+			page, next, err = tx.ListUsers(t.Context(), roster.DefaultOrgID, f)
+			return err
+		})
+		if err != nil {
+			t.Fatalf("query %q: %v", f.Query, err)
+		}
+		if len(page) > f.Limit || (next != "" && len(page) != f.Limit) {
+			t.Fatalf("query %q: page of %d with limit %d and next cursor %q", f.Query, len(page), f.Limit, next)
+		}
+		for _, u := range page {
+			ids = append(ids, u.ID)
+		}
+		if next == "" {
+			return ids
+		}
+		f.Cursor = next
 	}
 }
