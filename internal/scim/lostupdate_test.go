@@ -42,18 +42,19 @@ func replaceOp(path, value string) string {
 	return fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":%q,"value":%q}]}`, path, value)
 }
 
-// oneWinsIfMatch races two PATCHes of path, bodies a(i) and b(i), both
+// oneWinsIfMatch races two PATCHes of path, bodies a(i) through p and
+// b(i) through q (p again, or a second server on the same database), both
 // sent with the ETag just read, and fails unless in every trial exactly
 // one is answered 200, the other 412, and only the winner's edit is in
 // the resource: kept(i) reports whether a's and b's edits are there.
-func oneWinsIfMatch(t *testing.T, p *idp, what, path string, a, b func(i int) string, kept func(i int) (bool, bool)) {
+func oneWinsIfMatch(t *testing.T, p, q *idp, what, path string, a, b func(i int) string, kept func(i int) (bool, bool)) {
 	t.Helper()
 	n := apitest.Trials(t)
 	both, wrong := 0, 0
 	for i := range n {
 		etag := p.send("GET", path, "", "").Header.Get("ETag")
 		var ra, rb *apitest.Response
-		apitest.Race(func() { ra = p.send("PATCH", path, a(i), etag) }, func() { rb = p.send("PATCH", path, b(i), etag) })
+		apitest.Race(func() { ra = p.send("PATCH", path, a(i), etag) }, func() { rb = q.send("PATCH", path, b(i), etag) })
 		if ra == nil || rb == nil {
 			t.FailNow()
 		}
@@ -158,7 +159,7 @@ func TestUserPatchesBothKept(t *testing.T) {
 func TestIfMatchOneWins(t *testing.T) {
 	p, _ := newIdP(t)
 	g := "/Groups/" + p.do(201, "POST", "/Groups", `{"displayName":"Vision"}`)["id"].(string)
-	oneWinsIfMatch(t, p, "Groups", g,
+	oneWinsIfMatch(t, p, p, "Groups", g,
 		func(i int) string { return replaceOp("displayName", fmt.Sprintf("Vision %d", i)) },
 		func(i int) string { return replaceOp("externalId", fmt.Sprintf("x %d", i)) },
 		func(i int) (bool, bool) {
@@ -166,7 +167,7 @@ func TestIfMatchOneWins(t *testing.T) {
 			return doc["displayName"] == fmt.Sprintf("Vision %d", i), doc["externalId"] == fmt.Sprintf("x %d", i)
 		})
 	r := "/Roles/" + p.do(201, "POST", "/Roles", `{"name":"auditor","inheritedFrom":"viewer"}`)["id"].(string)
-	oneWinsIfMatch(t, p, "Roles", r,
+	oneWinsIfMatch(t, p, p, "Roles", r,
 		func(i int) string { return replaceOp("description", fmt.Sprintf("d %d", i)) },
 		func(i int) string { return replaceOp("name", fmt.Sprintf("auditor-%d", i)) },
 		func(i int) (bool, bool) {
@@ -174,7 +175,31 @@ func TestIfMatchOneWins(t *testing.T) {
 			return doc["description"] == fmt.Sprintf("d %d", i), doc["name"] == fmt.Sprintf("auditor-%d", i)
 		})
 	u := "/Users/" + p.do(201, "POST", "/Users", alice)["id"].(string)
-	oneWinsIfMatch(t, p, "Users", u,
+	oneWinsIfMatch(t, p, p, "Users", u,
+		func(i int) string { return replaceOp("title", fmt.Sprintf("t %d", i)) },
+		func(i int) string { return replaceOp("externalId", fmt.Sprintf("x %d", i)) },
+		func(i int) (bool, bool) {
+			doc := p.do(200, "GET", u, nil)
+			return doc["title"] == fmt.Sprintf("t %d", i), doc["externalId"] == fmt.Sprintf("x %d", i)
+		})
+}
+
+// TestIfMatchOneWinsAcrossServers sends the two PATCHes with one If-Match
+// through two servers on one database, as several Roster processes share
+// PostgreSQL: the version is compared under a lock the database holds.
+func TestIfMatchOneWinsAcrossServers(t *testing.T) {
+	p, _ := newIdP(t)
+	q := &idp{t: t, e: apitest.NewWith(t, apitest.Options{DBURL: p.e.DBURL}), key: p.key}
+	g := "/Groups/" + p.do(201, "POST", "/Groups", `{"displayName":"Vision"}`)["id"].(string)
+	oneWinsIfMatch(t, p, q, "Groups, two servers", g,
+		func(i int) string { return replaceOp("displayName", fmt.Sprintf("Vision %d", i)) },
+		func(i int) string { return replaceOp("externalId", fmt.Sprintf("x %d", i)) },
+		func(i int) (bool, bool) {
+			doc := q.do(200, "GET", g, nil)
+			return doc["displayName"] == fmt.Sprintf("Vision %d", i), doc["externalId"] == fmt.Sprintf("x %d", i)
+		})
+	u := "/Users/" + p.do(201, "POST", "/Users", alice)["id"].(string)
+	oneWinsIfMatch(t, q, p, "Users, two servers", u,
 		func(i int) string { return replaceOp("title", fmt.Sprintf("t %d", i)) },
 		func(i int) string { return replaceOp("externalId", fmt.Sprintf("x %d", i)) },
 		func(i int) (bool, bool) {
