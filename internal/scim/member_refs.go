@@ -66,11 +66,20 @@ func rewriteOps(k *kind, ops []patchOp, attr, key string, resolve func(string) (
 		if !o.hasPath {
 			continue
 		}
-		p, err := parsePath(k, o.path)
-		if err != nil || p.ext != nil || p.loc.attr.Name != attr {
-			continue // applyOp reports a bad path
+		p := o.parsed
+		if p == nil {
+			var err error
+			if p, err = parsePath(k, o.path); err != nil {
+				continue // applyOp reports a bad path
+			}
+		}
+		if p.ext != nil || p.loc.attr.Name != attr {
+			continue
 		}
 		if p.filter != nil {
+			// A copy: the parsed path is shared by every run of the
+			// transaction, and each run resolves against its own state.
+			p = &patchPath{loc: p.loc, filter: cloneFilter(p.filter), sub: p.sub}
 			rewriteEq(p.filter, key, resolve)
 			o.parsed = p
 		}
@@ -78,6 +87,17 @@ func rewriteOps(k *kind, ops []patchOp, attr, key string, resolve func(string) (
 			o.value = rewriteValues(o.value, key, resolve)
 		}
 	}
+}
+
+// cloneFilter copies a compiled filter's nodes, so that rewriteEq can
+// change the copy.
+func cloneFilter(n *node) *node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	c.left, c.right, c.elem = cloneFilter(n.left), cloneFilter(n.right), cloneFilter(n.elem)
+	return &c
 }
 
 // rewriteEq rewrites the equalities on sub-attribute key in a filter.

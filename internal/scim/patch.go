@@ -244,5 +244,24 @@ func readPatch(k *kind, w http.ResponseWriter, r *http.Request) (projection, []p
 		return proj, nil, err
 	}
 	ops, err := decodePatch(body)
-	return proj, ops, err
+	if err != nil {
+		return proj, nil, err
+	}
+	// Parse the paths here, before any transaction, so that a PATCH of
+	// many filters holds no lock while they are parsed, and each distinct
+	// path once (a parsed path is never changed, only copied); a path that
+	// does not parse is left for applyOp to report in its turn.
+	parsed := map[string]*patchPath{}
+	for i := range ops {
+		if !ops[i].hasPath {
+			continue
+		}
+		p, ok := parsed[ops[i].path]
+		if !ok {
+			p, _ = parsePath(k, ops[i].path)
+			parsed[ops[i].path] = p
+		}
+		ops[i].parsed = p
+	}
+	return proj, ops, nil
 }
