@@ -8,7 +8,6 @@ import (
 	"roster"
 	"roster/internal/app"
 	"roster/internal/httpx"
-	"roster/internal/mail"
 )
 
 func (api *API) createTeam(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
@@ -131,11 +130,7 @@ func (api *API) alertDeliveries(w http.ResponseWriter, r *http.Request, a roster
 	}
 	out := AlertDeliveries{MailSink: d.MailSink, Deliveries: make([]AlertDelivery, 0, len(d.Deliveries))}
 	for _, m := range d.Deliveries {
-		channel := "email"
-		if m.Kind == string(mail.KindWebhook) {
-			channel = "webhook"
-		}
-		out.Deliveries = append(out.Deliveries, AlertDelivery{ID: m.ID, Channel: channel, Recipient: m.To, Subject: m.Subject,
+		out.Deliveries = append(out.Deliveries, AlertDelivery{ID: m.ID, Channel: app.AlertChannel(m), Recipient: m.To, Subject: m.Subject,
 			Status: string(m.Status), Attempts: m.Attempts, LastError: m.LastError, CreatedAt: m.CreatedAt,
 			NextAttemptAt: timePtr(m.NextAttemptAt), SentAt: timePtr(m.SentAt)})
 	}

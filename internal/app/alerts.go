@@ -106,6 +106,15 @@ type AlertDeliveries struct {
 	MailSink   bool // without one, email alerts are not sent
 }
 
+// AlertChannel names how an alert delivery reaches its recipient:
+// "webhook" for a post to the team's webhook, "email" for a mail.
+func AlertChannel(m *roster.OutboxMail) string {
+	if m.Kind == string(mail.KindWebhook) {
+		return "webhook"
+	}
+	return "email"
+}
+
 // TeamAlertDeliveries lists a team's recent alert mails and webhook posts
 // for those who may change its alerts.
 func (s *Service) TeamAlertDeliveries(ctx context.Context, a roster.Actor, ref string) (*AlertDeliveries, error) {

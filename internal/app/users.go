@@ -114,16 +114,22 @@ func (s *Service) adminChange(ctx context.Context, a roster.Actor, ref string, f
 	}
 	var u *roster.User
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
-			return err
-		}
 		var err error
-		if u, err = findUser(ctx, tx, ref); err != nil {
+		if u, err = lockUser(ctx, tx, a, ref); err != nil {
 			return err
 		}
 		return fn(tx, u)
 	})
 	return u, err
+}
+
+// lockUser takes the organization lock that every user write holds (the
+// lock order is in store/tx.go) and finds the user ref names under it.
+func lockUser(ctx context.Context, tx *store.Tx, a roster.Actor, ref string) (*roster.User, error) {
+	if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+		return nil, err
+	}
+	return findUser(ctx, tx, ref)
 }
 
 // ChangeRole changes a user's organization role (O10).
@@ -286,11 +292,8 @@ func (s *Service) UpdateUser(ctx context.Context, a roster.Actor, ref string, in
 	}
 	var u *roster.User
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
-			return err
-		}
 		var err error
-		u, err = findUser(ctx, tx, ref)
+		u, err = lockUser(ctx, tx, a, ref)
 		if roster.IsNotFound(err) && requireAdmin(a) != nil {
 			return errNotAdmin // non-admins learn nothing of other users
 		}
