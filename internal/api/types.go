@@ -89,6 +89,9 @@ type SignupRequest struct {
 type LoginRequest struct {
 	Login    string `json:"login"`
 	Password string `json:"password"`
+	// Method is local (the default: the Roster password) or ldap (the
+	// password is checked by the LDAP directory, LOCAL_LDAP_LOGIN).
+	Method string `json:"method,omitempty"`
 }
 
 // LoginResponse is the signed-in user; the session travels in a cookie.
