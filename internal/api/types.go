@@ -193,7 +193,7 @@ type AuditEntry struct {
 	ProjectName string `json:"project_name,omitempty"`
 	// ProjectAsset is the project id.
 	ProjectAsset string `json:"project_asset,omitempty"`
-	Interface    string `json:"interface" enum:"ui,api,scim,sso,cli,graphql"`
+	Interface    string `json:"interface" enum:"ui,api,scim,sso,ldap,cli,graphql"`
 	Details      string `json:"details,omitempty"`
 	// ResponseCode is the HTTP status of the API request that made the
 	// change; absent on entries of other interfaces.
