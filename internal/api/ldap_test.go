@@ -65,6 +65,13 @@ func (e *ldapEnv) mustLDAP(t *testing.T, login string) (api.User, apitest.Sessio
 	if s == "" {
 		t.Fatalf("ldap sign-in of %s set no session", login)
 	}
+	for _, c := range r.Cookies() {
+		// LDAP sign-ins hand out no device token and must not clear the
+		// browser's, which its local sign-ins use.
+		if c.Name == "roster_device" {
+			t.Fatalf("ldap sign-in of %s set the device cookie %+v", login, c)
+		}
+	}
 	return res.User, s
 }
 
