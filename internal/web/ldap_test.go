@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,4 +76,51 @@ func TestLDAPSignInDirectoryDown(t *testing.T) {
 		t.Fatalf("directory down: %d %.800s", r.StatusCode, body)
 	}
 	e.MustWebSignIn("admin", apitest.Password)
+}
+
+// The team's General tab sets its identity provider groups, one a line,
+// for organization admins only; bad lists are refused beside the field.
+func TestTeamIDPGroupsForm(t *testing.T) {
+	e := apitest.New(t)
+	admin := e.MustSignup("admin")
+	e.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "cv", "storage": map[string]string{"type": "default"}}, admin.Key)
+	groups := func() []any {
+		t.Helper()
+		g, _ := e.Must(200, "GET", "/api/v1/teams/cv", nil, admin.Key).Map(t)["idp_groups"].([]any)
+		return g
+	}
+	c := e.MustWebSignIn("admin", apitest.Password)
+	r := c.Post("/teams/cv/settings/idp-groups", url.Values{"idp_groups": {"cn=vision,ou=groups,dc=example,dc=org\n\n /ml/vision \n"}})
+	if r.StatusCode != http.StatusOK || !strings.Contains(string(r.Body), "Identity provider groups saved") {
+		t.Fatalf("save: %d %.400s", r.StatusCode, r.Body)
+	}
+	if g := groups(); len(g) != 2 || !slices.Contains(g, any("cn=vision,ou=groups,dc=example,dc=org")) || !slices.Contains(g, any("/ml/vision")) {
+		t.Fatalf("idp_groups %v", g)
+	}
+	if page := string(c.Get("/teams/cv/settings/general").Body); !strings.Contains(page, "/ml/vision") {
+		t.Fatalf("the General tab does not show the groups")
+	}
+	r = c.Post("/teams/cv/settings/idp-groups", url.Values{"idp_groups": {strings.Repeat("x", 2000)}})
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(string(r.Body), `id="idp-groups-form"`) {
+		t.Fatalf("overlong group: %d %.400s", r.StatusCode, r.Body)
+	}
+
+	// A team admin who is not an organization admin may not change them.
+	e.MustUser(admin.Key, "tina", "member")
+	e.Must(201, "POST", "/api/v1/teams/cv/members", map[string]string{"username": "tina", "role": "admin"}, admin.Key)
+	tina := e.MustWebSignIn("tina", apitest.Password)
+	if page := string(tina.Get("/teams/cv/settings/general").Body); !strings.Contains(page, "Only organization admins can change them") {
+		t.Fatal("the form does not say who may change the groups")
+	}
+	if r := tina.Post("/teams/cv/settings/idp-groups", url.Values{"idp_groups": {"evil"}}); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("team admin: %d", r.StatusCode)
+	}
+	if g := groups(); len(g) != 2 {
+		t.Fatalf("a team admin changed idp_groups to %v", g)
+	}
+	// Clearing the textarea clears the list.
+	c.Post("/teams/cv/settings/idp-groups", url.Values{"idp_groups": {""}})
+	if g := groups(); len(g) != 0 {
+		t.Fatalf("idp_groups %v after clearing", g)
+	}
 }
