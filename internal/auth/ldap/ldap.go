@@ -174,7 +174,7 @@ func (d *Directory) connect(ctx context.Context) (*goldap.Conn, error) {
 	}
 	conn, err := goldap.DialURL(d.opt.Address, goldap.DialWithDialer(dialer), goldap.DialWithTLSConfig(tlsConf))
 	if err != nil {
-		return nil, unavailable("connect to "+d.opt.Address, err)
+		return nil, unavailable("connect", fmt.Errorf("dial %s: %w", d.opt.Address, err))
 	}
 	conn.SetTimeout(d.opt.Timeout)
 	if d.opt.StartTLS && strings.HasPrefix(d.opt.Address, "ldap://") {
