@@ -58,7 +58,7 @@ func errSSOUnproven(via roster.Interface, email string) error {
 	}
 	return roster.ReasonErrorf(roster.EForbidden, roster.ReasonEmailUnproven,
 		"a Roster account with the email address %s already exists, but its owner never proved that address, "+
-			"so Roster will not sign you in to it with %s. If it is your account, sign in with its Roster password, "+
+			"so Roster will not sign you in to it with %s. If it is your account, sign in with its password, "+
 			"%s to link the two; otherwise ask your administrator", email, signInName(via), how)
 }
 
