@@ -349,3 +349,17 @@ func TestLDAPNoEscalation(t *testing.T) {
 		t.Fatalf("a new ldap user is %s, want member", u.Role)
 	}
 }
+
+// A Roster account deactivated by an admin stays out, whatever the
+// directory says, and the refusal is audited through ldap.
+func TestLDAPDeactivatedUserRefused(t *testing.T) {
+	e := newLDAP(t, app.Config{})
+	u, _ := e.mustLDAP(t, "grace")
+	e.Must(200, "POST", "/api/v1/users/"+u.ID+"/deactivate", nil, e.Admin.Key)
+	r := e.ldapLogin("grace", ldaptest.Password)
+	wantProblem(t, r, http.StatusForbidden, roster.ReasonDeactivated)
+	if sessionOf(r) != "" {
+		t.Fatal("a deactivated user got a session")
+	}
+	e.findAudit(t, "user:login_failed", "ldap: deactivated", u.ID)
+}
