@@ -91,7 +91,7 @@ type LoginRequest struct {
 	Password string `json:"password"`
 	// Method is local (the default: the Roster password) or ldap (the
 	// password is checked by the LDAP directory, LOCAL_LDAP_LOGIN).
-	Method string `json:"method,omitempty"`
+	Method string `json:"method,omitempty" enum:"local,ldap"`
 }
 
 // LoginResponse is the signed-in user; the session travels in a cookie.

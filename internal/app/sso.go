@@ -35,9 +35,12 @@ func errSSOUnverified(c roster.SSOClaims) error {
 }
 
 func errSSONotProvisioned(via roster.Interface, email string) error {
+	why := ""
+	if via == roster.ViaLDAP {
+		why = " (DISABLE_SSO_PROVISIONING=true, which covers LDAP sign-in too)"
+	}
 	return roster.ReasonErrorf(roster.EForbidden, roster.ReasonSSONotProvisioned,
-		"there is no Roster account for %s and this instance does not create accounts on first sign-in (DISABLE_SSO_PROVISIONING=true, which also covers %s sign-in); ask your administrator to invite you",
-		email, signInName(via))
+		"there is no Roster account for %s and this instance does not create accounts on first sign-in%s; ask your administrator to invite you", email, why)
 }
 
 // signInName is how a refusal names a sign-in method.
