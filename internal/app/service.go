@@ -47,7 +47,7 @@ type Config struct {
 	AllowUserTeamCreation bool
 	// DisableAdminTeamAccess keeps organization admins out of team data (T7).
 	DisableAdminTeamAccess bool
-	// DisableSSOProvisioning admits only known people through SSO (S4).
+	// DisableSSOProvisioning admits only known people through SSO and LDAP (S4).
 	DisableSSOProvisioning bool
 	// UseIdentifierClaims takes usernames from preferred_username and
 	// names from name (S6).
