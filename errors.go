@@ -20,6 +20,7 @@ const (
 	ETooLarge        = "too_large"
 	EPrecondition    = "precondition_failed"
 	EUnavailable     = "unavailable" // busy: a statement or lock ran out of time; retry
+	EUpstream        = "upstream"    // a server Roster depends on (an LDAP directory) cannot be reached or refused Roster
 	EInternal        = "internal"
 )
 

@@ -33,6 +33,8 @@ const (
 	ViaAPI  Interface = "api"
 	ViaSCIM Interface = "scim"
 	ViaSSO  Interface = "sso"
+	// ViaLDAP is the sign-in checked by a bind at an LDAP directory.
+	ViaLDAP Interface = "ldap"
 	ViaCLI  Interface = "cli"
 	// ViaGraphQL is the W&B-compatible GraphQL edge the wandb SDK calls.
 	ViaGraphQL Interface = "graphql"

@@ -138,3 +138,24 @@ const (
 	// long or holds an empty, overlong or unprintable entry.
 	ReasonIDPGroupsInvalid Reason = "idp_groups_invalid"
 )
+
+// Reasons of LDAP sign-in (topic: issue 16, LDAP).
+const (
+	// ReasonLDAPNotConfigured refuses an LDAP sign-in while LOCAL_LDAP_LOGIN is off.
+	ReasonLDAPNotConfigured Reason = "ldap_not_configured"
+	// ReasonLDAPUnavailable is an LDAP directory that cannot be reached,
+	// or that refused Roster's service account.
+	ReasonLDAPUnavailable Reason = "ldap_unavailable"
+	// ReasonLDAPAccountDisabled refuses a person whose directory account is
+	// locked or disabled.
+	ReasonLDAPAccountDisabled Reason = "ldap_account_disabled"
+	// ReasonLDAPAmbiguous refuses a login that names several directory entries.
+	ReasonLDAPAmbiguous Reason = "ldap_ambiguous_login"
+	// ReasonLDAPGroupNotAllowed refuses a person in none of
+	// LOCAL_LDAP_GROUP_ALLOW_LIST's groups.
+	ReasonLDAPGroupNotAllowed Reason = "ldap_group_not_allowed"
+	// ReasonLDAPNoEmail refuses a directory entry without an email address.
+	ReasonLDAPNoEmail Reason = "ldap_no_email"
+	// ReasonInvalidLoginMethod refuses a sign-in method other than local and ldap.
+	ReasonInvalidLoginMethod Reason = "invalid_login_method"
+)

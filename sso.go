@@ -59,3 +59,20 @@ func UsernameFrom(s string) string {
 	}
 	return n
 }
+
+// DirectoryEntry is the person an LDAP directory vouched for by accepting
+// their password: the entry's DN and the attributes LOCAL_LDAP_ATTRIBUTES
+// maps.
+type DirectoryEntry struct {
+	DN       string
+	Username string
+	Email    string
+	Name     string
+	// Groups holds the group attribute's values, and for each value that
+	// is a DN also its first RDN's value (cn=ml,ou=groups,... gives ml).
+	Groups []string
+}
+
+// LDAPIssuer is the issuer under which directory identities are linked to
+// users, beside the OIDC issuers; the subject is the entry's DN.
+const LDAPIssuer = "ldap"

@@ -6,7 +6,8 @@
 # tests), then Microsoft's SCIM reference collection with newman on both
 # engines (scripts/scim-newman.sh).
 # The web edge's browser tests need Chromium, which scripts/chromium.sh
-# installs when it is missing. Then every fuzz target runs for FUZZTIME
+# installs when it is missing; the LDAP tests need OpenLDAP's slapd, which
+# scripts/slapd.sh installs when it is missing. Then every fuzz target runs for FUZZTIME
 # each (default 20s; FUZZTIME=0 skips them), see scripts/fuzz.sh.
 # Extra arguments go to `go test` (for example -run TestName).
 set -euo pipefail
@@ -15,6 +16,9 @@ export GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:--buildvcs=false}"
 
 echo "== Chromium for the browser tests"
 bash scripts/chromium.sh
+
+echo "== OpenLDAP's slapd for the LDAP tests"
+bash scripts/slapd.sh
 
 echo "== Dex for the SSO tests"
 source scripts/dex.sh

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"roster/internal/app"
+	"roster/internal/auth/ldap"
 	"roster/internal/auth/oidc"
 	"roster/internal/config"
 	"roster/internal/mail"
@@ -63,6 +64,14 @@ func newService(db *store.DB, cfg config.Config, log *slog.Logger) (*app.Service
 			return nil, err
 		}
 		ac.Mailer, ac.MailSinkURL, ac.MailFrom = mail.NewSMTP(sink, cfg.EmailFrom, mail.SMTPOptions{}), sink.String(), cfg.EmailFrom
+	}
+	if l := cfg.LDAP; l.Login {
+		d, err := ldap.New(ldap.Options{Address: l.Address, BaseDN: l.BaseDN, BindDN: l.BindDN, BindPW: l.BindPW,
+			StartTLS: l.StartTLS, Attrs: l.Attrs})
+		if err != nil {
+			return nil, err
+		}
+		ac.Directory, ac.LDAPGroupSync, ac.LDAPGroupAllowList = d, l.GroupSync, l.AllowList
 	}
 	return app.New(db, ac, log), nil
 }

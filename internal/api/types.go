@@ -89,6 +89,9 @@ type SignupRequest struct {
 type LoginRequest struct {
 	Login    string `json:"login"`
 	Password string `json:"password"`
+	// Method is local (the default: the Roster password) or ldap (the
+	// password is checked by the LDAP directory, LOCAL_LDAP_LOGIN).
+	Method string `json:"method,omitempty" enum:"local,ldap"`
 }
 
 // LoginResponse is the signed-in user; the session travels in a cookie.
@@ -190,7 +193,7 @@ type AuditEntry struct {
 	ProjectName string `json:"project_name,omitempty"`
 	// ProjectAsset is the project id.
 	ProjectAsset string `json:"project_asset,omitempty"`
-	Interface    string `json:"interface" enum:"ui,api,scim,sso,cli,graphql"`
+	Interface    string `json:"interface" enum:"ui,api,scim,sso,ldap,cli,graphql"`
 	Details      string `json:"details,omitempty"`
 	// ResponseCode is the HTTP status of the API request that made the
 	// change; absent on entries of other interfaces.

@@ -26,9 +26,9 @@ type WebClient struct {
 // csrfFieldRE finds the hidden CSRF field every form of the web edge has.
 var csrfFieldRE = regexp.MustCompile(`<input type="hidden" name="csrf" value="([^"]+)">`)
 
-// MustWebSignIn signs in through the web sign-in form, as a person would,
-// and returns a client holding the session.
-func (e *Env) MustWebSignIn(login, password string) *WebClient {
+// NewWebClient is a signed-out browser holding the sign-in page's CSRF
+// token, ready to post one of its forms.
+func (e *Env) NewWebClient() *WebClient {
 	e.TB.Helper()
 	c := &WebClient{env: e, http: &http.Client{
 		Jar:           NewJar(),
@@ -36,6 +36,14 @@ func (e *Env) MustWebSignIn(login, password string) *WebClient {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 	c.csrf = c.mustToken("/sign-in")
+	return c
+}
+
+// MustWebSignIn signs in through the web sign-in form, as a person would,
+// and returns a client holding the session.
+func (e *Env) MustWebSignIn(login, password string) *WebClient {
+	e.TB.Helper()
+	c := e.NewWebClient()
 	r := c.Post("/sign-in", url.Values{"login": {login}, "password": {password}})
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/" {
 		e.TB.Fatalf("web sign-in as %s: status %d, Location %q: %.300s", login, r.StatusCode, r.Header.Get("Location"), r.Body)

@@ -96,6 +96,18 @@ func (s *Service) applySCIMGroup(ctx context.Context, tx *store.Tx, a roster.Act
 			return err
 		}
 	}
+	moved := false
+	if in.IDPGroups != nil {
+		var err error
+		if moved, err = setIDPGroups(ctx, tx, a, t, *in.IDPGroups); err != nil {
+			return err
+		}
+		if moved {
+			if err := auditAt(ctx, tx, a, roster.ActTeamUpdate, teamWhere(t), "[idp groups] through SCIM"); err != nil {
+				return err
+			}
+		}
+	}
 	changed := false
 	if in.Members != nil {
 		var err error
@@ -103,7 +115,7 @@ func (s *Service) applySCIMGroup(ctx context.Context, tx *store.Tx, a roster.Act
 			return err
 		}
 	}
-	if creating || !renamed && !changed {
+	if creating || !renamed && !changed && !moved {
 		return nil
 	}
 	if err := tx.UpdateTeam(ctx, t); err != nil {

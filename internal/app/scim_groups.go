@@ -23,6 +23,9 @@ type DirectoryGroup struct {
 	Team    *roster.Team
 	Group   *roster.SCIMGroup // nil until SCIM first touches the team
 	Members []*store.TeamMembership
+	// IDPGroups are the identity provider groups the team is matched by
+	// at sign-in (its idp_groups).
+	IDPGroups []string
 }
 
 // ExternalID is the identity provider's id for the group, or "".
@@ -38,6 +41,8 @@ type SCIMGroupInput struct {
 	DisplayName string
 	ExternalID  string
 	Members     []string // user ids or emails; nil keeps the members
+	// IDPGroups replaces the team's idp_groups; nil keeps them.
+	IDPGroups *[]string
 }
 
 // GroupRange selects teams that are not archived, in creation order:
@@ -70,9 +75,13 @@ func loadSCIMGroups(ctx context.Context, tx *store.Tx, teams []*roster.Team) ([]
 	if err != nil {
 		return nil, err
 	}
+	idp, err := tx.TeamsIDPGroups(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*DirectoryGroup, len(teams))
 	for i, t := range teams {
-		out[i] = &DirectoryGroup{Team: t, Group: groups[t.ID], Members: members[t.ID]}
+		out[i] = &DirectoryGroup{Team: t, Group: groups[t.ID], Members: members[t.ID], IDPGroups: idp[t.ID]}
 	}
 	return out, nil
 }

@@ -47,7 +47,7 @@ type Config struct {
 	AllowUserTeamCreation bool
 	// DisableAdminTeamAccess keeps organization admins out of team data (T7).
 	DisableAdminTeamAccess bool
-	// DisableSSOProvisioning admits only known people through SSO (S4).
+	// DisableSSOProvisioning admits only known people through SSO and LDAP (S4).
 	DisableSSOProvisioning bool
 	// UseIdentifierClaims takes usernames from preferred_username and
 	// names from name (S6).
@@ -60,6 +60,14 @@ type Config struct {
 	// SCIMDeleteRemoves makes SCIM DELETE remove users instead of
 	// deactivating them (ROSTER_SCIM_DELETE=remove, C1).
 	SCIMDeleteRemoves bool
+	// Directory checks LDAP sign-ins; nil while LOCAL_LDAP_LOGIN is off.
+	Directory Directory
+	// LDAPGroupSync syncs team memberships with the directory's groups
+	// at each LDAP sign-in (GORILLA_LDAP_GROUP_SYNC).
+	LDAPGroupSync bool
+	// LDAPGroupAllowList admits to LDAP sign-in only members of these
+	// groups, by DN or name (LOCAL_LDAP_GROUP_ALLOW_LIST); everyone when empty.
+	LDAPGroupAllowList []string
 }
 
 // Service runs the use cases against one database.

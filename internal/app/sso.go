@@ -34,19 +34,35 @@ func errSSOUnverified(c roster.SSOClaims) error {
 			"An administrator whose provider is a single-tenant directory the organization controls may set OIDC_TRUST_EMAIL=true instead", c.Email)
 }
 
-func errSSONotProvisioned(email string) error {
+func errSSONotProvisioned(via roster.Interface, email string) error {
+	why := ""
+	if via == roster.ViaLDAP {
+		why = " (DISABLE_SSO_PROVISIONING=true, which covers LDAP sign-in too)"
+	}
 	return roster.ReasonErrorf(roster.EForbidden, roster.ReasonSSONotProvisioned,
-		"there is no Roster account for %s and this instance does not create accounts on first sign-in; ask your administrator to invite you", email)
+		"there is no Roster account for %s and this instance does not create accounts on first sign-in%s; ask your administrator to invite you", email, why)
+}
+
+// signInName is how a refusal names a sign-in method.
+func signInName(via roster.Interface) string {
+	if via == roster.ViaLDAP {
+		return "LDAP"
+	}
+	return "single sign-on"
 }
 
 // errSSOUnproven refuses to link an identity to a local account whose
 // email address Roster never saw proven (H2): whoever set its password may
 // not be the address's owner.
-func errSSOUnproven(email string) error {
+func errSSOUnproven(via roster.Interface, email string) error {
+	how := "then choose \"Sign in with SSO\""
+	if via == roster.ViaLDAP {
+		how = "then, in the same browser, sign in with your directory password"
+	}
 	return roster.ReasonErrorf(roster.EForbidden, roster.ReasonEmailUnproven,
 		"a Roster account with the email address %s already exists, but its owner never proved that address, "+
-			"so Roster will not sign you in to it with single sign-on. If it is your account, sign in with its password, "+
-			"then choose \"Sign in with SSO\" to link the two; otherwise ask your administrator", email)
+			"so Roster will not sign you in to it with %s. If it is your account, sign in with its password, "+
+			"%s to link the two; otherwise ask your administrator", email, signInName(via), how)
 }
 
 var errSSOInviteExpired = roster.ReasonErrorf(roster.EForbidden, roster.ReasonInviteExpired,
@@ -63,6 +79,19 @@ var errSSOInviteExpired = roster.ReasonErrorf(roster.EForbidden, roster.ReasonIn
 // token for the cookie.
 func (s *Service) SSOSignIn(ctx context.Context, a roster.Actor, c roster.SSOClaims) (*roster.User, string, error) {
 	a.Via = roster.ViaSSO
+	u, token, err := s.externalSignIn(ctx, a, c, s.cfg.EnableSSOGroupClaims)
+	if err != nil {
+		return nil, "", fmt.Errorf("sso sign-in: %w", err)
+	}
+	return u, token, nil
+}
+
+// externalSignIn is the one transition of a sign-in vouched for by
+// someone else, an identity provider (SSO) or an LDAP directory (a.Via
+// tells which): it finds, links, admits or provisions the user under the
+// rules of SSOSignIn, syncs team memberships with the groups when
+// syncGroups, and opens the session. Refusals are audited.
+func (s *Service) externalSignIn(ctx context.Context, a roster.Actor, c roster.SSOClaims, syncGroups bool) (*roster.User, string, error) {
 	signedIn := a.User
 	a.User = nil
 	if err := s.RequireFeature(featureSSO); err != nil {
@@ -84,7 +113,7 @@ func (s *Service) SSOSignIn(ctx context.Context, a roster.Actor, c roster.SSOCla
 			return err
 		}
 		note := ""
-		if s.cfg.EnableSSOGroupClaims {
+		if syncGroups {
 			if note, err = s.syncGroupTeams(ctx, tx, a, u, c); err != nil {
 				return err
 			}
@@ -94,7 +123,7 @@ func (s *Service) SSOSignIn(ctx context.Context, a roster.Actor, c roster.SSOCla
 	})
 	if err != nil {
 		s.recordSSORefusal(ctx, a, c, seen, err)
-		return nil, "", fmt.Errorf("sso sign-in: %w", err)
+		return nil, "", err
 	}
 	return u, token, nil
 }
@@ -160,7 +189,7 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c r
 		return nil, nil, err
 	}
 	if s.cfg.DisableSSOProvisioning {
-		return nil, nil, errSSONotProvisioned(c.Email)
+		return nil, nil, errSSONotProvisioned(a.Via, c.Email)
 	}
 	u, err = s.provisionSSOUser(ctx, tx, a, c)
 	return u, nil, err
@@ -176,14 +205,14 @@ func (s *Service) proveBySSO(ctx context.Context, tx *store.Tx, a roster.Actor, 
 		return nil
 	}
 	if signedIn == nil || signedIn.ID != u.ID {
-		return errSSOUnproven(u.Email)
+		return errSSOUnproven(a.Via, u.Email)
 	}
 	u.EmailProven = true
 	if err := tx.UpdateUser(ctx, u); err != nil {
 		return err
 	}
 	a.User = u
-	return audit(ctx, tx, a, roster.ActUserUpdate, u, "email proven: signed in with the password, then with sso")
+	return audit(ctx, tx, a, roster.ActUserUpdate, u, "email proven: signed in with the password, then with "+string(a.Via))
 }
 
 // admit lets an existing user in: active ones as they are, invited ones by
@@ -224,7 +253,7 @@ func (s *Service) acceptInviteBySSO(ctx context.Context, tx *store.Tx, a roster.
 		return err
 	}
 	a.User = u
-	return audit(ctx, tx, a, roster.ActUserAcceptInvite, u, "through sso as "+string(u.Role))
+	return audit(ctx, tx, a, roster.ActUserAcceptInvite, u, "through "+string(a.Via)+" as "+string(u.Role))
 }
 
 // provisionSSOUser creates an active organization member for a person the
@@ -244,7 +273,7 @@ func (s *Service) provisionSSOUser(ctx context.Context, tx *store.Tx, a roster.A
 		return nil, err
 	}
 	a.User = u
-	return u, audit(ctx, tx, a, roster.ActUserCreate, u, "provisioned through sso as member")
+	return u, audit(ctx, tx, a, roster.ActUserCreate, u, "provisioned through "+string(a.Via)+" as member")
 }
 
 // pickUsername derives a free username: from preferred_username when
@@ -303,9 +332,9 @@ func (s *Service) recordSSORefusal(ctx context.Context, a roster.Actor, c roster
 		if target == nil {
 			target = &roster.User{Email: c.Email}
 		}
-		return audit(ctx, tx, a, roster.ActUserLoginFailed, target, "sso: "+roster.ErrorReason(cause))
+		return audit(ctx, tx, a, roster.ActUserLoginFailed, target, string(a.Via)+": "+roster.ErrorReason(cause))
 	})
 	if err != nil {
-		s.log.Error("record refused sso sign-in", "err", err)
+		s.log.Error("record refused sign-in", "via", a.Via, "err", err)
 	}
 }

@@ -47,7 +47,7 @@ func (s *Service) syncGroupTeams(ctx context.Context, tx *store.Tx, a roster.Act
 			}
 			m := &roster.Membership{Role: roster.TeamMember, ViaGroupClaim: true}
 			v := &teamView{team: tm.team}
-			if err := s.changeMembership(ctx, tx, a, memberChange{team: v, user: u, next: m, claim: true, detail: "from the sso groups claim"}); err != nil {
+			if err := s.changeMembership(ctx, tx, a, memberChange{team: v, user: u, next: m, claim: true, detail: "from the " + groupsSource(a.Via)}); err != nil {
 				return "", err
 			}
 		}
@@ -103,9 +103,17 @@ func (s *Service) leaveUnlistedTeams(ctx context.Context, tx *store.Tx, a roster
 		}
 		old := &roster.Membership{TeamID: t.ID, PrincipalID: u.ID, Role: roster.TeamMember, ViaGroupClaim: true}
 		v := &teamView{team: &roster.Team{ID: t.ID, Name: t.Name}}
-		if err := s.changeMembership(ctx, tx, a, memberChange{team: v, user: u, old: old, claim: true, detail: "no longer in the sso groups claim"}); err != nil {
+		if err := s.changeMembership(ctx, tx, a, memberChange{team: v, user: u, old: old, claim: true, detail: "no longer in the " + groupsSource(a.Via)}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// groupsSource names where a sign-in's groups came from, for audit details.
+func groupsSource(via roster.Interface) string {
+	if via == roster.ViaLDAP {
+		return "ldap groups"
+	}
+	return "sso groups claim"
 }

@@ -52,6 +52,7 @@ type Config struct {
 	// TrustedProxies are the peers whose Forwarded and X-Forwarded-For
 	// headers name the client (ROSTER_TRUSTED_PROXIES); none by default.
 	TrustedProxies []netip.Prefix
+	LDAP           LDAP // LOCAL_LDAP_* and GORILLA_LDAP_GROUP_SYNC
 }
 
 // Load reads the configuration through getenv and checks it.
@@ -139,6 +140,9 @@ func Load(getenv func(string) string) (Config, error) {
 	} else {
 		c.TrustedProxies = proxies
 	}
+	var ldapErrs []string
+	c.LDAP, ldapErrs = loadLDAP(getenv)
+	errs = append(errs, ldapErrs...)
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Sprintf("ROSTER_LOG_FORMAT must be text or json, not %q", c.LogFormat))
 	}
@@ -199,7 +203,7 @@ func (c Config) Masked() [][2]string {
 		}
 		return "********"
 	}
-	return [][2]string{
+	return append([][2]string{
 		{"ROSTER_ADDR", c.Addr},
 		{"HOST", c.PublicURL},
 		{"ROSTER_DB", redactURL(c.DB)},
@@ -226,7 +230,7 @@ func (c Config) Masked() [][2]string {
 		{"ROSTER_LOG_LEVEL", c.LogLevel},
 		{"ROSTER_LOG_FORMAT", c.LogFormat},
 		{"ROSTER_TRUSTED_PROXIES", formatPrefixes(c.TrustedProxies)},
-	}
+	}, c.LDAP.masked()...)
 }
 
 // ParseTrustedProxies reads a comma-separated list of CIDRs and single

@@ -25,8 +25,13 @@ func DeviceToken(r *http.Request) string {
 	return ""
 }
 
-// SetDeviceCookie sets the device cookie, HttpOnly, until expires.
+// SetDeviceCookie sets the device cookie, HttpOnly, until expires. An
+// empty token (sign-ins that hand out none, such as LDAP's) leaves the
+// browser's cookie as it is.
 func SetDeviceCookie(w http.ResponseWriter, token string, expires time.Time, secure bool) {
+	if token == "" {
+		return
+	}
 	http.SetCookie(w, &http.Cookie{Name: DeviceCookie, Value: token, Path: "/", HttpOnly: true, Secure: secure,
 		SameSite: http.SameSiteLaxMode, Expires: expires})
 }

@@ -80,6 +80,8 @@ func Status(err error) int {
 		return http.StatusPreconditionFailed
 	case roster.EUnavailable:
 		return http.StatusServiceUnavailable
+	case roster.EUpstream:
+		return http.StatusBadGateway
 	}
 	return http.StatusInternalServerError
 }

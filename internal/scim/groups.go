@@ -25,6 +25,14 @@ func groupResource(c *call, v *app.DirectoryGroup) resource {
 			"$ref": c.base + "/Users/" + m.PrincipalID, "type": "User"})
 	}
 	res["members"] = members
+	if len(v.IDPGroups) > 0 {
+		groups := make([]any, len(v.IDPGroups))
+		for i, g := range v.IDPGroups {
+			groups[i] = map[string]any{"value": g}
+		}
+		res[URNRosterGroup] = map[string]any{"idpGroups": groups}
+		res["schemas"] = []any{URNGroup, URNRosterGroup}
+	}
 	modified := t.UpdatedAt
 	if v.Group != nil && v.Group.UpdatedAt.After(modified) {
 		modified = v.Group.UpdatedAt
@@ -34,14 +42,18 @@ func groupResource(c *call, v *app.DirectoryGroup) resource {
 }
 
 // groupInput turns a normalized Group resource into the state to apply;
-// with explicitMembers, missing members mean none.
-func groupInput(res resource, explicitMembers bool) (app.SCIMGroupInput, error) {
+// with explicitMembers, missing members mean none, and with explicitIDP,
+// missing idpGroups mean none.
+func groupInput(res resource, explicitMembers, explicitIDP bool) (app.SCIMGroupInput, error) {
 	var in app.SCIMGroupInput
 	in.DisplayName, _ = res["displayName"].(string)
 	if strings.TrimSpace(in.DisplayName) == "" {
 		return in, bad(invalidValue, "displayName is required")
 	}
 	in.ExternalID, _ = res["externalId"].(string)
+	if err := idpGroupsInput(&in, res, explicitIDP); err != nil {
+		return in, err
+	}
 	list, present := res["members"]
 	if !present && !explicitMembers {
 		return in, nil
@@ -55,6 +67,27 @@ func groupInput(res resource, explicitMembers bool) (app.SCIMGroupInput, error) 
 		in.Members = append(in.Members, v)
 	}
 	return in, nil
+}
+
+// idpGroupsInput reads the Roster Group extension's idpGroups: a request
+// that names them sets them (an empty list clears them); one that does
+// not keeps them, except when explicit (POST, and PATCH, which works on
+// the whole current representation), where none means none.
+func idpGroupsInput(in *app.SCIMGroupInput, res resource, explicit bool) error {
+	ext, present := res[URNRosterGroup]
+	if !present && !explicit {
+		return nil
+	}
+	groups := []string{}
+	for _, e := range asList(asMap(ext)["idpGroups"]) {
+		v, _ := asMap(e)["value"].(string)
+		if strings.TrimSpace(v) == "" {
+			return bad(invalidValue, "every idpGroups entry needs a value: a group id, path or DN")
+		}
+		groups = append(groups, v)
+	}
+	in.IDPGroups = &groups
+	return nil
 }
 
 // writeGroupList answers a list of groups.
@@ -124,7 +157,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, c *call) er
 	if err != nil {
 		return err
 	}
-	in, err := groupInput(res, true)
+	in, err := groupInput(res, true, true)
 	if err != nil {
 		return err
 	}
@@ -141,7 +174,7 @@ func (s *Server) replaceGroup(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	in, err := groupInput(res, mentions(body, "members"))
+	in, err := groupInput(res, mentions(body, "members"), mentions(body, "idpGroups"))
 	if err != nil {
 		return err
 	}
@@ -173,7 +206,7 @@ func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request, c *call) err
 		if err != nil {
 			return app.SCIMGroupInput{}, err
 		}
-		return groupInput(norm, true)
+		return groupInput(norm, true, true)
 	})
 	if err != nil {
 		return err

@@ -120,12 +120,12 @@ func TestDiscovery(t *testing.T) {
 		t.Fatal("no authenticationSchemes")
 	}
 	list(t, p.do(200, "GET", "/ResourceTypes", nil), 3)
-	schemas := list(t, p.do(200, "GET", "/Schemas", nil), 5)
+	schemas := list(t, p.do(200, "GET", "/Schemas", nil), 6)
 	ids := map[string]bool{}
 	for _, s := range schemas {
 		ids[s["id"].(string)] = true
 	}
-	if !ids[rosterExt] || !ids["urn:ietf:params:scim:schemas:roster:2.0:Role"] {
+	if !ids[rosterExt] || !ids["urn:ietf:params:scim:schemas:roster:2.0:Role"] || !ids["urn:ietf:params:scim:schemas:extension:roster:2.0:Group"] {
 		t.Fatalf("schemas: %v", ids)
 	}
 	u := p.do(200, "GET", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", nil)

@@ -8,6 +8,7 @@ const (
 	URNGroup       = "urn:ietf:params:scim:schemas:core:2.0:Group"
 	URNEnterprise  = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 	URNRosterUser  = "urn:ietf:params:scim:schemas:extension:roster:2.0:User"
+	URNRosterGroup = "urn:ietf:params:scim:schemas:extension:roster:2.0:Group"
 	URNRole        = "urn:ietf:params:scim:schemas:roster:2.0:Role"
 	URNListResp    = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 	URNSearch      = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"

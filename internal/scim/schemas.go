@@ -97,6 +97,19 @@ func groupSchema() *Schema {
 	}}
 }
 
+// rosterGroupSchema is Roster's Group extension: the identity provider
+// groups (ids, paths, LDAP DNs) the team is matched by at SSO and LDAP
+// sign-ins, its idp_groups. Only a PUT or PATCH that sends the extension
+// changes them.
+func rosterGroupSchema() *Schema {
+	return &Schema{ID: URNRosterGroup, Name: "RosterGroup", Description: "Roster team mapping of a group", Attributes: []*Attr{
+		multi(complexAttr("idpGroups", "Identity provider groups (ids, paths or LDAP group DNs) whose members join the team at sign-in, "+
+			"besides those naming the team; at most 50, compared without regard to case.",
+			required(caseExact(str("value", "The group's id, path or DN."))),
+		), "value"),
+	}}
+}
+
 // roleSchema is Roster's Role schema (C3): a custom role.
 func roleSchema() *Schema {
 	name := required(str("name", "The role's name, unique in the organization."))

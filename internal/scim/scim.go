@@ -41,8 +41,9 @@ func New(svc *app.Service, log *slog.Logger, opt Options) *Server {
 		publicURL: strings.TrimRight(opt.PublicURL, "/"),
 		users: &kind{Name: "User", Endpoint: "/Users", Description: "User Account", core: userSchema(),
 			exts: []*Schema{enterpriseSchema(), rosterUserSchema()}},
-		groups: &kind{Name: "Group", Endpoint: "/Groups", Description: "Group (a Roster team)", core: groupSchema()},
-		roles:  &kind{Name: "Role", Endpoint: "/Roles", Description: "Custom team role", core: roleSchema()},
+		groups: &kind{Name: "Group", Endpoint: "/Groups", Description: "Group (a Roster team)", core: groupSchema(),
+			exts: []*Schema{rosterGroupSchema()}},
+		roles: &kind{Name: "Role", Endpoint: "/Roles", Description: "Custom team role", core: roleSchema()},
 	}
 }
 

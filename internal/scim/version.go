@@ -41,7 +41,7 @@ func groupVersion(v *app.DirectoryGroup) string {
 	for i, m := range v.Members {
 		members[i] = m.PrincipalID
 	}
-	return digest([]any{v.Team.ID, v.Team.Name, v.Team.DisplayName, v.ExternalID(), members})
+	return digest([]any{v.Team.ID, v.Team.Name, v.Team.DisplayName, v.ExternalID(), members, v.IDPGroups})
 }
 
 // roleVersion digests what a role's representation shows.

@@ -61,3 +61,26 @@ func (tx *Tx) TeamsByIDPGroup(ctx context.Context, orgID, group string) ([]strin
 	}
 	return out, mapError(rows.Err())
 }
+
+// TeamsIDPGroups lists the identity provider groups of each of teamIDs,
+// by team id, in the order they sort; teams without any are absent.
+func (tx *Tx) TeamsIDPGroups(ctx context.Context, teamIDs []string) (map[string][]string, error) {
+	out := make(map[string][]string)
+	err := chunks(teamIDs, func(args []any) error {
+		rows, err := tx.query(ctx, `SELECT team_id, idp_group FROM team_idp_groups WHERE team_id IN (`+placeholders(len(args))+`)
+			ORDER BY team_id, group_key`, args...)
+		if err != nil {
+			return fmt.Errorf("idp groups of teams: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, g string
+			if err := rows.Scan(&id, &g); err != nil {
+				return mapError(err)
+			}
+			out[id] = append(out[id], g)
+		}
+		return mapError(rows.Err())
+	})
+	return out, err
+}

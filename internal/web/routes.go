@@ -82,6 +82,7 @@ func (web *Web) table() []route {
 		{"GET", "/teams/{team}/settings/general", signedIn, web.general},
 		{"POST", "/teams/{team}/settings/general", signedIn, web.saveGeneral},
 		{"POST", "/teams/{team}/settings/avatar", signedIn, web.uploadAvatar},
+		{"POST", "/teams/{team}/settings/idp-groups", signedIn, web.saveIDPGroups},
 		{"GET", "/teams/{team}/settings/privacy", signedIn, web.privacy},
 		{"POST", "/teams/{team}/settings/privacy", signedIn, web.savePrivacy},
 		{"GET", "/teams/{team}/settings/alerts", signedIn, web.alerts},

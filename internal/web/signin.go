@@ -14,6 +14,11 @@ type SignInPage struct {
 	Page
 	Login, Next string
 	Errors      Errors
+	// LDAP offers the directory form (LOCAL_LDAP_LOGIN); LDAPLogin and
+	// LDAPErrors are that form's.
+	LDAP       bool
+	LDAPLogin  string
+	LDAPErrors Errors
 }
 
 // SignUpPage is the first user's sign-up form (O1).
@@ -56,19 +61,34 @@ func (web *Web) signInPage(w http.ResponseWriter, r *http.Request, a roster.Acto
 	} else if open {
 		return redirect(w, r, "/sign-up")
 	}
-	return web.page(w, http.StatusOK, "signin", SignInPage{Page: web.basePage(w, r, a, "Sign in", ""), Next: next})
+	return web.page(w, http.StatusOK, "signin", SignInPage{Page: web.basePage(w, r, a, "Sign in", ""), Next: next, LDAP: web.app.LDAPEnabled()})
 }
 
+// signIn checks the local form, or the LDAP form (method=ldap). A refused
+// LDAP sign-in shows its message above the LDAP form, with the status
+// of its cause: 502 when the directory cannot be reached, while the local
+// form stays there for local administrators.
 func (web *Web) signIn(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
-	login, next := form(r, "login"), safeNext(r.PostFormValue("next"))
-	res, err := web.app.Login(r.Context(), a, app.LoginInput{Login: login, Password: r.PostFormValue("password"), Device: httpx.DeviceToken(r)})
+	login, next, method := form(r, "login"), safeNext(r.PostFormValue("next")), r.PostFormValue("method")
+	in := app.LoginInput{Login: login, Password: r.PostFormValue("password"), Device: httpx.DeviceToken(r)}
+	res, err := web.app.SignIn(r.Context(), a, method, in)
 	if err != nil {
-		errs, status, err := formErrors(err, map[string]string{roster.ReasonBadCredentials: "password"})
+		byReason := map[string]string{roster.ReasonBadCredentials: "password"}
+		if method == app.LoginLDAP {
+			byReason = nil
+		}
+		errs, status, err := formErrors(err, byReason)
 		if err != nil {
 			return err
 		}
-		p := SignInPage{Page: web.basePage(w, r, a, "Sign in", ""), Login: login, Next: next, Errors: errs}
-		return web.show(w, r, status, "signin", "signin-form", p)
+		p := SignInPage{Page: web.basePage(w, r, a, "Sign in", ""), Next: next, LDAP: web.app.LDAPEnabled()}
+		block := "signin-form"
+		if method == app.LoginLDAP {
+			p.LDAPLogin, p.LDAPErrors, block = login, errs, "ldap-form"
+		} else {
+			p.Login, p.Errors = login, errs
+		}
+		return web.show(w, r, status, "signin", block, p)
 	}
 	web.signedIn(w, res)
 	return redirect(w, r, next)

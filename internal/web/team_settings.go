@@ -3,6 +3,7 @@ package web
 import (
 	"io"
 	"net/http"
+	"strings"
 
 	"roster"
 	"roster/internal/app"
@@ -19,6 +20,12 @@ type GeneralPage struct {
 	Notice       *Notice
 	AvatarErrors Errors
 	AvatarNotice *Notice
+	// IDPGroups are the identity provider groups (ids, paths, LDAP DNs)
+	// the team is matched by besides its names, one a line; only
+	// organization admins may change them.
+	IDPGroups    string
+	GroupsErrors Errors
+	GroupsNotice *Notice
 }
 
 // generalPage loads the General tab.
@@ -27,7 +34,35 @@ func (web *Web) generalPage(w http.ResponseWriter, r *http.Request, a roster.Act
 	if err != nil {
 		return GeneralPage{}, err
 	}
-	return GeneralPage{Page: web.basePage(w, r, a, h.Display+" · General", "team"), Team: h, Display: h.Display, Storage: info.Team.Storage}, nil
+	return GeneralPage{Page: web.basePage(w, r, a, h.Display+" · General", "team"), Team: h, Display: h.Display, Storage: info.Team.Storage,
+		IDPGroups: strings.Join(info.IDPGroups, "\n")}, nil
+}
+
+// saveIDPGroups replaces the team's identity provider groups from the
+// textarea, one group a line.
+func (web *Web) saveIDPGroups(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	raw := r.PostFormValue("idp_groups")
+	groups := []string{}
+	for _, line := range strings.Split(raw, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			groups = append(groups, line)
+		}
+	}
+	_, err := web.app.UpdateTeam(r.Context(), a, r.PathValue("team"), app.UpdateTeamInput{IDPGroups: &groups})
+	p, perr := web.generalPage(w, r, a)
+	if perr != nil {
+		return perr
+	}
+	status := http.StatusOK
+	if err != nil {
+		if p.GroupsErrors, status, err = formErrors(err, map[string]string{roster.ReasonIDPGroupsInvalid: "idp_groups"}); err != nil {
+			return err
+		}
+		p.IDPGroups = raw
+	} else {
+		p.GroupsNotice = ok("Identity provider groups saved.")
+	}
+	return web.show(w, r, status, "general", "idp-groups-form", p)
 }
 
 func (web *Web) general(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
