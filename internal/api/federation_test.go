@@ -191,7 +191,9 @@ func TestFederationRefusals(t *testing.T) {
 		t.Errorf("jwt:exchange_failed entries: %d, want %d", n, failedBefore+len(cases))
 	}
 	// Within the leeway a slightly early or late clock is fine.
-	skewed := claims(func(c map[string]any) { c["nbf"], c["exp"] = now.Add(30*time.Second).Unix(), now.Add(-30*time.Second).Unix() })
+	skewed := claims(func(c map[string]any) {
+		c["nbf"], c["exp"] = now.Add(30*time.Second).Unix(), now.Add(-30*time.Second).Unix()
+	})
 	if got := f.exchange(t, iss.Sign(skewed)); got.Status != 200 {
 		t.Errorf("JWT within the leeway: %+v", got)
 	}
@@ -366,7 +368,7 @@ func TestFederationExternalServiceAccount(t *testing.T) {
 	}
 	tok := f.mustToken(t, subject)
 	var v struct {
-		Kind           string `json:"kind"`
+		Kind           string                `json:"kind"`
 		ServiceAccount struct{ Name string } `json:"service_account"`
 	}
 	e.Must(200, "GET", "/api/v1/viewer", nil, tok).JSON(t, &v)
