@@ -229,7 +229,11 @@ func TestFederationAccessTokenFollowsUserStatus(t *testing.T) {
 	tok := f.mustToken(t, alice.Email)
 	e.Must(200, "GET", "/api/v1/viewer", nil, tok)
 	e.Must(200, "POST", "/api/v1/users/"+alice.ID+"/deactivate", nil, f.admin.Key)
-	e.Must(401, "GET", "/api/v1/viewer", nil, tok)
+	// Refused where the token is resolved, for every edge alike.
+	if r := e.Must(401, "GET", "/api/v1/viewer", nil, tok); !strings.Contains(string(r.Body), "the owner of this access token is not active") {
+		t.Errorf("deactivated user's access token: %s", r.Body)
+	}
+	e.Must(401, "GET", "/scim/v2/Users", nil, tok)
 	e.Must(200, "POST", "/api/v1/users/"+alice.ID+"/reactivate", nil, f.admin.Key)
 	e.Must(200, "GET", "/api/v1/viewer", nil, tok)
 	e.Must(204, "DELETE", "/api/v1/users/"+alice.ID, nil, f.admin.Key)
