@@ -386,6 +386,11 @@ func TestFederationExternalServiceAccount(t *testing.T) {
 		t.Errorf("run by the external service account: author %q creator %q, want tm and ci", run.Author, run.Creator)
 	}
 	e.Must(403, "POST", "/api/v1/teams", map[string]any{"name": "other", "storage": map[string]string{"type": "default"}}, tok)
+	// An external service account gets no API key later either.
+	if r := e.Do("POST", "/api/v1/service-accounts/"+sa.ID+"/api-keys", map[string]string{"name": "sneaky"}, lead.Key); r.StatusCode != 409 ||
+		teamProblemCode(r) != "federated_subject" {
+		t.Errorf("API key for the external service account: %d %s", r.StatusCode, r.Body)
+	}
 	e.Must(204, "DELETE", "/api/v1/teams/ml/service-accounts/"+sa.ID, nil, lead.Key)
 	e.Must(401, "GET", "/api/v1/viewer", nil, tok)
 	wantRefused(t, "deleted service account", f.exchange(t, f.iss.Sign(f.iss.Claims(subject, "wandb", e.Clock.Now()))),
