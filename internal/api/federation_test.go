@@ -396,3 +396,27 @@ func TestFederationExternalServiceAccount(t *testing.T) {
 	wantRefused(t, "deleted service account", f.exchange(t, f.iss.Sign(f.iss.Claims(subject, "wandb", e.Clock.Now()))),
 		"invalid_grant", "neither an organization user's email")
 }
+
+// Issue 17: a jti is spent in the database, so two Roster processes on one
+// database racing to exchange the same JWT grant it exactly once.
+func TestFederationJTIOnceAcrossProcesses(t *testing.T) {
+	f := newFedEnv(t, apitest.Options{})
+	other := &fedEnv{e: apitest.NewWith(t, apitest.Options{DBURL: f.e.DBURL, Clock: f.e.Clock}), admin: f.admin, iss: f.iss}
+	alice := f.e.MustUser(f.admin.Key, "alice", "member")
+	for round := range 5 {
+		jwt := f.iss.Sign(f.iss.Claims(alice.Email, "wandb", f.e.Clock.Now()))
+		answers := make(chan tokenAnswer, 2)
+		for _, env := range []*fedEnv{f, other} {
+			go func() { answers <- env.exchange(t, jwt) }()
+		}
+		a, b := <-answers, <-answers
+		if (a.Status == 200) == (b.Status == 200) {
+			t.Fatalf("round %d: the same JWT on two processes: %d and %d (%s %s)", round, a.Status, b.Status, a.Description, b.Description)
+		}
+		for _, x := range []tokenAnswer{a, b} {
+			if x.Status != 200 {
+				wantRefused(t, "the loser", x, "invalid_grant", "exchanged already")
+			}
+		}
+	}
+}
