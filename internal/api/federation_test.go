@@ -114,6 +114,10 @@ func TestFederationUserExchange(t *testing.T) {
 	}
 	e.Must(200, "GET", "/api/v1/viewer", nil, apitest.BasicKey{User: "api", Key: got.AccessToken})
 	e.Must(403, "GET", "/scim/v2/Users", nil, tok)
+	e.Must(200, "GET", "/scim/v2/Users", nil, f.mustToken(t, f.admin.Email)) // an admin's token is a SCIM caller
+	if r := e.Must(200, "POST", "/graphql", map[string]string{"query": "{ viewer { username } }"}, tok); !strings.Contains(string(r.Body), `"username":"alice"`) {
+		t.Errorf("GraphQL viewer with the access token: %s", r.Body)
+	}
 	e.Must(403, "POST", "/api/v1/jwt-issuers", map[string]string{"issuer_url": "https://idp.example"}, tok)
 
 	// ES256 too, and the organization's name as the audience.
