@@ -17,7 +17,7 @@ type SAItem struct {
 // SAForm creates a service account; its key is shown once.
 type SAForm struct {
 	Name, Team string
-	Subject    string // set: an external service account (identity federation)
+	Subject    string       // set: an external service account (identity federation)
 	Teams      []TeamChoice // default team choices (organization accounts)
 	Errors     Errors
 	Secret     *Notice
