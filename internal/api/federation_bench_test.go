@@ -17,6 +17,12 @@ import (
 // authenticated by an access token beside one authenticated by an API key:
 //
 //	go test -run '^$' -bench Federation -benchtime 2000x ./internal/api/
+//
+// On 2 shared cores under load (average 5 to 10), figures move by ±40%:
+// SQLite, the exchange 3.4-4.5 ms (a durable write: the jti, the token,
+// the audit entry), a request with an access token 0.71-0.74 ms against
+// 0.67-0.81 ms with an API key; PostgreSQL, the exchange 2.1-3.5 ms, a
+// request 1.3-1.8 ms with an access token against 0.9-1.5 ms with a key.
 func BenchmarkFederation(b *testing.B) {
 	e := apitest.New(b)
 	admin := e.MustSignup("root")

@@ -222,14 +222,14 @@ func (s *Service) resolveAccessToken(ctx context.Context, token string, a roster
 	var sa *roster.ServiceAccount
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
+		t, u, err = tx.AccessTokenUser(ctx, hash)
+		if !roster.IsNotFound(err) {
+			return err
+		}
 		if t, err = tx.AccessTokenByHash(ctx, hash); err != nil {
 			return err
 		}
-		u, err = tx.UserByID(ctx, t.PrincipalID)
-		if roster.IsNotFound(err) {
-			u, err = nil, nil
-			sa, err = tx.ServiceAccount(ctx, t.OrgID, t.PrincipalID)
-		}
+		sa, err = tx.ServiceAccount(ctx, t.OrgID, t.PrincipalID)
 		return err
 	})
 	if roster.IsNotFound(err) {

@@ -135,6 +135,24 @@ func (tx *Tx) AccessTokenByHash(ctx context.Context, hash []byte) (*roster.Acces
 	return &t, nil
 }
 
+// AccessTokenUser finds a user's access token by the hash of its secret,
+// with its user, in one round trip; ErrNotFound for a service account's.
+func (tx *Tx) AccessTokenUser(ctx context.Context, hash []byte) (*roster.AccessToken, *roster.User, error) {
+	var t roster.AccessToken
+	var h string
+	var created, expires sql.NullInt64
+	row := tx.queryRow(ctx, `SELECT t.id, t.org_id, t.principal_id, t.issuer_id, t.hash, t.created_at, t.expires_at, `+
+		prefixed("u", userColumns)+` FROM access_tokens t JOIN users u ON u.id = t.principal_id WHERE t.hash = ? AND u.status <> 'removed'`,
+		hex.EncodeToString(hash))
+	u, err := scanUser(scanFront{row, []any{&t.ID, &t.OrgID, &t.PrincipalID, &t.IssuerID, &h, &created, &expires}})
+	if err != nil {
+		return nil, nil, fmt.Errorf("access token: %w", err)
+	}
+	t.Hash, _ = hex.DecodeString(h)
+	t.CreatedAt, t.ExpiresAt = fromMicros(created), fromMicros(expires)
+	return &t, u, nil
+}
+
 // DeletePrincipalAccessTokens deletes every access token of a principal.
 func (tx *Tx) DeletePrincipalAccessTokens(ctx context.Context, principalID string) error {
 	if _, err := tx.exec(ctx, `DELETE FROM access_tokens WHERE principal_id = ?`, principalID); err != nil {
