@@ -194,6 +194,23 @@ func TestFederationRefusals(t *testing.T) {
 	if n := e.AuditCount("jwt:exchange_failed"); n != failedBefore+len(cases) {
 		t.Errorf("jwt:exchange_failed entries: %d, want %d", n, failedBefore+len(cases))
 	}
+	// Each entry names its failed check; the JWT itself is never written.
+	reasons := map[string]bool{}
+	for _, a := range teamAudit(t, e, "jwt:exchange_failed") {
+		reasons[strings.SplitN(a.Details, ":", 2)[0]] = true
+		if strings.Contains(a.Details, replayed[:20]) {
+			t.Errorf("audit entry holds the JWT: %s", a.Details)
+		}
+	}
+	for _, r := range []string{"jwt_signature", "jwt_issuer", "jwt_subject_unknown", "jwt_subject_inactive", "jwt_audience",
+		"jwt_expired", "jwt_not_yet_valid", "jwt_replayed", "jwt_algorithm", "jwt_malformed"} {
+		if !reasons[r] {
+			t.Errorf("no jwt:exchange_failed entry with reason %s (have %v)", r, reasons)
+		}
+	}
+	if got := teamAudit(t, e, "jwt:exchange"); len(got) != 1 || got[0].ActorUserID != alice.ID || got[0].UserEmail != alice.Email {
+		t.Errorf("jwt:exchange entries: %+v", got)
+	}
 	// Within the leeway a slightly early or late clock is fine.
 	skewed := claims(func(c map[string]any) {
 		c["nbf"], c["exp"] = now.Add(30*time.Second).Unix(), now.Add(-30*time.Second).Unix()
