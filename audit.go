@@ -42,6 +42,7 @@ var AuditActions = []string{
 	ActProjectCreate, ActProjectUpdate, ActProjectDelete, ActProjectRead, ActProjectAddMember,
 	ActProjectRemoveMember,
 	ActRunCreate, ActRunUpdate, ActRunStop, ActRunDelete,
+	ActOrgCreateJWTIssuer, ActOrgDeleteJWTIssuer, ActJWTExchange, ActJWTExchangeFailed,
 }
 
 // AuditEntry is one immutable line of the audit log.
@@ -111,4 +112,12 @@ const (
 	ActRunUpdate           = "run:update"
 	ActRunStop             = "run:stop"
 	ActRunDelete           = "run:delete"
+)
+
+// Audit actions of identity federation (issue 17).
+const (
+	ActOrgCreateJWTIssuer = "organization:create_jwt_issuer"
+	ActOrgDeleteJWTIssuer = "organization:delete_jwt_issuer"
+	ActJWTExchange        = "jwt:exchange"        // a JWT exchanged for an access token
+	ActJWTExchangeFailed  = "jwt:exchange_failed" // a refused exchange, with the failed check
 )

@@ -48,6 +48,7 @@ type Actor struct {
 	ServiceAccount *ServiceAccount // set instead of User for service account keys
 	SessionID      string          // set when authenticated by a session
 	APIKeyID       string          // set when authenticated by an API key
+	AccessTokenID  string          // set when authenticated by an access token exchanged for a JWT
 	IP             string
 	Via            Interface
 	// ResponseCode is the status a REST request is answered with when it

@@ -128,6 +128,9 @@ type ServiceAccount struct {
 	DefaultTeamID string // organization service accounts' default team
 	CreatedBy     string
 	CreatedAt     time.Time
+	// Subject makes an external service account: it has no API key and
+	// signs in with JWTs whose sub is this (identity federation).
+	Subject string
 	// Filled by reads.
 	TeamName string
 }

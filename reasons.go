@@ -159,3 +159,26 @@ const (
 	// ReasonInvalidLoginMethod refuses a sign-in method other than local and ldap.
 	ReasonInvalidLoginMethod Reason = "invalid_login_method"
 )
+
+// Reasons of identity federation: JWT issuers, the JWT exchange at
+// /oidc/token and external service accounts (topic: issue 17). Each
+// refused exchange names the check that failed.
+const (
+	ReasonIssuerURLInvalid   Reason = "issuer_url_invalid"      // not an https URL (http only on loopback)
+	ReasonIssuerUnreachable  Reason = "issuer_unreachable"      // discovery document or JWKS not fetched
+	ReasonIssuerTaken        Reason = "issuer_taken"            // the issuer is registered already
+	ReasonJWTMalformed       Reason = "jwt_malformed"           // not a compact signed JWT
+	ReasonJWTAlgorithm       Reason = "jwt_algorithm"           // alg none, HMAC or unsupported
+	ReasonJWTIssuer          Reason = "jwt_issuer"              // iss is not a registered issuer
+	ReasonJWTSignature       Reason = "jwt_signature"           // no key of the issuer verifies it
+	ReasonJWTKeysUnavailable Reason = "jwt_keys_unavailable"    // the issuer's keys expired and cannot be fetched
+	ReasonJWTAudience        Reason = "jwt_audience"            // aud names neither the organization nor wandb
+	ReasonJWTExpired         Reason = "jwt_expired"             // exp passed, or missing
+	ReasonJWTNotYetValid     Reason = "jwt_not_yet_valid"       // nbf or iat in the future
+	ReasonJWTReplayed        Reason = "jwt_replayed"            // jti used before
+	ReasonJWTSubjectUnknown  Reason = "jwt_subject_unknown"     // sub is no user's email and no external service account's subject
+	ReasonJWTSubjectInactive Reason = "jwt_subject_inactive"    // sub is a deactivated or invited user
+	ReasonAccessTokenExpired Reason = "access_token_expired"    // an exchanged access token past its expiry
+	ReasonFederatedSubject   Reason = "federated_subject"       // a bad external service account subject
+	ReasonSubjectTaken       Reason = "federated_subject_taken" // another service account has the subject
+)

@@ -57,7 +57,8 @@ func newService(db *store.DB, cfg config.Config, log *slog.Logger) (*app.Service
 		AllowUserTeamCreation: cfg.AllowUserTeamCreation, DisableAdminTeamAccess: cfg.DisableAdminTeamAccess,
 		DisableSSOProvisioning: cfg.DisableSSOProvisioning, UseIdentifierClaims: cfg.UseIdentifierClaims,
 		EnableSSOGroupClaims: cfg.EnableSSOGroupClaims, SCIMDeleteRemoves: cfg.SCIMDelete == "remove",
-		DisableTeamServiceAccountCreation: cfg.DisableTeamServiceAccountCreation}
+		DisableTeamServiceAccountCreation: cfg.DisableTeamServiceAccountCreation,
+		SkipAudienceValidation:            cfg.SkipAudienceValidation}
 	if cfg.EmailSink != "" {
 		sink, err := mail.ParseSink(cfg.EmailSink)
 		if err != nil {

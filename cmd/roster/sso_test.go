@@ -32,8 +32,9 @@ func TestSSOConfigChecks(t *testing.T) {
 }
 
 // Issue 16: OIDC_AUTH_METHOD=implicit is refused at start-up with the
-// reason and what to set instead; SKIP_AUDIENCE_VALIDATION is never
-// honoured for the browser sign-in, and the operator is told so.
+// reason and what to set instead; SKIP_AUDIENCE_VALIDATION is honoured
+// for identity federation only, never for the browser sign-in, and the
+// operator is told so (issue 17).
 func TestOIDCAuthMethodAndAudienceSettings(t *testing.T) {
 	base := map[string]string{"OIDC_ISSUER": "https://idp.example", "OIDC_CLIENT_ID": "roster", "HOST": "https://roster.example"}
 	with := func(k, v string) map[string]string {
@@ -77,7 +78,8 @@ func TestOIDCAuthMethodAndAudienceSettings(t *testing.T) {
 	}
 	out, err := runStdin(t, with("SKIP_AUDIENCE_VALIDATION", "true"), "", "config")
 	if err != nil || !strings.Contains(out, "SKIP_AUDIENCE_VALIDATION=true\n") ||
-		!strings.Contains(out, "# warning: SKIP_AUDIENCE_VALIDATION=true is ignored") {
+		!strings.Contains(out, "# warning: SKIP_AUDIENCE_VALIDATION=true applies to identity federation only") ||
+		!strings.Contains(out, "browser sign-in still checks") {
 		t.Errorf("SKIP_AUDIENCE_VALIDATION=true: error %v, config:\n%s", err, out)
 	}
 	out, err = runStdin(t, with("OIDC_TRUST_EMAIL", "true"), "", "config")

@@ -98,12 +98,26 @@ func (api *API) createTeamSA(w http.ResponseWriter, r *http.Request, a roster.Ac
 	if in.DefaultTeam != "" {
 		return roster.Errorf(roster.EInvalid, "team service accounts act only in their team; default_team is for organization service accounts")
 	}
-	res, err := api.app.CreateTeamServiceAccount(r.Context(), a, r.PathValue("team"), in.Name)
+	var res *app.NewServiceAccount
+	var err error
+	switch in.Auth {
+	case "", "api_key":
+		if in.Subject != "" {
+			return roster.ReasonErrorf(roster.EInvalid, roster.ReasonFederatedSubject, `a subject is for "auth": "federated" service accounts`)
+		}
+		res, err = api.app.CreateTeamServiceAccount(r.Context(), a, r.PathValue("team"), in.Name)
+	case "federated":
+		res, err = api.app.CreateExternalServiceAccount(r.Context(), a, r.PathValue("team"), in.Name, in.Subject)
+	default:
+		return roster.Errorf(roster.EInvalid, "auth must be api_key (the default) or federated")
+	}
 	if err != nil {
 		return err
 	}
 	out := saJSON(res.Account)
-	out.Key = res.Key.Secret
+	if res.Key != nil {
+		out.Key = res.Key.Secret
+	}
 	return httpx.WriteJSON(w, http.StatusCreated, out)
 }
 

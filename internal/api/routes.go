@@ -132,6 +132,12 @@ func (api *API) table() []route {
 			access: admin, request: ServiceAccountRequest{}, response: ServiceAccount{}, status: 201, handle: api.createOrgSA},
 		{method: "DELETE", path: "/api/v1/service-accounts/{id}", summary: "Delete an organization service account and its keys.",
 			access: admin, status: 204, handle: api.deleteSA},
+		{method: "GET", path: "/api/v1/jwt-issuers", summary: "The JWT issuers whose tokens are exchanged at /oidc/token (identity federation).",
+			access: admin, response: JWTIssuerList{}, status: 200, handle: api.listJWTIssuers},
+		{method: "POST", path: "/api/v1/jwt-issuers", summary: "Register a JWT issuer; its discovery document and keys are fetched now.",
+			access: admin, request: JWTIssuerRequest{}, response: JWTIssuer{}, status: 201, handle: api.createJWTIssuer},
+		{method: "DELETE", path: "/api/v1/jwt-issuers/{id}", summary: "Delete a JWT issuer; access tokens exchanged for its JWTs stop working.",
+			access: admin, status: 204, handle: api.deleteJWTIssuer},
 		{method: "GET", path: "/api/v1/teams", summary: "Teams you can see; archived=true lists archived teams (admins).",
 			access: signedIn, response: TeamList{}, status: 200, handle: api.listTeams,
 			query: []param{{"archived", "boolean", "list archived teams instead"}}},
@@ -163,7 +169,7 @@ func (api *API) table() []route {
 			access: signedIn, status: 204, handle: api.removeMember},
 		{method: "GET", path: "/api/v1/teams/{team}/service-accounts", summary: "The team's service accounts.",
 			access: signedIn, response: ServiceAccountList{}, status: 200, handle: api.listSAs},
-		{method: "POST", path: "/api/v1/teams/{team}/service-accounts", summary: "Create a team service account; its key is shown once (A1).",
+		{method: "POST", path: "/api/v1/teams/{team}/service-accounts", summary: "Create a team service account; its key is shown once (A1). With auth federated and a subject it has no key and signs in with JWTs.",
 			access: signedIn, request: ServiceAccountRequest{}, response: ServiceAccount{}, status: 201, handle: api.createTeamSA},
 		{method: "DELETE", path: "/api/v1/teams/{team}/service-accounts/{id}", summary: "Delete a team service account and its keys.",
 			access: signedIn, status: 204, handle: api.deleteSA},
@@ -220,6 +226,7 @@ func (api *API) Register(mux *http.ServeMux) {
 		mux.Handle(rt.method+" "+rt.path, api.adapter.Handle(api.withActor(rt.handle, rt.status)))
 	}
 	mux.Handle("GET /api/v1/openapi.json", api.adapter.Handle(api.openAPI))
+	mux.HandleFunc("POST /oidc/token", api.oidcToken)
 	mux.HandleFunc("/api/", httpx.NotFound)
 	mux.HandleFunc("/admin/", httpx.NotFound)
 }

@@ -60,6 +60,9 @@ func (api *API) viewer(w http.ResponseWriter, r *http.Request, a roster.Actor) e
 	if a.APIKeyID != "" {
 		via = "api_key"
 	}
+	if a.AccessTokenID != "" {
+		via = "access_token"
+	}
 	if a.ServiceAccount != nil {
 		sa := saJSON(a.ServiceAccount)
 		return httpx.WriteJSON(w, http.StatusOK, Viewer{Kind: string(roster.KindServiceAccount), ServiceAccount: &sa, Via: via})

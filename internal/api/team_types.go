@@ -239,10 +239,18 @@ type ServiceAccount struct {
 	DefaultTeam string    `json:"default_team,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 	Key         string    `json:"key,omitempty"`
+	// Auth is api_key, or federated for an external service account that
+	// signs in with JWTs whose sub is Subject.
+	Auth    string `json:"auth" enum:"api_key,federated"`
+	Subject string `json:"subject,omitempty"`
 }
 
 func saJSON(sa *roster.ServiceAccount) ServiceAccount {
-	out := ServiceAccount{ID: sa.ID, Name: sa.Name, Scope: "team", Team: sa.TeamName, CreatedAt: sa.CreatedAt}
+	out := ServiceAccount{ID: sa.ID, Name: sa.Name, Scope: "team", Team: sa.TeamName, CreatedAt: sa.CreatedAt,
+		Auth: "api_key", Subject: sa.Subject}
+	if sa.Subject != "" {
+		out.Auth = "federated"
+	}
 	if sa.IsOrgScoped() {
 		out.Scope, out.Team, out.DefaultTeam = "organization", "", sa.TeamName
 	}
@@ -258,6 +266,27 @@ type ServiceAccountList struct {
 type ServiceAccountRequest struct {
 	Name        string `json:"name"`
 	DefaultTeam string `json:"default_team,omitempty"`
+	// Auth federated makes a team's external service account, which signs
+	// in with JWTs whose sub is Subject instead of an API key.
+	Auth    string `json:"auth,omitempty" enum:"api_key,federated"`
+	Subject string `json:"subject,omitempty"`
+}
+
+// JWTIssuer is a registered JWT issuer (identity federation).
+type JWTIssuer struct {
+	ID        string    `json:"id"`
+	IssuerURL string    `json:"issuer_url"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// JWTIssuerList lists JWT issuers.
+type JWTIssuerList struct {
+	JWTIssuers []JWTIssuer `json:"jwt_issuers"`
+}
+
+// JWTIssuerRequest registers a JWT issuer.
+type JWTIssuerRequest struct {
+	IssuerURL string `json:"issuer_url"`
 }
 
 // Project is a project as the API shows it.

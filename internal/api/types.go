@@ -74,7 +74,7 @@ type Viewer struct {
 	Kind           string          `json:"kind" enum:"user,service_account"`
 	User           *User           `json:"user,omitempty"`
 	ServiceAccount *ServiceAccount `json:"service_account,omitempty"`
-	Via            string          `json:"auth" enum:"session,api_key"`
+	Via            string          `json:"auth" enum:"session,api_key,access_token"`
 }
 
 // SignupRequest is the first user's sign-up.

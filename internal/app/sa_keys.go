@@ -73,6 +73,10 @@ func (s *Service) CreateServiceAccountKey(ctx context.Context, a roster.Actor, s
 		if err != nil {
 			return err
 		}
+		if sa.Subject != "" {
+			return roster.ReasonErrorf(roster.EConflict, roster.ReasonFederatedSubject,
+				"service account %s is external: it signs in with JWTs whose sub is %q and has no API key", sa.Name, truncate(sa.Subject, 200))
+		}
 		n, err := tx.CountAPIKeys(ctx, sa.ID)
 		if err != nil {
 			return err

@@ -20,11 +20,13 @@ package app
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
 	"roster"
 	"roster/internal/auth"
+	"roster/internal/auth/federation"
 	"roster/internal/mail"
 	"roster/internal/store"
 	"roster/internal/webhook"
@@ -68,6 +70,12 @@ type Config struct {
 	// LDAPGroupAllowList admits to LDAP sign-in only members of these
 	// groups, by DN or name (LOCAL_LDAP_GROUP_ALLOW_LIST); everyone when empty.
 	LDAPGroupAllowList []string
+	// SkipAudienceValidation skips the aud check of identity federation's
+	// JWT exchange (SKIP_AUDIENCE_VALIDATION); never the browser sign-in.
+	SkipAudienceValidation bool
+	// FederationClient fetches JWT issuers' discovery documents and keys;
+	// nil takes one with a 10 second timeout.
+	FederationClient *http.Client
 }
 
 // Service runs the use cases against one database.
@@ -79,7 +87,8 @@ type Service struct {
 	license   licenseState
 	templates *mail.Templates
 	webhooks  *webhook.Sender
-	wake      chan struct{} // wakes the mail worker after an invite commits
+	wake      chan struct{}        // wakes the mail worker after an invite commits
+	keys      *federation.Verifier // JWT issuers' keys, cached
 	// checkPassword is auth.CheckPassword; tests count its calls.
 	checkPassword func(hash, password string) (bool, error)
 }
@@ -100,7 +109,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Service {
 	}
 	return &Service{db: db, cfg: cfg, log: log, license: loadLicense(cfg.License, cfg.LicenseKey),
 		templates: mail.MustTemplates(), webhooks: cfg.Webhooks, wake: make(chan struct{}, 1), limits: defaultLimits,
-		checkPassword: auth.CheckPassword}
+		checkPassword: auth.CheckPassword, keys: federation.New(federation.Options{Client: cfg.FederationClient, Now: db.Now})}
 }
 
 // DB returns the service's database, for health checks.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"roster"
 	"roster/internal/auth"
@@ -30,6 +31,22 @@ func mintServiceAccount(ctx context.Context, tx *store.Tx, sa *roster.ServiceAcc
 	return &NewKey{Key: k, Secret: secret}, nil
 }
 
+// createExternalServiceAccount stores a service account with its
+// federated subject and no key in tx.
+func createExternalServiceAccount(ctx context.Context, tx *store.Tx, sa *roster.ServiceAccount) error {
+	if err := tx.CreateServiceAccount(ctx, sa); err != nil {
+		return err
+	}
+	if err := tx.SetFederatedSubject(ctx, sa); err != nil {
+		if roster.ErrorCode(err) == roster.EConflict {
+			return roster.ReasonErrorf(roster.EConflict, roster.ReasonSubjectTaken,
+				"another service account already signs in with subject %q; delete it first or choose another subject", truncate(sa.Subject, 200))
+		}
+		return err
+	}
+	return nil
+}
+
 func validateSAName(name string) error {
 	if n := len([]rune(name)); n == 0 || n > roster.MaxNameLen {
 		return roster.Errorf(roster.EInvalid, "service account name must be 1 to %d characters", roster.MaxNameLen)
@@ -40,6 +57,26 @@ func validateSAName(name string) error {
 // CreateTeamServiceAccount creates a team service account holding the
 // service role in its team (A1). Team admins only.
 func (s *Service) CreateTeamServiceAccount(ctx context.Context, a roster.Actor, teamRef, name string) (*NewServiceAccount, error) {
+	return s.createTeamServiceAccount(ctx, a, teamRef, name, "")
+}
+
+// CreateExternalServiceAccount creates a team service account that has no
+// API key and signs in with JWTs whose sub is subject (identity
+// federation); otherwise it is a team service account. Team admins only.
+func (s *Service) CreateExternalServiceAccount(ctx context.Context, a roster.Actor, teamRef, name, subject string) (*NewServiceAccount, error) {
+	subject = strings.TrimSpace(subject)
+	if subject == "" {
+		return nil, roster.ReasonErrorf(roster.EInvalid, roster.ReasonFederatedSubject,
+			"an external service account needs a subject: the sub claim of the JWTs it signs in with, such as repo:acme/train:ref:refs/heads/main")
+	}
+	if err := roster.ValidateText("subject", subject, roster.MaxFederatedSubjectLen); err != nil {
+		return nil, roster.ReasonErrorf(roster.EInvalid, roster.ReasonFederatedSubject,
+			"subject must be at most %d printable characters", roster.MaxFederatedSubjectLen)
+	}
+	return s.createTeamServiceAccount(ctx, a, teamRef, name, subject)
+}
+
+func (s *Service) createTeamServiceAccount(ctx context.Context, a roster.Actor, teamRef, name, subject string) (*NewServiceAccount, error) {
 	if err := validateSAName(name); err != nil {
 		return nil, err
 	}
@@ -68,16 +105,23 @@ func (s *Service) CreateTeamServiceAccount(ctx context.Context, a roster.Actor, 
 				(roster.ServicePerms &^ v.perms).List(), v.team.Name)
 		}
 		sa := &roster.ServiceAccount{ID: roster.NewID("sa"), OrgID: v.team.OrgID, Name: name, TeamID: v.team.ID,
-			CreatedBy: a.PrincipalID(), TeamName: v.team.Name}
-		if out.Key, err = mintServiceAccount(ctx, tx, sa); err != nil {
+			CreatedBy: a.PrincipalID(), TeamName: v.team.Name, Subject: subject}
+		details := sa.Name + " (" + sa.ID + ")"
+		if subject == "" {
+			if out.Key, err = mintServiceAccount(ctx, tx, sa); err != nil {
+				return err
+			}
+		} else if err := createExternalServiceAccount(ctx, tx, sa); err != nil {
 			return err
+		} else {
+			details += " federated subject " + truncate(subject, 200)
 		}
 		out.Account = sa
 		m := &roster.Membership{TeamID: v.team.ID, PrincipalID: sa.ID, PrincipalKind: roster.KindServiceAccount, Role: roster.TeamService}
 		if err := tx.AddMember(ctx, m); err != nil {
 			return err
 		}
-		return auditAt(ctx, tx, a, roster.ActTeamCreateServiceAccount, teamWhere(v.team), sa.Name+" ("+sa.ID+")")
+		return auditAt(ctx, tx, a, roster.ActTeamCreateServiceAccount, teamWhere(v.team), details)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create service account in team %s: %w", teamRef, err)
@@ -184,6 +228,9 @@ func (s *Service) DeleteServiceAccount(ctx context.Context, a roster.Actor, team
 			return err
 		}
 		if err := tx.DeletePrincipalAPIKeys(ctx, sa.ID); err != nil {
+			return err
+		}
+		if err := tx.DeletePrincipalAccessTokens(ctx, sa.ID); err != nil {
 			return err
 		}
 		return auditAt(ctx, tx, a, action, where{team: team, teamID: teamID}, sa.Name+" ("+sa.ID+")")

@@ -355,6 +355,9 @@ func (s *Service) resolveKey(ctx context.Context, key string, a roster.Actor) (r
 	if !auth.LooksLikeAPIKey(key) {
 		return fail("this is not a Roster API key")
 	}
+	if auth.IsAccessToken(key) {
+		return s.resolveAccessToken(ctx, key, a)
+	}
 	hash := auth.HashToken(key)
 	var k *roster.APIKey
 	var u *roster.User

@@ -252,6 +252,9 @@ func (s *Service) removeUser(ctx context.Context, tx *store.Tx, a roster.Actor, 
 	if err := tx.DeletePrincipalAPIKeys(ctx, u.ID); err != nil {
 		return err
 	}
+	if err := tx.DeletePrincipalAccessTokens(ctx, u.ID); err != nil {
+		return err
+	}
 	if err := tx.RemoveAllMemberships(ctx, u.ID); err != nil {
 		return err
 	}

@@ -70,3 +70,19 @@ func randomString(n int) string {
 	}
 	return string(out)
 }
+
+// AccessTokenPrefix starts every access token exchanged for a JWT: it has
+// the shape of an API key, so clients send it wherever they send keys,
+// and minted keys never contain its underscore.
+const AccessTokenPrefix = KeyPrefix + "-at_"
+
+// NewAccessToken mints an access token and returns it with its stored hash.
+func NewAccessToken() (token string, hash []byte) {
+	token = AccessTokenPrefix + randomString(keySecretLen)
+	return token, HashToken(token)
+}
+
+// IsAccessToken reports whether s has the shape of an access token.
+func IsAccessToken(s string) bool {
+	return strings.HasPrefix(s, AccessTokenPrefix) && LooksLikeAPIKey(s)
+}

@@ -29,9 +29,9 @@ type Config struct {
 	OIDCCustomScopes       string        // GORILLA_OIDC_CUSTOM_SCOPES
 	OIDCAuthMethod         string        // OIDC_AUTH_METHOD: pkce, the only flow Roster runs
 	OIDCTrustEmail         bool          // OIDC_TRUST_EMAIL: every address the provider sends counts as verified
-	// SkipAudienceValidation is W&B's SKIP_AUDIENCE_VALIDATION, meant for
-	// identity federation, which Roster does not have: it is read only to
-	// warn that the browser sign-in always checks the audience.
+	// SkipAudienceValidation is W&B's SKIP_AUDIENCE_VALIDATION: the JWT
+	// exchange of identity federation (/oidc/token) skips its aud check;
+	// the browser sign-in always checks the audience.
 	SkipAudienceValidation bool
 	EmailSink              string // GORILLA_EMAIL_SINK
 	EmailFrom              string // GORILLA_EMAIL_FROM_ADDRESS
@@ -171,9 +171,9 @@ func checkAuthMethod(m string) string {
 func (c Config) Warnings() []string {
 	var out []string
 	if c.SkipAudienceValidation {
-		out = append(out, "SKIP_AUDIENCE_VALIDATION=true is ignored: W&B honours it only for identity federation, which Roster does not have, "+
-			"and the browser sign-in always checks that the ID token was issued to OIDC_CLIENT_ID. Remove the setting, "+
-			"or fix the client id if sign-ins fail on the audience")
+		out = append(out, "SKIP_AUDIENCE_VALIDATION=true applies to identity federation only: JWTs exchanged at /oidc/token "+
+			"are accepted whatever their audience (aud), so any JWT a registered issuer made for another service works here too. "+
+			"The browser sign-in still checks that the ID token was issued to OIDC_CLIENT_ID")
 	}
 	if c.OIDCTrustEmail && c.SSOEnabled() {
 		out = append(out, "OIDC_TRUST_EMAIL=true: every email address the identity provider sends counts as verified; "+

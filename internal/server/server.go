@@ -89,7 +89,7 @@ func New(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 // isAPIPath reports whether a path belongs to a machine interface, whose
 // errors are problem documents rather than pages.
 func isAPIPath(p string) bool {
-	for _, prefix := range []string{"/api/", "/admin/", "/scim", "/graphql"} {
+	for _, prefix := range []string{"/api/", "/admin/", "/scim", "/graphql", "/oidc/token"} {
 		if strings.HasPrefix(p, prefix) {
 			return true
 		}

@@ -70,6 +70,9 @@ func TestMigrationBackfillsEmailProof(t *testing.T) {
 		exec(tx, `DROP TABLE seat_counts`) // 0014 counts the seats anew
 		exec(tx, `ALTER TABLE users DROP COLUMN email_proven`)
 		exec(tx, `ALTER TABLE invites DROP COLUMN awaiting_admin`)
+		for _, t := range []string{"jwt_replays", "access_tokens", "federated_subjects", "jwt_issuers"} {
+			exec(tx, `DROP TABLE `+t) // 0017 makes them anew
+		}
 		exec(tx, `DROP TABLE team_idp_groups`)       // 0015 makes it anew
 		exec(tx, `DROP INDEX users_org_last_active`) // 0013 adds them again
 		exec(tx, `DROP INDEX users_org_email`)

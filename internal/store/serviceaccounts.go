@@ -9,12 +9,13 @@ import (
 )
 
 const saColumns = `s.id, s.org_id, s.name, COALESCE(s.team_id, ''), COALESCE(s.default_team_id, ''), s.created_by, s.created_at,
-	COALESCE((SELECT t.name FROM teams t WHERE t.id = COALESCE(s.team_id, s.default_team_id)), '')`
+	COALESCE((SELECT t.name FROM teams t WHERE t.id = COALESCE(s.team_id, s.default_team_id)), ''),
+	COALESCE((SELECT f.subject FROM federated_subjects f WHERE f.service_account_id = s.id), '')`
 
 func scanSA(row interface{ Scan(...any) error }) (*roster.ServiceAccount, error) {
 	var sa roster.ServiceAccount
 	var created sql.NullInt64
-	if err := row.Scan(&sa.ID, &sa.OrgID, &sa.Name, &sa.TeamID, &sa.DefaultTeamID, &sa.CreatedBy, &created, &sa.TeamName); err != nil {
+	if err := row.Scan(&sa.ID, &sa.OrgID, &sa.Name, &sa.TeamID, &sa.DefaultTeamID, &sa.CreatedBy, &created, &sa.TeamName, &sa.Subject); err != nil {
 		return nil, mapError(err)
 	}
 	sa.CreatedAt = fromMicros(created)
@@ -76,6 +77,10 @@ func (tx *Tx) DeleteServiceAccount(ctx context.Context, id string) error {
 	_, err := tx.exec(ctx, `UPDATE service_accounts SET deleted_at = ? WHERE id = ?`, tx.now.UnixMicro(), id)
 	if err != nil {
 		return fmt.Errorf("delete service account %s: %w", id, err)
+	}
+	// The subject is free again for a new external service account.
+	if _, err := tx.exec(ctx, `DELETE FROM federated_subjects WHERE service_account_id = ?`, id); err != nil {
+		return fmt.Errorf("free the subject of service account %s: %w", id, err)
 	}
 	return nil
 }

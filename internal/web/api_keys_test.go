@@ -130,3 +130,23 @@ func TestServiceAccountNewKeyFromPages(t *testing.T) {
 		t.Errorf("member adds a key to an organization service account: %d, want 403", r.StatusCode)
 	}
 }
+
+// Issue 17: the team's Service accounts tab creates an external service
+// account from a JWT subject: no key is shown or offered, the table marks
+// it External, and a taken subject is reported beside the field.
+func TestTeamExternalServiceAccountFromPage(t *testing.T) {
+	e := apitest.New(t)
+	ada := e.MustSignup("ada")
+	e.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "ml", "storage": map[string]string{"type": "default"}}, ada.Key)
+	admin := e.MustWebSignIn("ada", apitest.Password)
+	r := admin.Post("/teams/ml/settings/service-accounts", url.Values{"name": {"ci"}, "subject": {"repo:acme/train:ref:refs/heads/main"}})
+	body := string(r.Body)
+	if r.StatusCode != 200 || !strings.Contains(body, "External service account ci created") || strings.Contains(body, `class="copy-value"`) ||
+		!strings.Contains(body, "<code>repo:acme/train:ref:refs/heads/main</code>") || strings.Contains(body, `aria-label="New API key for ci"`) {
+		t.Fatalf("create external service account: %d %.2000s", r.StatusCode, body)
+	}
+	r = admin.Post("/teams/ml/settings/service-accounts", url.Values{"name": {"ci2"}, "subject": {"repo:acme/train:ref:refs/heads/main"}})
+	if body := string(r.Body); r.StatusCode != 409 || !strings.Contains(body, "already signs in with subject") {
+		t.Errorf("taken subject: %d %.500s", r.StatusCode, body)
+	}
+}

@@ -71,6 +71,8 @@ func (web *Web) table() []route {
 		{"GET", "/org/settings", signedIn, web.orgSettings},
 		{"POST", "/org/settings/privacy", signedIn, web.savePolicy},
 		{"POST", "/org/settings/test-email", signedIn, web.testEmail},
+		{"POST", "/org/settings/jwt-issuers", signedIn, web.addJWTIssuer},
+		{"POST", "/org/settings/jwt-issuers/{id}/delete", signedIn, web.deleteJWTIssuer},
 
 		{"GET", "/teams/{team}", signedIn, web.team},
 		{"GET", "/teams/{team}/avatar", signedIn, web.teamAvatar},

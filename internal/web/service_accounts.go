@@ -11,11 +11,13 @@ import (
 type SAItem struct {
 	ID, Name, Team string
 	Created        time.Time
+	Subject        string // an external service account's JWT subject
 }
 
 // SAForm creates a service account; its key is shown once.
 type SAForm struct {
 	Name, Team string
+	Subject    string       // set: an external service account (identity federation)
 	Teams      []TeamChoice // default team choices (organization accounts)
 	Errors     Errors
 	Secret     *Notice
@@ -40,7 +42,7 @@ func (web *Web) saItems(r *http.Request, a roster.Actor, team string) ([]SAItem,
 		if team == "" && !sa.IsOrgScoped() {
 			continue
 		}
-		out = append(out, SAItem{ID: sa.ID, Name: sa.Name, Team: sa.TeamName, Created: sa.CreatedAt})
+		out = append(out, SAItem{ID: sa.ID, Name: sa.Name, Team: sa.TeamName, Created: sa.CreatedAt, Subject: sa.Subject})
 	}
 	return out, nil
 }

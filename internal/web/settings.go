@@ -23,6 +23,17 @@ type SettingsPage struct {
 	LastMail *roster.OutboxMail
 	Seats    app.SeatUsage
 	License  LicenseView
+	// Issuers are the JWT issuers of identity federation, and IssuerForm
+	// the form that registers one (the Authentication card).
+	Issuers    []*roster.JWTIssuer
+	IssuerForm IssuerForm
+}
+
+// IssuerForm registers a JWT issuer.
+type IssuerForm struct {
+	URL    string
+	Errors Errors
+	Notice *Notice
 }
 
 // LicenseView is the license card: its status and what it grants (O14).
@@ -65,6 +76,9 @@ func (web *Web) settingsPage(w http.ResponseWriter, r *http.Request, a roster.Ac
 		if p.LastMail, err = web.app.LastMailAttempt(r.Context(), a); err != nil {
 			return p, err
 		}
+	}
+	if p.Issuers, err = web.app.ListJWTIssuers(r.Context(), a); err != nil {
+		return p, err
 	}
 	p.License, err = web.licenseView(r, a)
 	return p, err
@@ -133,4 +147,36 @@ func (web *Web) testEmail(w http.ResponseWriter, r *http.Request, a roster.Actor
 		}
 	}
 	return web.show(w, r, http.StatusOK, "settings", "email-card", p)
+}
+
+// showIssuers renders the Authentication card with form f.
+func (web *Web) showIssuers(w http.ResponseWriter, r *http.Request, a roster.Actor, status int, f IssuerForm) error {
+	p, err := web.settingsPage(w, r, a)
+	if err != nil {
+		return err
+	}
+	p.IssuerForm = f
+	return web.show(w, r, status, "settings", "auth-card", p)
+}
+
+func (web *Web) addJWTIssuer(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	f := IssuerForm{URL: form(r, "issuer_url")}
+	status := http.StatusOK
+	iss, err := web.app.RegisterJWTIssuer(r.Context(), a, f.URL)
+	if err != nil {
+		if f.Errors, status, err = formErrors(err, map[string]string{roster.ReasonIssuerURLInvalid: "issuer_url",
+			roster.ReasonIssuerUnreachable: "issuer_url", roster.ReasonIssuerTaken: "issuer_url"}); err != nil {
+			return err
+		}
+	} else {
+		f = IssuerForm{Notice: ok("JWT issuer " + iss.URL + " registered: its JWTs can now be exchanged at /oidc/token.")}
+	}
+	return web.showIssuers(w, r, a, status, f)
+}
+
+func (web *Web) deleteJWTIssuer(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	if err := web.app.DeleteJWTIssuer(r.Context(), a, r.PathValue("id")); err != nil {
+		return err
+	}
+	return web.showIssuers(w, r, a, http.StatusOK, IssuerForm{Notice: ok("JWT issuer deleted; the access tokens exchanged for its JWTs stopped working.")})
 }

@@ -9,6 +9,7 @@ import (
 
 	"roster/internal/apitest"
 	"roster/internal/app"
+	"roster/internal/auth/federation/fedtest"
 	"roster/internal/license"
 	"roster/internal/mail"
 	"roster/internal/mail/mailtest"
@@ -63,4 +64,42 @@ func read(t *testing.T, r io.Reader) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// Issue 17: the settings page's Authentication card lists the JWT
+// issuers, registers one (errors beside the field) and deletes it; the
+// audit log records both.
+func TestSettingsJWTIssuers(t *testing.T) {
+	env := apitest.New(t)
+	f := &fixture{env: env, ada: env.MustSignup("ada")}
+	iss := fedtest.New(t)
+	body := read(t, f.request(t, "GET", "/org/settings", nil, nil).Body)
+	if !strings.Contains(body, "<h2>Authentication</h2>") || !strings.Contains(body, "No JWT issuer is set up") {
+		t.Fatalf("settings page lacks the empty Authentication card")
+	}
+	hx := map[string]string{"HX-Request": "true"}
+	resp := f.request(t, "POST", "/org/settings/jwt-issuers", url.Values{"csrf": {f.csrf(t)}, "issuer_url": {"http://idp.example.com"}}, hx)
+	if body := read(t, resp.Body); resp.StatusCode != 400 || !strings.Contains(body, "must use https") || !strings.Contains(body, `aria-invalid="true"`) {
+		t.Errorf("bad issuer URL: %d %s", resp.StatusCode, body)
+	}
+	resp = f.request(t, "POST", "/org/settings/jwt-issuers", url.Values{"csrf": {f.csrf(t)}, "issuer_url": {iss.URL}}, hx)
+	if body := read(t, resp.Body); resp.StatusCode != 200 || !strings.Contains(body, "<code>"+iss.URL+"</code>") || !strings.Contains(body, "registered") {
+		t.Fatalf("register issuer: %d %s", resp.StatusCode, body)
+	}
+	var list struct {
+		JWTIssuers []struct {
+			ID string `json:"id"`
+		} `json:"jwt_issuers"`
+	}
+	env.Must(200, "GET", "/api/v1/jwt-issuers", nil, f.ada.Key).JSON(t, &list)
+	if len(list.JWTIssuers) != 1 {
+		t.Fatalf("issuers after the form: %+v", list)
+	}
+	resp = f.request(t, "POST", "/org/settings/jwt-issuers/"+list.JWTIssuers[0].ID+"/delete", url.Values{"csrf": {f.csrf(t)}}, hx)
+	if body := read(t, resp.Body); resp.StatusCode != 200 || !strings.Contains(body, "No JWT issuer is set up") {
+		t.Errorf("delete issuer: %d %s", resp.StatusCode, body)
+	}
+	if env.AuditCount("organization:create_jwt_issuer") != 1 || env.AuditCount("organization:delete_jwt_issuer") != 1 {
+		t.Errorf("issuer audit entries missing")
+	}
 }

@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"roster"
+	"roster/internal/app"
 )
 
 // TeamSAPage is the team's Service accounts tab (A1).
@@ -38,14 +40,25 @@ func (web *Web) teamServiceAccounts(w http.ResponseWriter, r *http.Request, a ro
 }
 
 func (web *Web) createTeamServiceAccount(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
-	f := SAForm{Name: form(r, "name")}
+	f := SAForm{Name: form(r, "name"), Subject: strings.TrimSpace(form(r, "subject"))}
 	status := http.StatusOK
-	res, err := web.app.CreateTeamServiceAccount(r.Context(), a, r.PathValue("team"), f.Name)
-	if err != nil {
-		if f.Errors, status, err = formErrors(err, map[string]string{roster.EInvalid: "name"}); err != nil {
+	var res *app.NewServiceAccount
+	var err error
+	if f.Subject == "" {
+		res, err = web.app.CreateTeamServiceAccount(r.Context(), a, r.PathValue("team"), f.Name)
+	} else {
+		res, err = web.app.CreateExternalServiceAccount(r.Context(), a, r.PathValue("team"), f.Name, f.Subject)
+	}
+	switch {
+	case err != nil:
+		if f.Errors, status, err = formErrors(err, map[string]string{roster.EInvalid: "name",
+			roster.ReasonFederatedSubject: "subject", roster.ReasonSubjectTaken: "subject"}); err != nil {
 			return err
 		}
-	} else {
+	case res.Key == nil:
+		f = SAForm{Notice: ok("External service account " + res.Account.Name + " created: JWTs whose sub is " +
+			res.Account.Subject + " sign in as it at /oidc/token; it has no API key.")}
+	default:
 		f = SAForm{Secret: saSecret(res.Account.Name, res.Key.Secret)}
 	}
 	p, err := web.teamSAPage(w, r, a, f)
