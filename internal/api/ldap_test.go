@@ -75,25 +75,11 @@ func (e *ldapEnv) mustLDAP(t *testing.T, login string) (api.User, apitest.Sessio
 	return res.User, s
 }
 
-// audits lists recent audit entries with action.
-func (e *ldapEnv) audits(t *testing.T, action string) []api.AuditEntry {
-	t.Helper()
-	var page api.AuditPage
-	e.Must(200, "GET", "/admin/audit_logs?numDays=2&limit=1000", nil, e.Admin.Key).JSON(t, &page)
-	var out []api.AuditEntry
-	for _, a := range page.AuditLogs {
-		if a.Action == action {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
 // findAudit is an entry with action through ldap whose details hold
 // detail and, when user is set, about that user; it fails when none is.
 func (e *ldapEnv) findAudit(t *testing.T, action, detail, user string) api.AuditEntry {
 	t.Helper()
-	got := e.audits(t, action)
+	got := e.AuditEntries(t, e.Admin.Key, action)
 	for _, a := range got {
 		if a.Interface == "ldap" && strings.Contains(a.Details, detail) && (user == "" || a.UserAsset == user) {
 			return a
@@ -123,7 +109,7 @@ func TestLDAPLoginProvisionsAndRefuses(t *testing.T) {
 		t.Fatalf("second sign-in is %s, want %s", again.ID, u.ID)
 	}
 
-	failed := len(e.audits(t, "user:login_failed"))
+	failed := len(e.AuditEntries(t, e.Admin.Key, "user:login_failed"))
 	for _, tc := range []struct{ login, password string }{{"ada", "wrong"}, {"nobody", ldaptest.Password}, {"ada", ""}} {
 		r := e.ldapLogin(tc.login, tc.password)
 		wantProblem(t, r, http.StatusUnauthorized, roster.ReasonBadCredentials)
@@ -136,13 +122,13 @@ func TestLDAPLoginProvisionsAndRefuses(t *testing.T) {
 		t.Errorf("locked account: %s", p.Detail)
 	}
 	// "ada" with an empty password is refused before the directory.
-	if n := len(e.audits(t, "user:login_failed")) - failed; n != 3 {
+	if n := len(e.AuditEntries(t, e.Admin.Key, "user:login_failed")) - failed; n != 3 {
 		t.Fatalf("%d failed sign-ins audited, want 3", n)
 	}
 	e.findAudit(t, "user:login_failed", "ldap: bad_credentials as ada", "")
 	e.findAudit(t, "user:login_failed", "ldap: bad_credentials as nobody", "")
 	e.findAudit(t, "user:login_failed", "ldap: ldap_account_disabled as mallory", "")
-	if n := len(e.audits(t, "user:create")); n != 1 {
+	if n := len(e.AuditEntries(t, e.Admin.Key, "user:create")); n != 1 {
 		t.Fatalf("%d users created, want only ada", n)
 	}
 	// Unknown methods are refused with a sentence.
@@ -251,12 +237,12 @@ func TestLDAPGroupSync(t *testing.T) {
 		t.Fatalf("after leaving the groups ada is in %v, want only manual (added by hand)", got)
 	}
 	var joins, leaves int
-	for _, a := range e.audits(t, "team:invite_user") {
+	for _, a := range e.AuditEntries(t, e.Admin.Key, "team:invite_user") {
 		if a.Interface == "ldap" && strings.Contains(a.Details, "ldap groups") {
 			joins++
 		}
 	}
-	for _, a := range e.audits(t, "team:uninvite") {
+	for _, a := range e.AuditEntries(t, e.Admin.Key, "team:uninvite") {
 		if a.Interface == "ldap" && strings.Contains(a.Details, "no longer in the ldap groups") {
 			leaves++
 		}
@@ -287,7 +273,7 @@ func TestLDAPGroupAllowList(t *testing.T) {
 		t.Errorf("detail %q", p.Detail)
 	}
 	e.findAudit(t, "user:login_failed", "ldap_group_not_allowed", "")
-	if n := len(e.audits(t, "user:create")); n != 2 {
+	if n := len(e.AuditEntries(t, e.Admin.Key, "user:create")); n != 2 {
 		t.Fatalf("%d users created, want ada and grace", n)
 	}
 }
@@ -300,7 +286,7 @@ func TestLDAPSeatLimit(t *testing.T) {
 	e := newLDAP(t, app.Config{License: doc, LicenseKey: pub})
 	e.mustLDAP(t, "ada")
 	wantProblem(t, e.ldapLogin("grace", ldaptest.Password), http.StatusConflict, roster.ReasonSeatLimitReached)
-	if n := len(e.audits(t, "user:create")); n != 1 {
+	if n := len(e.AuditEntries(t, e.Admin.Key, "user:create")); n != 1 {
 		t.Fatalf("%d users created, want 1", n)
 	}
 	e.mustLDAP(t, "ada")

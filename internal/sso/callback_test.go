@@ -45,7 +45,7 @@ func TestSSOReplayedCallbackRefused(t *testing.T) {
 	replay := e.Server.URL + "/oidc/callback?" + url.Values{"state": {q.Get("state")}, "code": {cb.Query().Get("code")}}.Encode()
 	wantRefusal(t, *b.Get(replay), http.StatusBadRequest, "sso_exchange_failed")
 	n := 0
-	for _, a := range e.audits(t, "user:login") {
+	for _, a := range e.AuditEntries(t, e.Admin.Key, "user:login") {
 		if a.Interface == "sso" {
 			n++
 		}
@@ -98,7 +98,7 @@ func TestSSOLogout(t *testing.T) {
 		t.Fatalf("POST /logout did not clear the cookie: %+v", c)
 	}
 	e.Must(401, "GET", "/api/v1/viewer", nil, s)
-	if n := len(e.audits(t, "user:logout")); n != 1 {
+	if n := len(e.AuditEntries(t, e.Admin.Key, "user:logout")); n != 1 {
 		t.Fatalf("%d user:logout entries, want 1", n)
 	}
 	// Without a session it still clears the cookie and goes home.
@@ -136,7 +136,7 @@ func TestSSOLogoutGetOnlyAsks(t *testing.T) {
 		t.Fatalf("cross-site POST /logout: %d, want 403", resp.StatusCode)
 	}
 	e.Must(200, "GET", "/api/v1/viewer", nil, s)
-	if n := len(e.audits(t, "user:logout")); n != 0 {
+	if n := len(e.AuditEntries(t, e.Admin.Key, "user:logout")); n != 0 {
 		t.Fatalf("%d user:logout entries, want none", n)
 	}
 }

@@ -73,12 +73,12 @@ func TestSSOGroupClaimsJoinAndLeaveTeams(t *testing.T) {
 	}
 
 	var joins, leaves []string
-	for _, a := range e.audits(t, "team:invite_user") {
+	for _, a := range e.AuditEntries(t, e.Admin.Key, "team:invite_user") {
 		if a.Interface == "sso" {
 			joins = append(joins, a.EntityName)
 		}
 	}
-	for _, a := range e.audits(t, "team:uninvite") {
+	for _, a := range e.AuditEntries(t, e.Admin.Key, "team:uninvite") {
 		if a.Interface == "sso" {
 			leaves = append(leaves, a.EntityName)
 		}

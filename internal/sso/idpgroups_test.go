@@ -60,7 +60,7 @@ func TestTeamIDPGroupsSetting(t *testing.T) {
 		t.Fatalf("refused changes changed idp_groups to %v", team.IDPGroups)
 	}
 	updates := 0
-	for _, a := range e.audits(t, "team:update") {
+	for _, a := range e.AuditEntries(t, e.Admin.Key, "team:update") {
 		if strings.Contains(a.Details, "idp groups") {
 			updates++
 		}
@@ -113,12 +113,12 @@ func TestGroupClaimsMatchNameIDAndPath(t *testing.T) {
 		t.Errorf("google person is in %v", got)
 	}
 	joins := 0
-	for _, a := range e.audits(t, "team:invite_user") {
+	for _, a := range e.AuditEntries(t, e.Admin.Key, "team:invite_user") {
 		if a.Interface == "sso" {
 			joins++
 		}
 	}
-	leaves := e.audits(t, "team:uninvite")
+	leaves := e.AuditEntries(t, e.Admin.Key, "team:uninvite")
 	if joins != 4 || len(leaves) != 1 || leaves[0].Interface != "sso" || leaves[0].EntityName != "research" {
 		t.Fatalf("sso team audit: %d joins, leaves %+v", joins, leaves)
 	}
@@ -144,7 +144,7 @@ func TestEntraGroupsOverageReported(t *testing.T) {
 		t.Fatalf("after an overage sign-in %s is in %v, want still [vision]", u.Username, got)
 	}
 	var noted []api.AuditEntry
-	for _, a := range e.audits(t, "user:login") {
+	for _, a := range e.AuditEntries(t, e.Admin.Key, "user:login") {
 		if strings.Contains(a.Details, "groups claim overage") {
 			noted = append(noted, a)
 		}

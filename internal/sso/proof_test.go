@@ -41,13 +41,13 @@ func TestSSOPreHijackThroughTeamInviteFails(t *testing.T) {
 		t.Run(inviter, func(t *testing.T) {
 			e := newSSO(t, app.Config{}, ssotest.Options{Users: []ssotest.User{{Email: victim, Name: "Vic"}}})
 			attacker := inviterTeam(t, e)[inviter]
-			audits := len(e.audits(t, "user:create"))
+			audits := len(e.AuditEntries(t, e.Admin.Key, "user:create"))
 			r := e.Must(201, "POST", "/api/v1/teams/ml/members", map[string]string{"email": victim}, attacker.Key).Map(t)
 			inv, _ := r["invite"].(map[string]any)
 			if r["invite_url"] != nil || inv["delivery"] != "awaiting_admin" || !strings.Contains(r["notice"].(string), "organization admin") {
 				t.Errorf("%s adding an unknown email without a mail sink: %v; want no link and an invite awaiting an admin", inviter, r)
 			}
-			if created := e.audits(t, "user:create"); len(created) != audits+1 || !strings.Contains(created[len(created)-1].Details, "waits for an organization admin") {
+			if created := e.AuditEntries(t, e.Admin.Key, "user:create"); len(created) != audits+1 || !strings.Contains(created[len(created)-1].Details, "waits for an organization admin") {
 				t.Errorf("user:create entries %+v: the waiting invite is not audited", created)
 			}
 			// The attacker cannot get a link another way either.
@@ -99,7 +99,7 @@ func TestSSORefusesUnprovenLocalAccountUntilLinkedWhileSignedIn(t *testing.T) {
 	if n := e.userCount(t, "admin"); n != 1 {
 		t.Errorf("%d users named admin after the refusal, want 1", n)
 	}
-	failed := e.audits(t, "user:login_failed")
+	failed := e.AuditEntries(t, e.Admin.Key, "user:login_failed")
 	if len(failed) != 1 || failed[0].Interface != "sso" || failed[0].UserAsset == "" || !strings.Contains(failed[0].Details, roster.ReasonEmailUnproven) {
 		t.Fatalf("failed sign-in entries %+v", failed)
 	}

@@ -82,20 +82,6 @@ func (e *idpEnv) mustSignInAs(t *testing.T, who oidctest.Person) api.User {
 	return *v.User
 }
 
-// audits lists today's and yesterday's audit entries with action.
-func (e *idpEnv) audits(t *testing.T, action string) []api.AuditEntry {
-	t.Helper()
-	var page api.AuditPage
-	e.Must(200, "GET", "/admin/audit_logs?numDays=2&limit=1000", nil, e.Admin.Key).JSON(t, &page)
-	var out []api.AuditEntry
-	for _, a := range page.AuditLogs {
-		if a.Action == action {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
 // The four shapes, as each provider's ID token and userinfo answer carry
 // them.
 
@@ -178,13 +164,13 @@ func TestProviderShapesProvisionAndLink(t *testing.T) {
 		}
 	}
 	created := 0
-	for _, a := range e.audits(t, "user:create") {
+	for _, a := range e.AuditEntries(t, e.Admin.Key, "user:create") {
 		if a.Interface == "sso" {
 			created++
 		}
 	}
 	logins := 0
-	for _, a := range e.audits(t, "user:login") {
+	for _, a := range e.AuditEntries(t, e.Admin.Key, "user:login") {
 		if a.Interface == "sso" {
 			logins++
 		}
@@ -208,10 +194,10 @@ func TestEntraAddressOnlyInUPN(t *testing.T) {
 	unverified.IDToken["email_verified"] = "false"
 	f = e.signInAs(t, unverified)
 	wantRefusal(t, f.Page, http.StatusForbidden, "email_unverified", "has not verified", "OIDC_TRUST_EMAIL=true")
-	if n := len(e.audits(t, "user:create")); n != 0 {
+	if n := len(e.AuditEntries(t, e.Admin.Key, "user:create")); n != 0 {
 		t.Fatalf("untrusted addresses made %d users", n)
 	}
-	failed := e.audits(t, "user:login_failed")
+	failed := e.AuditEntries(t, e.Admin.Key, "user:login_failed")
 	if len(failed) != 2 || failed[0].Interface != "sso" || !strings.Contains(failed[0].Details, "email_unverified") {
 		t.Fatalf("refused sign-ins' audit entries: %+v", failed)
 	}
@@ -238,7 +224,7 @@ func TestProviderShapesDeactivatedRefused(t *testing.T) {
 		f := e.signInAs(t, who)
 		wantRefusal(t, f.Page, http.StatusForbidden, "deactivated", "deactivated", "reactivate")
 	}
-	failed := e.audits(t, "user:login_failed")
+	failed := e.AuditEntries(t, e.Admin.Key, "user:login_failed")
 	if len(failed) != 4 {
 		t.Fatalf("%d refused sign-ins audited, want 4", len(failed))
 	}

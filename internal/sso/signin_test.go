@@ -31,11 +31,11 @@ func TestFirstSSOSignInProvisionsMember(t *testing.T) {
 	if u.Username != "alice" || u.Role != "member" || u.Status != "active" || u.Name != "Alice Liddell" || u.Email != "alice@example.com" {
 		t.Fatalf("provisioned user %+v", u)
 	}
-	created := e.audits(t, "user:create")
+	created := e.AuditEntries(t, e.Admin.Key, "user:create")
 	if len(created) != 1 || created[0].Interface != "sso" || created[0].UserEmail != "alice@example.com" {
 		t.Fatalf("user:create entries %+v, want one through sso", created)
 	}
-	logins := e.audits(t, "user:login")
+	logins := e.AuditEntries(t, e.Admin.Key, "user:login")
 	if n := len(logins); n == 0 || logins[n-1].Interface != "sso" || logins[n-1].UserAsset != u.ID {
 		t.Fatalf("user:login entries %+v, want the sso sign-in last", logins)
 	}
@@ -45,7 +45,7 @@ func TestFirstSSOSignInProvisionsMember(t *testing.T) {
 	if again := e.viewer(t, s); again.ID != u.ID {
 		t.Fatalf("second sign-in is user %s, want %s", again.ID, u.ID)
 	}
-	if n := len(e.audits(t, "user:create")); n != 1 {
+	if n := len(e.AuditEntries(t, e.Admin.Key, "user:create")); n != 1 {
 		t.Fatalf("%d user:create entries after the second sign-in, want 1", n)
 	}
 }
@@ -73,7 +73,7 @@ func TestSSOProvisioningDisabled(t *testing.T) {
 	if n := e.userCount(t, "stranger"); n != 0 {
 		t.Fatalf("a refused stranger left %d user rows", n)
 	}
-	if got := e.audits(t, "user:login_failed"); len(got) != 1 || got[0].Interface != "sso" || got[0].UserEmail != "stranger@example.com" {
+	if got := e.AuditEntries(t, e.Admin.Key, "user:login_failed"); len(got) != 1 || got[0].Interface != "sso" || got[0].UserEmail != "stranger@example.com" {
 		t.Fatalf("failed sign-in entries %+v", got)
 	}
 
@@ -96,7 +96,7 @@ func TestSSOProvisioningDisabled(t *testing.T) {
 	}
 	// The invite is used up: there is nothing left to resend.
 	e.Must(409, "POST", "/api/v1/users/"+id+"/invite/resend", nil, e.Admin.Key)
-	if got := e.audits(t, "user:accept_invite"); len(got) != 1 || got[0].Interface != "sso" {
+	if got := e.AuditEntries(t, e.Admin.Key, "user:accept_invite"); len(got) != 1 || got[0].Interface != "sso" {
 		t.Fatalf("accept entries %+v", got)
 	}
 }
@@ -113,7 +113,7 @@ func TestSSODeactivatedUserRefused(t *testing.T) {
 	e.Must(200, "POST", "/api/v1/users/erin/deactivate", nil, e.Admin.Key)
 	f = e.signIn(t, ssotest.Login{Email: "erin@example.com"})
 	wantRefusal(t, f.Page, http.StatusForbidden, "deactivated")
-	if got := e.audits(t, "user:login_failed"); len(got) != 2 || got[1].UserEmail != "erin@example.com" {
+	if got := e.AuditEntries(t, e.Admin.Key, "user:login_failed"); len(got) != 2 || got[1].UserEmail != "erin@example.com" {
 		t.Fatalf("failed sign-in entries %+v, want dave's and erin's", got)
 	}
 }

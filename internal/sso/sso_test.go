@@ -69,20 +69,6 @@ func (e *ssoEnv) viewer(t *testing.T, s apitest.Session) api.User {
 	return *v.User
 }
 
-// audits lists today's and yesterday's audit entries with action.
-func (e *ssoEnv) audits(t *testing.T, action string) []api.AuditEntry {
-	t.Helper()
-	var page api.AuditPage
-	e.Must(200, "GET", "/admin/audit_logs?numDays=2&limit=1000", nil, e.Admin.Key).JSON(t, &page)
-	var out []api.AuditEntry
-	for _, a := range page.AuditLogs {
-		if a.Action == action {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
 // userCount counts the organization's users matching query.
 func (e *ssoEnv) userCount(t *testing.T, query string) int {
 	t.Helper()
