@@ -36,13 +36,9 @@ type exchange struct {
 // writes an audit entry; refused ones spend the caller's address budget
 // of refused credentials (D5).
 func (s *Service) ExchangeJWT(ctx context.Context, a roster.Actor, assertion string) (*IssuedToken, error) {
-	b := []budget{{key: "api_key_address:" + addressBucket(a.IP), rate: s.limits.keyAddress}}
-	var blocked bool
-	if err := s.db.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		blocked, err = overBudget(ctx, tx, b)
-		return err
-	}); err != nil {
+	b := s.refusedKeyBudget(a)
+	blocked, err := s.spent(ctx, b)
+	if err != nil {
 		return nil, err
 	}
 	if blocked {

@@ -65,12 +65,8 @@ func (s *Service) LDAPLogin(ctx context.Context, a roster.Actor, in LoginInput) 
 		return nil, errBadCredentials
 	}
 	budgets := s.loginBudgets(nil, "ldap:"+roster.Fold(login), a.IP, nil)
-	var blocked bool
-	if err := s.db.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		blocked, err = overBudget(ctx, tx, budgets)
-		return err
-	}); err != nil {
+	blocked, err := s.spent(ctx, budgets)
+	if err != nil {
 		return nil, err
 	}
 	if blocked {

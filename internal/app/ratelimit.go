@@ -91,6 +91,24 @@ func addressBucket(ip string) string {
 	return a.String()
 }
 
+// refusedKeyBudget is the budget of refused credentials (API keys, JWTs
+// to exchange) from a's address.
+func (s *Service) refusedKeyBudget(a roster.Actor) []budget {
+	return []budget{{key: "api_key_address:" + addressBucket(a.IP), rate: s.limits.keyAddress}}
+}
+
+// spent reports, in a read transaction of its own, whether any of budgets
+// has no failure left.
+func (s *Service) spent(ctx context.Context, budgets []budget) (bool, error) {
+	var blocked bool
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		blocked, err = overBudget(ctx, tx, budgets)
+		return err
+	})
+	return blocked, err
+}
+
 // overBudget reports whether any of budgets has no failure left.
 func overBudget(ctx context.Context, tx *store.Tx, budgets []budget) (bool, error) {
 	keys := make([]string, len(budgets))

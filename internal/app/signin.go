@@ -328,13 +328,9 @@ func (s *Service) KeyActor(ctx context.Context, key string, a roster.Actor) (ros
 	if roster.ErrorReason(err) != roster.ReasonBadAPIKey {
 		return got, err
 	}
-	b := []budget{{key: "api_key_address:" + addressBucket(a.IP), rate: s.limits.keyAddress}}
-	var blocked bool
-	if rerr := s.db.Read(ctx, func(tx *store.Tx) error {
-		var rerr error
-		blocked, rerr = overBudget(ctx, tx, b)
-		return rerr
-	}); rerr != nil {
+	b := s.refusedKeyBudget(a)
+	blocked, rerr := s.spent(ctx, b)
+	if rerr != nil {
 		return a, rerr
 	}
 	if blocked {
