@@ -154,6 +154,15 @@ func (u UserRow) StatusLabel() string {
 	return "Active"
 }
 
+// chipsShown is how many team chips a row shows before "+N more".
+const chipsShown = 3
+
+// ShownTeams are the teams the row shows as chips.
+func (u UserRow) ShownTeams() []string { return u.Teams[:min(len(u.Teams), chipsShown)] }
+
+// MoreTeams are the teams behind the row's "+N more".
+func (u UserRow) MoreTeams() []string { return u.Teams[min(len(u.Teams), chipsShown):] }
+
 // Roles are the organization roles a role picker offers.
 func (UserRow) Roles() []string { return []string{"admin", "member", "viewer"} }
 

@@ -135,7 +135,11 @@ func (web *Web) rowAction(w http.ResponseWriter, r *http.Request, a roster.Actor
 		if u, _ = web.app.GetUser(r.Context(), a, ref); u == nil {
 			return err
 		}
-		up.Flash = &Notice{Kind: "error", Text: roster.ErrorMessage(err)}
+		// The refusal shows once: beside the control in the row, or in
+		// the flash when the user left the list.
+		if u.Status == roster.StatusRemoved || !isHTMX(r) {
+			up.Flash = &Notice{Kind: "error", Text: roster.ErrorMessage(err)}
+		}
 	}
 	csrf := web.csrfFor(w, r, a)
 	if u != nil && u.Status != roster.StatusRemoved {
