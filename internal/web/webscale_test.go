@@ -456,3 +456,46 @@ func TestMembersTabPagesEveryMemberOnce(t *testing.T) {
 		t.Fatalf("zoe, outside the team, got %d with members listed", r.StatusCode)
 	}
 }
+
+// TestBrowserAuditNewestPastAThousand: with 1,101 entries in the range the
+// audit page opens on the newest, pages to older ones and filters as you
+// type. The entries go straight into the store, so the test stays quick.
+func TestBrowserAuditNewestPastAThousand(t *testing.T) {
+	env := apitest.New(t)
+	env.MustSignup("ada")
+	ctx := t.Context()
+	err := env.DB.Tx(ctx, func(tx *store.Tx) error {
+		ada, err := tx.UserByUsername(ctx, "ada")
+		if err != nil {
+			return err
+		}
+		for i := range 1101 {
+			name := fmt.Sprintf("t%04d", i)
+			if i == 1100 {
+				name = "newest"
+			}
+			if err := tx.AppendAudit(ctx, &roster.AuditEntry{OrgID: ada.OrgID, Action: "team:create", ActorUserID: ada.ID,
+				ActorEmail: ada.Email, EntityName: name, Via: roster.ViaAPI}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newTab(t, newBrowser(t), env)
+	b.signIn("ada", password)
+	b.visit("/org/audit?action=team:create")
+	b.waitText("#audit-table tbody tr:first-child", "newest")
+	b.click("#audit-older")
+	b.waitText("#audit-table tbody tr:first-child", "t0900")
+	b.click("#audit-newest")
+	b.waitText("#audit-table tbody tr:first-child", "newest")
+	b.fill("#audit-who", "t0005")
+	b.waitText("#audit-table tbody tr:first-child", "t0005")
+	if n := b.number(`document.querySelectorAll("#audit-table tbody tr").length`); n != 1 {
+		t.Fatalf("filtering t0005 shows %d rows", n)
+	}
+	b.screenshot("audit-log-filtered")
+}
