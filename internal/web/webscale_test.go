@@ -190,6 +190,12 @@ func TestBrowserBigTeamMembersArePaged(t *testing.T) {
 		t.Fatalf("the Members tab has %d elements", n)
 	}
 	b.waitText(`#members-table tbody tr:first-child`, "ada")
+	if os.Getenv("ROSTER_AXE_JS") != "" {
+		if vs := b.axeViolations(axeSource(t)); len(vs) > 0 {
+			t.Fatalf("axe-core on the 2,001-member team:\n%s", strings.Join(vs, "\n"))
+		}
+	}
+	b.screenshot("team-settings-members-big")
 	b.click("#members-next")
 	b.waitText(`#members-table tbody tr:first-child`, "m0049")
 	b.waitJSOrFail(`location.search.includes("cursor=")`)
