@@ -55,6 +55,8 @@ func (web *Web) table() []route {
 		{"GET", "/org/teams", signedIn, web.orgTeams},
 		{"GET", "/org/teams/new", signedIn, web.newTeamForm},
 		{"POST", "/org/teams", signedIn, web.createTeam},
+		{"POST", "/org/teams/{team}/archive", signedIn, web.archiveTeam},
+		{"POST", "/org/teams/{team}/restore", signedIn, web.restoreTeam},
 		{"GET", "/org/roles", signedIn, web.roles},
 		{"POST", "/org/roles", signedIn, web.createRole},
 		{"POST", "/org/roles/{role}/delete", signedIn, web.deleteRole},
