@@ -87,7 +87,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	env.Must(201, "POST", "/api/v1/service-accounts", map[string]any{"name": "ci-bot", "default_team": "vision"}, ada.Key)
 
 	b := newTab(t, newBrowser(t), env)
-	pages := []string{"/", "/org/users", "/org/teams", "/org/roles", "/org/service-accounts", "/org/api-keys", "/org/activity",
+	pages := []string{"/", "/org/users", "/org/teams", "/org/roles", "/org/roles?edit=editor", "/org/service-accounts", "/org/api-keys", "/org/activity",
 		"/org/audit", "/org/settings", "/org/users/bulk", "/profile", "/teams/vision", "/teams/vision/settings/members",
 		"/teams/vision/settings/general", "/teams/vision/settings/privacy", "/teams/vision/settings/alerts",
 		"/teams/vision/settings/service-accounts", "/teams/vision/settings/usage"}

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"roster/internal/apitest"
@@ -44,4 +46,47 @@ func TestBrowserArchiveAndRestoreTeam(t *testing.T) {
 	b.waitText("#teams-section .notice", "Team vision restored")
 	b.waitText(`#teams-table tr[data-team="vision"]`, "vision")
 	env.Must(200, "GET", "/api/v1/teams/vision", nil, bob.Key)
+}
+
+// TestBrowserEditCustomRole (R3): the custom roles page says how many hold
+// each role, edits one in place with its holders named before saving, and
+// refuses a taken name beside the field; a member posting the edit form is
+// refused and changes nothing.
+func TestBrowserEditCustomRole(t *testing.T) {
+	env := apitest.New(t)
+	ada := env.MustSignup("ada")
+	env.MustUser(ada.Key, "bob", "member")
+	env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "vision", "storage": map[string]string{"type": "default"}}, ada.Key)
+	env.Must(201, "POST", "/api/v1/roles", map[string]any{"name": "editor", "base": "member", "permissions": []string{"project:update"}}, ada.Key)
+	env.Must(201, "POST", "/api/v1/roles", map[string]any{"name": "auditor", "base": "viewer"}, ada.Key)
+	env.Must(201, "POST", "/api/v1/teams/vision/members", map[string]string{"username": "bob", "role": "editor"}, ada.Key)
+
+	bobWeb := env.MustWebSignIn("bob", password)
+	if r := bobWeb.Post("/org/roles/editor/edit", url.Values{"name": {"editor"}, "base": {"member"}, "perms": {"run:delete"}}); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("bob editing a role: %d", r.StatusCode)
+	}
+
+	b := newTab(t, newBrowser(t), env)
+	b.signIn("ada", password)
+	b.visit("/org/roles")
+	b.waitText("#role-list", "1 holder")
+	b.waitText("#role-list", "0 holders")
+	b.click(`a[aria-label="Edit editor"]`)
+	b.waitText("#role-form-title", "Edit the custom role editor")
+	b.waitText("#role-holders-note", "1 member holds this role")
+	b.waitJSOrFail(`document.querySelector('#role-form input[value="project:update"]').checked`)
+	b.fill("#role-name", "auditor")
+	b.click("#save-role-submit")
+	b.waitText("#role-form .field-error", "already exists")
+	b.fill("#role-name", "editor")
+	b.click(`#role-form input[value="run:update"]`)
+	b.click("#save-role-submit")
+	b.waitText("#roles-section .notice", "Custom role editor saved")
+	b.waitText("#role-list", "run:update")
+	b.waitText("#role-form-title", "Create a custom role")
+	role := string(env.Must(200, "GET", "/api/v1/roles/editor", nil, ada.Key).Body)
+	if !strings.Contains(role, "run:update") || strings.Contains(role, "run:delete") {
+		t.Fatalf("editor after the edit: %s", role)
+	}
+	b.screenshot("custom-roles-edit")
 }

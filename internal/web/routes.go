@@ -59,6 +59,7 @@ func (web *Web) table() []route {
 		{"POST", "/org/teams/{team}/restore", signedIn, web.restoreTeam},
 		{"GET", "/org/roles", signedIn, web.roles},
 		{"POST", "/org/roles", signedIn, web.createRole},
+		{"POST", "/org/roles/{role}/edit", signedIn, web.editRole},
 		{"POST", "/org/roles/{role}/delete", signedIn, web.deleteRole},
 		{"GET", "/org/service-accounts", signedIn, web.orgServiceAccounts},
 		{"POST", "/org/service-accounts", signedIn, web.createOrgServiceAccount},
