@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"roster/internal/apitest"
 )
@@ -89,4 +90,47 @@ func TestBrowserEditCustomRole(t *testing.T) {
 		t.Fatalf("editor after the edit: %s", role)
 	}
 	b.screenshot("custom-roles-edit")
+}
+
+// TestBrowserPendingInvites (O8): "Pending invites" lists the invited
+// users with when each link expires; an invite is revoked from its menu
+// after a confirmation. A member posting the revoke is refused.
+func TestBrowserPendingInvites(t *testing.T) {
+	env := apitest.New(t)
+	ada := env.MustSignup("ada")
+	env.MustUser(ada.Key, "bob", "member")
+	daveID, _ := env.MustInvite(ada.Key, "dave@example.com", "member")
+	env.Clock.Advance(2 * 24 * time.Hour)
+	env.MustInvite(ada.Key, "erin@example.com", "viewer")
+
+	bobWeb := env.MustWebSignIn("bob", password)
+	if r := bobWeb.Post("/org/users/"+daveID+"/revoke-invite", nil); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("bob revoking an invite: %d", r.StatusCode)
+	}
+
+	b := newTab(t, newBrowser(t), env)
+	b.signIn("ada", password)
+	b.visit("/org/users")
+	b.click("#nav-invites")
+	b.waitGone(`tr[data-user="bob"]`)
+	b.waitText(`tr[data-user="dave@example.com"] .invite-expiry`, "Link expires in 5 days")
+	b.waitText(`tr[data-user="erin@example.com"] .invite-expiry`, "Link expires in 7 days")
+	b.waitJSOrFail(`document.querySelector("#nav-invites").getAttribute("aria-current") === "page"`)
+
+	env.Clock.Advance(6 * 24 * time.Hour)
+	b.visit("/org/users?status=invited")
+	b.waitText(`tr[data-user="dave@example.com"] .invite-expiry`, "Link expired")
+	row := `tr[data-user="erin@example.com"]`
+	b.click(row + " .row-menu summary")
+	b.click(row + ` button[data-action="revoke-invite"]`)
+	b.confirm("Revoke the invite for erin@example.com?")
+	b.waitGone(row)
+	b.waitText("#flash", "The invite for erin@example.com was revoked")
+	if r := env.Do("GET", "/api/v1/users/erin@example.com", nil, ada.Key); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("erin after the revoke: %d", r.StatusCode)
+	}
+	if n := env.AuditCount("user:revoke_invite"); n != 1 {
+		t.Fatalf("%d user:revoke_invite entries", n)
+	}
+	b.screenshot("pending-invites")
 }

@@ -51,6 +51,7 @@ func (web *Web) table() []route {
 		{"POST", "/org/users/{id}/unlock", signedIn, web.unlockUser},
 		{"POST", "/org/users/{id}/resend-invite", signedIn, web.resendInvite},
 		{"POST", "/org/users/{id}/invite-link", signedIn, web.inviteLink},
+		{"POST", "/org/users/{id}/revoke-invite", signedIn, web.revokeInvite},
 		{"POST", "/org/users/{id}/remove", signedIn, web.removeUser},
 		{"GET", "/org/teams", signedIn, web.orgTeams},
 		{"GET", "/org/teams/new", signedIn, web.newTeamForm},

@@ -156,7 +156,7 @@ func (web *Web) rowAction(w http.ResponseWriter, r *http.Request, a roster.Actor
 			if ierr != nil {
 				return ierr
 			}
-			row.withInvite(st)
+			row.withInvite(st, web.app.DB().Now())
 		}
 		up.Row = &row
 	}
@@ -241,6 +241,19 @@ func (web *Web) inviteLink(w http.ResponseWriter, r *http.Request, a roster.Acto
 		}
 		return res.User, &Notice{Kind: "ok", Copy: res.URL,
 			Text: "New invite link for " + res.User.Email + " (the old link and any unsent email no longer work; valid 7 days). Send it to them yourself:"}, nil
+	})
+}
+
+func (web *Web) revokeInvite(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	return web.rowAction(w, r, a, func(ref string) (*roster.User, *Notice, error) {
+		u, err := web.app.GetUser(r.Context(), a, ref)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := web.app.RevokeInvite(r.Context(), a, ref); err != nil {
+			return nil, nil, err
+		}
+		return nil, ok("The invite for " + u.Email + " was revoked: its link no longer works and its seat is free."), nil
 	})
 }
 
