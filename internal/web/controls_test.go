@@ -134,3 +134,51 @@ func TestBrowserPendingInvites(t *testing.T) {
 	}
 	b.screenshot("pending-invites")
 }
+
+// TestBrowserSmallerFixes (#15 items 10 and 11): an out-of-range number of
+// days in the audit filter says so instead of leaving stale results; the
+// 403 page keeps a signed-in person's menu; the page has a favicon; a flash
+// message floats over the page and can be dismissed; the Add user form
+// opened as a page closes with its Close button.
+func TestBrowserSmallerFixes(t *testing.T) {
+	env := apitest.New(t)
+	ada := env.MustSignup("ada")
+	env.MustUser(ada.Key, "bob", "member")
+	env.MustUser(ada.Key, "carol", "member")
+	b := newTab(t, newBrowser(t), env)
+	b.signIn("ada", password)
+
+	b.visit("/org/audit")
+	b.waitText("#audit-table", "user:login")
+	b.fill("#audit-days", "999")
+	b.waitText("#audit-results", "give a number of days from 1 to 366")
+	b.waitGone("#audit-table")
+
+	b.waitJSOrFail(`(l => !!l && l.href.endsWith("/static/favicon.svg"))(document.querySelector("link[rel=icon]"))`)
+	if r := env.Do("GET", "/static/favicon.svg", nil, nil); r.StatusCode != http.StatusOK || !strings.Contains(r.Header.Get("Content-Type"), "svg") {
+		t.Fatalf("favicon: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
+	}
+
+	b.visit("/org/users")
+	row := `tr[data-user="bob"]`
+	b.click(row + " .row-menu summary")
+	b.click(row + ` button[data-action="deactivate"]`)
+	b.confirm("Deactivate bob?")
+	b.waitText("#flash", "bob is deactivated")
+	b.waitJSOrFail(`getComputedStyle(document.querySelector("#flash")).position === "fixed"`)
+	b.click("#flash [data-dismiss]")
+	b.waitGone("#flash .notice")
+
+	b.visit("/org/users")
+	b.visit("/org/users/new")
+	b.waitText("#invite-form", "Add new user")
+	b.click(`#invite-form [data-close-dialog]`)
+	b.waitJSOrFail(`location.pathname === "/org/users" && location.search === ""`)
+
+	other := b.otherProfile()
+	other.signIn("carol", password)
+	other.visit("/org/users")
+	other.waitText("h1", "403")
+	other.waitGone(".top-signin")
+	other.waitText("#avatar-menu", "")
+}

@@ -36,6 +36,10 @@ func (web *Web) RenderError(w http.ResponseWriter, r *http.Request, status int, 
 		h.Set("HX-Reswap", "innerHTML")
 		rerr = web.fragment(w, status, "error", "alert", data)
 	} else {
+		// A signed-in visitor keeps their menu, not an offer to sign in.
+		if a, aerr := web.actor(w, r); aerr == nil && a.User != nil {
+			data.Page = web.basePage(w, r, a, data.Title, "")
+		}
 		rerr = web.page(w, status, "error", data)
 	}
 	if rerr != nil {

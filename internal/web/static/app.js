@@ -48,6 +48,15 @@
     if (close) {
       var dlg = close.closest("dialog");
       if (dlg) dlg.close();
+      else if (history.length > 1) history.back(); // the form opened as a page
+      else location.assign("/");
+      return;
+    }
+    var dismiss = e.target.closest("[data-dismiss]");
+    if (dismiss) {
+      dismiss.closest(".notice").remove();
+      var main = document.getElementById("main");
+      if (main) main.focus();
       return;
     }
     // A click outside an open menu closes it.
