@@ -70,8 +70,10 @@ func (b *tab) axeViolations(src string) []string {
 	return lines
 }
 
-// TestBrowserAccessibility runs axe-core (WCAG 2.2 AA) on every main page,
-// at desktop and at phone width: no violation is allowed.
+// TestBrowserAccessibility runs axe-core (WCAG 2.2 AA) on every main page
+// at desktop width, and on the pages whose layout changes most at phone
+// width, with the users table's menus and dialogs open at both: no
+// violation is allowed.
 func TestBrowserAccessibility(t *testing.T) {
 	src := axeSource(t)
 	env := apitest.New(t)
@@ -91,6 +93,8 @@ func TestBrowserAccessibility(t *testing.T) {
 		"/org/audit", "/org/settings", "/org/users/bulk", "/profile", "/teams/vision", "/teams/vision/settings/members",
 		"/teams/vision/settings/general", "/teams/vision/settings/privacy", "/teams/vision/settings/alerts",
 		"/teams/vision/settings/service-accounts", "/teams/vision/settings/usage"}
+	phonePages := map[string]bool{"/org/users": true, "/org/audit": true, "/org/roles?edit=editor": true, "/profile": true,
+		"/teams/vision/settings/members": true, "/teams/vision/settings/general": true, "/teams/vision/settings/usage": true}
 	var failed []string
 	check := func(width, path string) {
 		for _, v := range b.axeViolations(src) {
@@ -105,6 +109,9 @@ func TestBrowserAccessibility(t *testing.T) {
 			b.phone()
 		}
 		for _, p := range pages {
+			if width == "390px" && !phonePages[p] {
+				continue // the same markup; at phone width what changes is the layout of these
+			}
 			b.visit(p)
 			check(width, p)
 		}
