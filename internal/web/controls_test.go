@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"roster/internal/apitest"
 )
 
@@ -181,4 +183,35 @@ func TestBrowserSmallerFixes(t *testing.T) {
 	other.waitText("h1", "403")
 	other.waitGone(".top-signin")
 	other.waitText("#avatar-menu", "")
+}
+
+// TestBrowserSessionEndedInAnotherTab (#15 item 10): a change made in a
+// page whose session was signed out in another tab is not lost without a
+// word: the sign-in page says it was not saved and, after signing in,
+// returns to the page.
+func TestBrowserSessionEndedInAnotherTab(t *testing.T) {
+	env := apitest.New(t)
+	ada := env.MustSignup("ada")
+	env.MustUser(ada.Key, "bob", "member")
+	env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "vision", "storage": map[string]string{"type": "default"}}, ada.Key)
+	env.Must(201, "POST", "/api/v1/teams/vision/members", map[string]string{"username": "bob"}, ada.Key)
+	b := newTab(t, newBrowser(t), env)
+	b.signIn("ada", password)
+	b.visit("/teams/vision/settings/members")
+
+	// Another tab of the same browser signs out, as its Sign out form does.
+	b.do("sign out elsewhere", chromedp.Evaluate[chromedp.Void](`fetch("/sign-out", {method: "POST",
+		headers: {"Content-Type": "application/x-www-form-urlencoded"},
+		body: "csrf=" + encodeURIComponent(document.querySelector("#sign-out").form.csrf.value)})`, chromedp.EvalAwaitPromise))
+
+	row := `tr[data-member="bob"]`
+	b.pick(row+" select.member-role", "Admin")
+	b.click(row + ` [data-action="apply-role"]`)
+	b.waitPath("/sign-in")
+	b.waitText("#session-ended", "your last change was not saved")
+	b.fill("#login", "ada")
+	b.fill("#password", password)
+	b.click("#signin-form button[type=submit]")
+	b.waitPath("/teams/vision/settings/members")
+	b.waitText(row, "bob")
 }

@@ -14,6 +14,7 @@ type SignInPage struct {
 	Page
 	Login, Next string
 	Errors      Errors
+	Ended       bool // sent here by a change made after the session ended
 }
 
 // SignUpPage is the first user's sign-up form (O1).
@@ -56,7 +57,8 @@ func (web *Web) signInPage(w http.ResponseWriter, r *http.Request, a roster.Acto
 	} else if open {
 		return redirect(w, r, "/sign-up")
 	}
-	return web.page(w, http.StatusOK, "signin", SignInPage{Page: web.basePage(w, r, a, "Sign in", ""), Next: next})
+	return web.page(w, http.StatusOK, "signin", SignInPage{Page: web.basePage(w, r, a, "Sign in", ""), Next: next,
+		Ended: r.URL.Query().Get("ended") != ""})
 }
 
 func (web *Web) signIn(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
