@@ -10,6 +10,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"roster/internal/apitest"
+	"roster/internal/app"
+	"roster/internal/license"
 )
 
 // TestBrowserArchiveAndRestoreTeam (T11): an admin archives a team from the
@@ -214,4 +216,34 @@ func TestBrowserSessionEndedInAnotherTab(t *testing.T) {
 	b.click("#signin-form button[type=submit]")
 	b.waitPath("/teams/vision/settings/members")
 	b.waitText(row, "bob")
+}
+
+// TestBrowserAddUserOffAfterLastSeat (#15 item 11, O15): when the Add user
+// dialog takes the last seat, the page's Add user button turns off at
+// once and says why.
+func TestBrowserAddUserOffAfterLastSeat(t *testing.T) {
+	pub, priv, err := license.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := license.ParsePrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := license.Issue(license.License{Licensee: "Acme", Seats: 2,
+		Expires: time.Now().AddDate(1, 0, 0).Format(license.DateLayout), IssuedAt: time.Now()}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := apitest.NewWith(t, apitest.Options{Config: app.Config{License: doc, LicenseKey: pub}})
+	env.MustSignup("ada")
+	b := newTab(t, newBrowser(t), env)
+	b.signIn("ada", password)
+	b.visit("/org/users")
+	b.click("#add-user")
+	b.fill("#invite-email", "bob@example.com")
+	b.click("#invite-submit")
+	b.waitText("#invite-form .notice", "Invite created for bob@example.com")
+	b.waitJSOrFail(`document.querySelector("#add-user-area #add-user").disabled === true`)
+	b.waitText("#add-user-reason", "No seat is left")
 }
