@@ -244,6 +244,6 @@ func TestBrowserAddUserOffAfterLastSeat(t *testing.T) {
 	b.fill("#invite-email", "bob@example.com")
 	b.click("#invite-submit")
 	b.waitText("#invite-form .notice", "Invite created for bob@example.com")
-	b.waitJSOrFail(`document.querySelector("#add-user-area #add-user").disabled === true`)
+	b.waitJSOrFail(`document.querySelector("#add-user").disabled === true`)
 	b.waitText("#add-user-reason", "No seat is left")
 }
