@@ -247,3 +247,29 @@ func TestBrowserAddUserOffAfterLastSeat(t *testing.T) {
 	b.waitJSOrFail(`document.querySelector("#add-user").disabled === true`)
 	b.waitText("#add-user-reason", "No seat is left")
 }
+
+// TestBrowserChartAndSmallTargets (#15 item 12): the usage chart's values
+// are a table a keyboard and a screen reader reach; on a phone the
+// privacy switches and other checkboxes are at least 24 px.
+func TestBrowserChartAndSmallTargets(t *testing.T) {
+	env := apitest.New(t)
+	ada := env.MustSignup("ada")
+	env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "vision", "storage": map[string]string{"type": "default"}}, ada.Key)
+	env.Must(201, "POST", "/api/v1/teams/vision/projects", map[string]string{"name": "detector"}, ada.Key)
+	env.Must(201, "POST", "/api/v1/teams/vision/projects/detector/runs", map[string]string{"name": "run-1", "state": "finished"}, ada.Key)
+	b := newTab(t, newBrowser(t), env)
+	b.signIn("ada", password)
+	b.visit("/teams/vision/settings/usage")
+	b.click("#runs-table summary")
+	today := env.Clock.Now().UTC().Format("2006-01-02")
+	b.waitText("#runs-table", today+"\t1")
+	if n := b.number(`document.querySelectorAll("#runs-table tbody tr").length`); n != 30 {
+		t.Fatalf("the runs table has %d days", n)
+	}
+	b.phone()
+	b.visit("/teams/vision/settings/privacy")
+	small := `[...document.querySelectorAll("input[type=checkbox], input[type=radio]")].filter(e => { const r = e.getBoundingClientRect(); return r.width < 24 || r.height < 24 }).length`
+	if n := b.number(small); n != 0 {
+		t.Fatalf("%d checkboxes smaller than 24 px on a phone", n)
+	}
+}
