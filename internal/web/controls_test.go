@@ -273,3 +273,41 @@ func TestBrowserChartAndSmallTargets(t *testing.T) {
 		t.Fatalf("%d checkboxes smaller than 24 px on a phone", n)
 	}
 }
+
+// TestBrowserProfileNameAndPassword (#15 item 7, U3, S1): the profile
+// changes the display name, with the page head following, and the
+// password, refusing a wrong current one and a short new one beside their
+// fields; the change signs out the other sessions.
+func TestBrowserProfileNameAndPassword(t *testing.T) {
+	env := apitest.New(t)
+	env.MustSignup("ada")
+	b := newTab(t, newBrowser(t), env)
+	b.signIn("ada", password)
+	elsewhere := b.otherProfile()
+	elsewhere.signIn("ada", password)
+
+	b.visit("/profile")
+	b.fill("#profile-name", "Ada Lovelace")
+	b.click("#name-save")
+	b.waitText("#name-form .notice", "Name saved")
+	b.waitText("#profile-head h1", "Ada Lovelace")
+
+	b.fill("#current-password", "not my password")
+	b.fill("#new-password", "a brand new secret")
+	b.click("#password-save")
+	b.waitText("#password-form .field-error", "the current password is wrong")
+	b.fill("#current-password", password)
+	b.fill("#new-password", "short")
+	b.click("#password-save")
+	b.waitText("#password-form .field-error", "password must be between")
+	b.fill("#current-password", password)
+	b.fill("#new-password", "a brand new secret")
+	b.click("#password-save")
+	b.waitText("#password-form .notice", "Password changed")
+	env.MustLogin("ada", "a brand new secret")
+
+	elsewhere.visit("/profile")
+	elsewhere.waitPath("/sign-in")
+	b.visit("/profile")
+	b.waitPath("/profile")
+}

@@ -35,6 +35,8 @@ func (web *Web) table() []route {
 		{"POST", "/sign-out", signedIn, web.signOut},
 
 		{"GET", "/profile", signedIn, web.profile},
+		{"POST", "/profile/name", signedIn, web.saveName},
+		{"POST", "/profile/password", signedIn, web.savePassword},
 		{"POST", "/profile/api-keys", signedIn, web.createKey},
 		{"POST", "/profile/api-keys/{id}/delete", signedIn, web.deleteKey},
 
