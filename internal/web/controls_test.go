@@ -222,20 +222,7 @@ func TestBrowserSessionEndedInAnotherTab(t *testing.T) {
 // dialog takes the last seat, the page's Add user button turns off at
 // once and says why.
 func TestBrowserAddUserOffAfterLastSeat(t *testing.T) {
-	pub, priv, err := license.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := license.ParsePrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := license.Issue(license.License{Licensee: "Acme", Seats: 2,
-		Expires: time.Now().AddDate(1, 0, 0).Format(license.DateLayout), IssuedAt: time.Now()}, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := apitest.NewWith(t, apitest.Options{Config: app.Config{License: doc, LicenseKey: pub}})
+	env := licensedEnv(t, 2)
 	env.MustSignup("ada")
 	b := newTab(t, newBrowser(t), env)
 	b.signIn("ada", password)
@@ -310,4 +297,40 @@ func TestBrowserProfileNameAndPassword(t *testing.T) {
 	elsewhere.waitPath("/sign-in")
 	b.visit("/profile")
 	b.waitPath("/profile")
+}
+
+// licensedEnv starts a server under a license for seats with features.
+func licensedEnv(t *testing.T, seats int, features ...license.Feature) *apitest.Env {
+	t.Helper()
+	pub, priv, err := license.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := license.ParsePrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := license.Issue(license.License{Licensee: "Acme", Seats: seats, Features: features,
+		Expires: time.Now().AddDate(1, 0, 0).Format(license.DateLayout), IssuedAt: time.Now()}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return apitest.NewWith(t, apitest.Options{Config: app.Config{License: doc, LicenseKey: pub}})
+}
+
+// TestUnlicensedFeatureRefusalNamesIt (#15 item 11, O14): a feature the
+// license lacks is refused in words a person knows, beside the control.
+func TestUnlicensedFeatureRefusalNamesIt(t *testing.T) {
+	env := licensedEnv(t, 10, license.CustomRoles)
+	ada := env.MustSignup("ada")
+	bob := env.MustUser(ada.Key, "bob", "member")
+	env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "vision", "storage": map[string]string{"type": "default"}}, ada.Key)
+	env.Must(201, "POST", "/api/v1/teams/vision/members", map[string]string{"username": "bob"}, ada.Key)
+	web := env.MustWebSignIn("ada", password)
+	web.HTMX = true
+	r := web.Post("/teams/vision/settings/members/"+bob.ID+"/role", url.Values{"role": {"viewer"}})
+	body := string(r.Body)
+	if r.StatusCode != http.StatusForbidden || !strings.Contains(body, "does not include the Read-only team role") {
+		t.Fatalf("%d %s", r.StatusCode, body)
+	}
 }
