@@ -6,16 +6,18 @@
 # tests), then Microsoft's SCIM reference collection with newman on both
 # engines (scripts/scim-newman.sh).
 # The web edge's browser tests need Chromium, which scripts/chromium.sh
-# installs when it is missing; the LDAP tests need OpenLDAP's slapd, which
-# scripts/slapd.sh installs when it is missing. Then every fuzz target runs for FUZZTIME
+# installs when it is missing, and axe-core for their accessibility checks,
+# which scripts/axe.sh fetches with npm; the LDAP tests need OpenLDAP's
+# slapd, which scripts/slapd.sh installs when it is missing. Then every fuzz target runs for FUZZTIME
 # each (default 20s; FUZZTIME=0 skips them), see scripts/fuzz.sh.
 # Extra arguments go to `go test` (for example -run TestName).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:--buildvcs=false}"
 
-echo "== Chromium for the browser tests"
+echo "== Chromium and axe-core for the browser tests"
 bash scripts/chromium.sh
+source scripts/axe.sh
 
 echo "== OpenLDAP's slapd for the LDAP tests"
 bash scripts/slapd.sh

@@ -86,6 +86,21 @@ func (s *Service) ListCustomRoles(ctx context.Context, a roster.Actor) ([]*roste
 	return out, err
 }
 
+// CustomRoleHolders counts the memberships holding each custom role, by
+// role id, for organization admins: who an edit or a deletion reaches.
+func (s *Service) CustomRoleHolders(ctx context.Context, a roster.Actor) (map[string]int, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	var out map[string]int
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.CustomRoleHolders(ctx, orgID(a))
+		return err
+	})
+	return out, err
+}
+
 // GetCustomRole returns one custom role by id or name.
 func (s *Service) GetCustomRole(ctx context.Context, a roster.Actor, ref string) (*roster.CustomRole, error) {
 	if err := requirePrincipal(a); err != nil {

@@ -86,7 +86,7 @@ func (s *Service) RequireFeature(name string) error {
 	}
 	if !l.Has(f) {
 		return roster.ReasonErrorf(roster.EForbidden, roster.ReasonFeatureNotLicensed,
-			"the license of %s does not include the %s feature", l.Licensee, f)
+			"the license of %s does not include %s (%s); ask for a license with it, or choose another option", l.Licensee, f.Label(), f)
 	}
 	return nil
 }

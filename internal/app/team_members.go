@@ -148,6 +148,46 @@ func (s *Service) ListTeamMembers(ctx context.Context, a roster.Actor, teamRef s
 	return out, err
 }
 
+// MembersPage is one page of a team's members with the team's counts.
+type MembersPage struct {
+	Members    []*roster.Membership
+	NextCursor string // "" on the last page
+	Total      int    // members of the team, whatever the query
+	Admins     int    // admins among its users that were not removed (T5)
+}
+
+// ListTeamMembersPage lists one page of a team's members, narrowed by
+// f.Query, for those who may read the team; f.Limit is capped at
+// MaxPageSize.
+func (s *Service) ListTeamMembersPage(ctx context.Context, a roster.Actor, teamRef string, f store.MemberFilter) (*MembersPage, error) {
+	if f.Limit <= 0 || f.Limit > MaxPageSize {
+		f.Limit = MaxPageSize
+	}
+	f.Query = strings.TrimSpace(f.Query)
+	out := &MembersPage{}
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		v, err := s.loadTeam(ctx, tx, a, teamRef)
+		if err != nil {
+			return err
+		}
+		if err := v.require(roster.PermTeamRead); err != nil {
+			return err
+		}
+		if out.Members, out.NextCursor, err = tx.ListMembersPage(ctx, v.team.ID, f); err != nil {
+			return err
+		}
+		if out.Total, err = tx.CountMembers(ctx, v.team.ID); err != nil {
+			return err
+		}
+		out.Admins, err = tx.CountTeamAdmins(ctx, v.team.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // memberTarget loads the membership of the user named by ref in team v.
 func memberTarget(ctx context.Context, tx *store.Tx, v *teamView, ref string) (*roster.User, *roster.Membership, error) {
 	u, err := findUser(ctx, tx, ref)

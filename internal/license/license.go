@@ -27,6 +27,23 @@ const (
 	SSO             Feature = "sso"
 )
 
+// Label names the feature for people, as messages show it.
+func (f Feature) Label() string {
+	switch f {
+	case CustomRoles:
+		return "custom roles"
+	case ViewerTeamRole:
+		return "the Read-only team role"
+	case ServiceAccounts:
+		return "service accounts"
+	case SCIM:
+		return "SCIM provisioning"
+	case SSO:
+		return "single sign-on"
+	}
+	return string(f)
+}
+
 // AllFeatures lists every feature, in a stable order.
 func AllFeatures() []Feature {
 	return []Feature{CustomRoles, ViewerTeamRole, ServiceAccounts, SCIM, SSO}

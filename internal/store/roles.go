@@ -100,6 +100,27 @@ func (tx *Tx) ListCustomRoles(ctx context.Context, orgID string) ([]*roster.Cust
 	return out, mapError(rows.Err())
 }
 
+// CustomRoleHolders counts, for each custom role of the organization that
+// someone holds, the memberships holding it, keyed by role id.
+func (tx *Tx) CustomRoleHolders(ctx context.Context, orgID string) (map[string]int, error) {
+	rows, err := tx.query(ctx, `SELECT m.custom_role_id, COUNT(*) FROM team_members m
+		JOIN custom_roles r ON r.id = m.custom_role_id WHERE r.org_id = ? GROUP BY m.custom_role_id`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("count custom role holders: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, mapError(err)
+		}
+		out[id] = n
+	}
+	return out, mapError(rows.Err())
+}
+
 // DeleteCustomRole moves every holder to the role's base role and deletes
 // the role (R4); it returns how many memberships moved.
 func (tx *Tx) DeleteCustomRole(ctx context.Context, r *roster.CustomRole) (int64, error) {

@@ -22,11 +22,7 @@ func (web *Web) RenderError(w http.ResponseWriter, r *http.Request, status int, 
 	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	h.Set("Cache-Control", "no-store")
 	if status == http.StatusUnauthorized {
-		to := "/sign-in"
-		if r.Method == http.MethodGet && !isHTMX(r) {
-			to += "?next=" + url.QueryEscape(r.URL.RequestURI())
-		}
-		redirect(w, r, to)
+		redirect(w, r, signInAgain(r))
 		return
 	}
 	data := ErrorPage{Page: Page{Title: http.StatusText(status)}, Status: status, Message: roster.ErrorMessage(err)}
@@ -36,6 +32,10 @@ func (web *Web) RenderError(w http.ResponseWriter, r *http.Request, status int, 
 		h.Set("HX-Reswap", "innerHTML")
 		rerr = web.fragment(w, status, "error", "alert", data)
 	} else {
+		// A signed-in visitor keeps their menu, not an offer to sign in.
+		if a, aerr := web.actor(w, r); aerr == nil && a.User != nil {
+			data.Page = web.basePage(w, r, a, data.Title, "")
+		}
 		rerr = web.page(w, status, "error", data)
 	}
 	if rerr != nil {
@@ -51,4 +51,27 @@ func formErrors(err error, byReason map[string]string) (Errors, int, error) {
 	}
 	field := byReason[roster.ErrorReason(err)]
 	return Errors{field: roster.ErrorMessage(err)}, httpx.Status(err), nil
+}
+
+// signInAgain is where a request without a session is sent: the sign-in
+// page, which returns to the page the request came from and, when the
+// request was a change made in a page whose session had ended (in another
+// tab, or by time), says that the change was not saved.
+func signInAgain(r *http.Request) string {
+	q := url.Values{}
+	switch {
+	case !isHTMX(r) && r.Method == http.MethodGet:
+		q.Set("next", r.URL.RequestURI())
+	case isHTMX(r):
+		if cur, err := url.Parse(r.Header.Get("HX-Current-URL")); err == nil && cur.Host == r.Host && httpx.IsLocalPath(cur.RequestURI()) {
+			q.Set("next", cur.RequestURI())
+		}
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		q.Set("ended", "1")
+	}
+	if len(q) == 0 {
+		return "/sign-in"
+	}
+	return "/sign-in?" + q.Encode()
 }

@@ -93,6 +93,7 @@ func TestBrowserUserLifecycle(t *testing.T) {
 	row := `tr[data-user="bob"]`
 	b.click(row + " [data-edit-role]")
 	b.pick(row+" select.role-select", "Admin")
+	b.click(row + ` [data-action="apply-role"]`)
 	b.waitText(row+" .role-label", "Admin")
 	b.waitText("#flash", "bob is now admin")
 	b.waitGone("#one-admin-warning")
@@ -133,6 +134,7 @@ func TestBrowserUserLifecycle(t *testing.T) {
 	ar := `tr[data-user="ada"]`
 	b.click(ar + " [data-edit-role]")
 	b.pick(ar+" select.role-select", "Member")
+	b.click(ar + ` [data-action="apply-role"]`)
 	b.waitText(ar+" .field-error", "at least one active admin")
 	b.waitText(ar+" .role-label", "Admin")
 }

@@ -19,6 +19,7 @@ type SignInPage struct {
 	LDAP       bool
 	LDAPLogin  string
 	LDAPErrors Errors
+	Ended      bool // sent here by a change made after the session ended
 }
 
 // SignUpPage is the first user's sign-up form (O1).
@@ -61,7 +62,8 @@ func (web *Web) signInPage(w http.ResponseWriter, r *http.Request, a roster.Acto
 	} else if open {
 		return redirect(w, r, "/sign-up")
 	}
-	return web.page(w, http.StatusOK, "signin", SignInPage{Page: web.basePage(w, r, a, "Sign in", ""), Next: next, LDAP: web.app.LDAPEnabled()})
+	return web.page(w, http.StatusOK, "signin", SignInPage{Page: web.basePage(w, r, a, "Sign in", ""), Next: next, LDAP: web.app.LDAPEnabled(),
+		Ended: r.URL.Query().Get("ended") != ""})
 }
 
 // signIn checks the local form, or the LDAP form (method=ldap). A refused

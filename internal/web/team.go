@@ -16,6 +16,7 @@ type TeamHeader struct {
 	Tab, SubTab         string
 	Can                 TeamCan
 	Version             int64 // changes the avatar's URL after an upload
+	OOB                 bool  // sent out of band beside a settings form, after a change
 }
 
 // TeamCan says which controls the actor may use in the team.

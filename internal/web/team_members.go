@@ -2,23 +2,32 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"roster"
 	"roster/internal/app"
 	"roster/internal/httpx"
+	"roster/internal/store"
 )
 
-// MembersPage is the team's Members tab (U2, T4, T5).
+// membersPageSize is how many members one page of the Members tab shows.
+const membersPageSize = 50
+
+// MembersPage is the team's Members tab (U2, T4, T5), a page at a time.
 type MembersPage struct {
 	Page
 	Team    TeamHeader
 	Query   string
+	Cursor  string // where this page starts; "" for the first
 	Members []MemberRow
 	Roles   []RoleChoice // built-in and custom team roles
 	Form    MemberForm
 	Admins  int
-	Notice  *Notice
+	Total   int // members of the team, whatever the query
+	// NextURL and FirstURL page through the list; "" when there is none.
+	NextURL, FirstURL string
+	Notice            *Notice
 }
 
 // FewAdmins reports whether the team has fewer than two admins (T5).
@@ -45,25 +54,41 @@ type MemberForm struct {
 	Errors    Errors
 }
 
-// membersPage loads the tab; query narrows the list.
-func (web *Web) membersPage(w http.ResponseWriter, r *http.Request, a roster.Actor, query string) (MembersPage, error) {
+// membersURL is the tab's address for a query and a page cursor.
+func membersURL(h TeamHeader, query, cursor string) string {
+	v := url.Values{}
+	if query != "" {
+		v.Set("q", query)
+	}
+	if cursor != "" {
+		v.Set("cursor", cursor)
+	}
+	if len(v) == 0 {
+		return h.Path() + "/settings/members"
+	}
+	return h.Path() + "/settings/members?" + v.Encode()
+}
+
+// membersPage loads one page of the tab; query narrows the list and
+// cursor says where the page starts.
+func (web *Web) membersPage(w http.ResponseWriter, r *http.Request, a roster.Actor, query, cursor string) (MembersPage, error) {
 	_, h, err := web.teamHeader(r, a, "settings", "members")
 	if err != nil {
 		return MembersPage{}, err
 	}
-	p := MembersPage{Page: web.basePage(w, r, a, h.Display+" · Members", "team"), Team: h, Query: query, Form: MemberForm{Role: "member"}}
-	members, err := web.app.ListTeamMembers(r.Context(), a, h.Name)
+	p := MembersPage{Page: web.basePage(w, r, a, h.Display+" · Members", "team"), Team: h, Query: query, Cursor: cursor, Form: MemberForm{Role: "member"}}
+	page, err := web.app.ListTeamMembersPage(r.Context(), a, h.Name, store.MemberFilter{Query: query, Cursor: cursor, Limit: membersPageSize})
 	if err != nil {
 		return p, err
 	}
-	q := strings.ToLower(query)
-	for _, m := range members {
-		if m.Role == roster.TeamAdmin && m.PrincipalKind == roster.KindUser {
-			p.Admins++
-		}
-		if q != "" && !strings.Contains(strings.ToLower(m.Username+"\n"+m.Name+"\n"+m.Email), q) {
-			continue
-		}
+	p.Admins, p.Total = page.Admins, page.Total
+	if page.NextCursor != "" {
+		p.NextURL = membersURL(h, query, page.NextCursor)
+	}
+	if cursor != "" {
+		p.FirstURL = membersURL(h, query, "")
+	}
+	for _, m := range page.Members {
 		p.Members = append(p.Members, MemberRow{ID: m.PrincipalID, Name: m.Name, Username: m.Username, Email: m.Email,
 			Role: m.RoleName(), Status: string(m.Status), Service: m.PrincipalKind == roster.KindServiceAccount})
 	}
@@ -86,7 +111,8 @@ func (web *Web) teamRoles(r *http.Request, a roster.Actor) ([]RoleChoice, error)
 }
 
 func (web *Web) members(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
-	p, err := web.membersPage(w, r, a, strings.TrimSpace(r.URL.Query().Get("q")))
+	q := r.URL.Query()
+	p, err := web.membersPage(w, r, a, strings.TrimSpace(q.Get("q")), q.Get("cursor"))
 	if err != nil {
 		return err
 	}
@@ -102,9 +128,10 @@ var memberFields = map[string]string{
 	roster.ReasonSeatLimitReached: "who", roster.ReasonAdminTeamAccessDisabled: "who", roster.ReasonInvalidRole: "role", roster.ReasonMissingPermission: "role",
 }
 
-// showMembers answers a membership change with the members section.
+// showMembers answers a membership change with the members section, at
+// the page and query the change was made from.
 func (web *Web) showMembers(w http.ResponseWriter, r *http.Request, a roster.Actor, status int, edit func(*MembersPage)) error {
-	p, err := web.membersPage(w, r, a, "")
+	p, err := web.membersPage(w, r, a, form(r, "q"), form(r, "cursor"))
 	if err != nil {
 		return err
 	}

@@ -89,8 +89,9 @@ func (web *Web) saveGeneral(w http.ResponseWriter, r *http.Request, a roster.Act
 		p.Display = display
 	} else {
 		p.Notice = ok("Display name saved.")
+		p.Team.OOB = isHTMX(r) // the header and the tab's title show the new name
 	}
-	return web.show(w, r, status, "general", "general-form", p)
+	return web.show(w, r, status, "general", "general-answer", p)
 }
 
 func (web *Web) uploadAvatar(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
@@ -116,8 +117,9 @@ func (web *Web) uploadAvatar(w http.ResponseWriter, r *http.Request, a roster.Ac
 		}
 	} else {
 		p.AvatarNotice = ok("Avatar uploaded.")
+		p.Team.OOB = isHTMX(r)
 	}
-	return web.show(w, r, status, "general", "avatar-form", p)
+	return web.show(w, r, status, "general", "avatar-answer", p)
 }
 
 // PrivacyPage is the team's Privacy tab (T6).

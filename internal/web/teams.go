@@ -21,10 +21,12 @@ type HomePage struct {
 	Mine, Others []TeamItem
 }
 
-// TeamsPage is the dashboard's list of teams.
+// TeamsPage is the dashboard's list of teams, with the archived ones an
+// admin may restore (T11).
 type TeamsPage struct {
 	Page
-	Teams []TeamItem
+	Teams, Archived []TeamItem
+	Notice          *Notice
 }
 
 // NewTeamPage holds the "Create new team" form (T2).
@@ -43,9 +45,10 @@ type TeamForm struct {
 // Providers are the bucket providers of T2.
 func (TeamForm) Providers() []string { return []string{"aws", "gcp", "azure", "minio", "coreweave"} }
 
-// teamItems turns list entries into views.
-func (web *Web) teamItems(r *http.Request, a roster.Actor) ([]TeamItem, error) {
-	teams, err := web.app.ListTeams(r.Context(), a, false)
+// teamItems turns list entries into views: the live teams, or the
+// archived ones.
+func (web *Web) teamItems(r *http.Request, a roster.Actor, archived ...bool) ([]TeamItem, error) {
+	teams, err := web.app.ListTeams(r.Context(), a, len(archived) > 0 && archived[0])
 	if err != nil {
 		return nil, err
 	}
@@ -77,15 +80,52 @@ func (web *Web) teamsHome(w http.ResponseWriter, r *http.Request, a roster.Actor
 	return web.page(w, http.StatusOK, "home", p)
 }
 
-func (web *Web) orgTeams(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+// teamsPage loads the organization's teams, live and archived.
+func (web *Web) teamsPage(w http.ResponseWriter, r *http.Request, a roster.Actor, n *Notice) (TeamsPage, error) {
+	p := TeamsPage{Page: web.basePage(w, r, a, "Teams", "teams"), Notice: n}
 	if !a.IsOrgAdmin() {
-		return errAdminsOnly
+		return p, errAdminsOnly
 	}
-	items, err := web.teamItems(r, a)
+	var err error
+	if p.Teams, err = web.teamItems(r, a); err != nil {
+		return p, err
+	}
+	p.Archived, err = web.teamItems(r, a, true)
+	return p, err
+}
+
+func (web *Web) orgTeams(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	p, err := web.teamsPage(w, r, a, nil)
 	if err != nil {
 		return err
 	}
-	return web.page(w, http.StatusOK, "teams", TeamsPage{Page: web.basePage(w, r, a, "Teams", "teams"), Teams: items})
+	return web.page(w, http.StatusOK, "teams", p)
+}
+
+// archiveTeam archives a team (T11) and answers with the lists.
+func (web *Web) archiveTeam(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	name := r.PathValue("team")
+	if err := web.app.ArchiveTeam(r.Context(), a, name); err != nil {
+		return err
+	}
+	p, err := web.teamsPage(w, r, a, ok("Team "+name+" archived: its members lost access; its projects and runs are kept until you restore it."))
+	if err != nil {
+		return err
+	}
+	return web.show(w, r, http.StatusOK, "teams", "teams-section", p)
+}
+
+// restoreTeam brings an archived team back (T11).
+func (web *Web) restoreTeam(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	name := r.PathValue("team")
+	if err := web.app.RestoreTeam(r.Context(), a, name); err != nil {
+		return err
+	}
+	p, err := web.teamsPage(w, r, a, ok("Team "+name+" restored."))
+	if err != nil {
+		return err
+	}
+	return web.show(w, r, http.StatusOK, "teams", "teams-section", p)
 }
 
 var errAdminsOnly = roster.ReasonErrorf(roster.EForbidden, roster.ReasonNotAdmin, "only organization admins may open the organization dashboard")

@@ -53,9 +53,11 @@ func TestBrowserTeam(t *testing.T) {
 	b.waitText("#members-section .notice", "bob joined the team as Member")
 
 	b.pick(row+" select.member-role", "Admin")
+	b.click(row + ` [data-action="apply-role"]`)
 	b.waitText("#members-section .notice", "bob is now Admin in this team")
 	b.waitGone("#few-admins-warning")
 	b.pick(row+" select.member-role", "Read-only")
+	b.click(row + ` [data-action="apply-role"]`)
 	b.waitText("#members-section .notice", "bob is now Read-only in this team")
 	b.waitText("#few-admins-warning", "Only one admin")
 
@@ -103,6 +105,7 @@ func TestBrowserCustomRole(t *testing.T) {
 	b.visit("/teams/vision/settings/members")
 	row := `tr[data-member="bob"]`
 	b.pick(row+" select.member-role", "editor")
+	b.click(row + ` [data-action="apply-role"]`)
 	b.waitText("#members-section .notice", "bob is now Editor in this team")
 	b.visit("/teams/vision/settings/members")
 	if got := b.value(row + " select.member-role"); got != "editor" {

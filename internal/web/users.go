@@ -130,6 +130,9 @@ type UserRow struct {
 	// LockedUntil is set while failed sign-ins lock the account for
 	// browsers and clients that never signed in to it (D5).
 	LockedUntil time.Time
+	// Expiry says when the pending invite's link stops working, or that
+	// it has; "" for users with no pending invite.
+	Expiry string
 }
 
 // Display names the user in labels and confirmations.
@@ -153,6 +156,15 @@ func (u UserRow) StatusLabel() string {
 	}
 	return "Active"
 }
+
+// chipsShown is how many team chips a row shows before "+N more".
+const chipsShown = 3
+
+// ShownTeams are the teams the row shows as chips.
+func (u UserRow) ShownTeams() []string { return u.Teams[:min(len(u.Teams), chipsShown)] }
+
+// MoreTeams are the teams behind the row's "+N more".
+func (u UserRow) MoreTeams() []string { return u.Teams[min(len(u.Teams), chipsShown):] }
 
 // Roles are the organization roles a role picker offers.
 func (UserRow) Roles() []string { return []string{"admin", "member", "viewer"} }
@@ -221,6 +233,9 @@ func (web *Web) usersCSV(w http.ResponseWriter, r *http.Request, a roster.Actor)
 // usersPage loads everything the dashboard shows.
 func (web *Web) usersPage(w http.ResponseWriter, r *http.Request, a roster.Actor, f UserFilter) (UsersPage, error) {
 	p := UsersPage{Page: web.basePage(w, r, a, "Users", "users"), Filter: f}
+	if f.Status == string(roster.StatusInvited) {
+		p.Title, p.Section = "Pending invites", "invites"
+	}
 	var err error
 	if p.Summary, err = web.summary(r.Context(), a); err != nil {
 		return p, err
@@ -272,7 +287,7 @@ func (web *Web) usersTable(ctx context.Context, a roster.Actor, csrf string, f U
 	}
 	for _, u := range page.Users {
 		row := userRow(a, csrf, u, teams[u.ID])
-		row.withInvite(page.Invites[u.ID])
+		row.withInvite(page.Invites[u.ID], web.app.DB().Now())
 		row.LockedUntil = page.LockedUntil[u.ID]
 		t.Rows = append(t.Rows, row)
 	}
@@ -296,10 +311,22 @@ func (f UserFilter) store(limit int) (store.UserFilter, error) {
 	return sf, nil
 }
 
-// withInvite shows the row's pending invite.
-func (u *UserRow) withInvite(st *app.InviteState) {
+// withInvite shows the row's pending invite, and when its link expires
+// as of now.
+func (u *UserRow) withInvite(st *app.InviteState, now time.Time) {
 	u.Invite = st
 	u.AwaitingAdmin = st != nil && st.Delivery == app.DeliveryAwaitingAdmin
+	if st == nil || st.ExpiresAt.IsZero() || u.AwaitingAdmin {
+		return
+	}
+	switch left := st.ExpiresAt.Sub(now); {
+	case left <= 0:
+		u.Expiry = "Link expired " + st.ExpiresAt.UTC().Format("2006-01-02") + "; resend the invite for a new one"
+	case left < 24*time.Hour:
+		u.Expiry = "Link expires in " + plural(max(1, int(left/time.Hour)), "hour")
+	default:
+		u.Expiry = "Link expires in " + plural(int((left+24*time.Hour-1)/(24*time.Hour)), "day")
+	}
 }
 
 // DeliveryLabel says how far the invite's mail got, for the status

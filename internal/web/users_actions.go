@@ -135,7 +135,11 @@ func (web *Web) rowAction(w http.ResponseWriter, r *http.Request, a roster.Actor
 		if u, _ = web.app.GetUser(r.Context(), a, ref); u == nil {
 			return err
 		}
-		up.Flash = &Notice{Kind: "error", Text: roster.ErrorMessage(err)}
+		// The refusal shows once: beside the control in the row, or in
+		// the flash when the user left the list.
+		if u.Status == roster.StatusRemoved || !isHTMX(r) {
+			up.Flash = &Notice{Kind: "error", Text: roster.ErrorMessage(err)}
+		}
 	}
 	csrf := web.csrfFor(w, r, a)
 	if u != nil && u.Status != roster.StatusRemoved {
@@ -152,7 +156,7 @@ func (web *Web) rowAction(w http.ResponseWriter, r *http.Request, a roster.Actor
 			if ierr != nil {
 				return ierr
 			}
-			row.withInvite(st)
+			row.withInvite(st, web.app.DB().Now())
 		}
 		up.Row = &row
 	}
@@ -237,6 +241,19 @@ func (web *Web) inviteLink(w http.ResponseWriter, r *http.Request, a roster.Acto
 		}
 		return res.User, &Notice{Kind: "ok", Copy: res.URL,
 			Text: "New invite link for " + res.User.Email + " (the old link and any unsent email no longer work; valid 7 days). Send it to them yourself:"}, nil
+	})
+}
+
+func (web *Web) revokeInvite(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	return web.rowAction(w, r, a, func(ref string) (*roster.User, *Notice, error) {
+		u, err := web.app.GetUser(r.Context(), a, ref)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := web.app.RevokeInvite(r.Context(), a, ref); err != nil {
+			return nil, nil, err
+		}
+		return nil, ok("The invite for " + u.Email + " was revoked: its link no longer works and its seat is free."), nil
 	})
 }
 
