@@ -78,7 +78,7 @@ func (web *Web) createOrgServiceAccount(w http.ResponseWriter, r *http.Request, 
 	res, err := web.app.CreateOrgServiceAccount(r.Context(), a, f.Name, f.Team)
 	if err != nil {
 		if f.Errors, status, err = formErrors(err, map[string]string{roster.EInvalid: "name", roster.ENotFound: "team",
-			roster.ReasonDefaultTeamRequired: "team"}); err != nil {
+			roster.ReasonDefaultTeamRequired: "team", roster.ReasonServiceAccountNameTaken: "name"}); err != nil {
 			return err
 		}
 	} else {

@@ -52,7 +52,7 @@ func (web *Web) createTeamServiceAccount(w http.ResponseWriter, r *http.Request,
 	switch {
 	case err != nil:
 		if f.Errors, status, err = formErrors(err, map[string]string{roster.EInvalid: "name",
-			roster.ReasonFederatedSubject: "subject", roster.ReasonSubjectTaken: "subject"}); err != nil {
+			roster.ReasonFederatedSubject: "subject", roster.ReasonSubjectTaken: "subject", roster.ReasonServiceAccountNameTaken: "name"}); err != nil {
 			return err
 		}
 	case res.Key == nil:
