@@ -167,6 +167,16 @@ func (web *Web) rowAction(w http.ResponseWriter, r *http.Request, a roster.Actor
 	if up.Summary, serr = web.summary(r.Context(), a); serr != nil {
 		return serr
 	}
+	if form(r, "from") == "detail" && up.Row != nil {
+		// Sent from the user's own page: the page again, with the notice
+		// (htmx picks the page's section and the flash from it).
+		p, perr := web.userDetailPage(w, r, a, up.Row.ID)
+		if perr != nil {
+			return perr
+		}
+		p.Flash = up.Flash
+		return web.page(w, status, "user", p)
+	}
 	if isHTMX(r) {
 		up.Summary.OOB = true
 		return web.fragment(w, status, "users", "row-update", up)

@@ -81,3 +81,76 @@ func TestSignUpAndInviteReportEveryField(t *testing.T) {
 	}
 	env.Must(200, "POST", "/api/v1/invites/accept", map[string]string{"token": token, "username": "carol", "password": apitest.Password}, apitest.Anonymous)
 }
+
+// An organization admin opens a user's page from the users table: teams
+// and roles, API keys without secrets, sign-in methods, SCIM, status and
+// the actions; members get 403 and learn nothing, not even whether the
+// user exists.
+func TestUserDetailPage(t *testing.T) {
+	e := apitest.New(t)
+	ada := e.MustSignup("ada")
+	bob := e.MustUser(ada.Key, "bob", "member")
+	e.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "ml", "storage": map[string]string{"type": "default"}}, ada.Key)
+	e.Must(201, "POST", "/api/v1/teams/ml/members", map[string]string{"username": "bob", "role": "admin"}, ada.Key)
+	key := e.Must(201, "POST", "/api/v1/users/me/api-keys", map[string]string{"name": "laptop"}, bob.Key).Map(t)
+	admin := e.MustWebSignIn("ada", apitest.Password)
+	list := string(admin.Get("/org/users").Body)
+	users := e.Must(200, "GET", "/api/v1/users/bob", nil, ada.Key).Map(t)
+	id := users["id"].(string)
+	if !strings.Contains(list, `href="/org/users/`+id+`"`) {
+		t.Fatalf("the users table does not link to bob's page")
+	}
+	r := admin.Get("/org/users/" + id)
+	body := string(r.Body)
+	for _, want := range []string{"<h1>bob</h1>", `<a href="/teams/ml">`, "Admin", "laptop", "Roster password", `id="user-scim">No`,
+		`data-action="deactivate"`, "roster admin reset-password bob"} {
+		if r.StatusCode != 200 || !strings.Contains(body, want) {
+			t.Errorf("bob's page: %d, no %q", r.StatusCode, want)
+		}
+	}
+	for _, secret := range []string{key["key"].(string), "$argon2"} {
+		if strings.Contains(body, secret) {
+			t.Errorf("bob's page shows a secret %q", secret)
+		}
+	}
+	// Deactivate from the page: back on it, with the new status.
+	r = admin.Post("/org/users/"+id+"/deactivate", url.Values{"from": {"detail"}})
+	if body := string(r.Body); r.StatusCode != 200 || !strings.Contains(body, `id="user-status">Deactivated`) || !strings.Contains(body, `data-action="reactivate"`) {
+		t.Errorf("deactivate from the page: %d %.300s", r.StatusCode, body)
+	}
+	admin.Post("/org/users/"+id+"/reactivate", url.Values{"from": {"detail"}})
+	member := e.MustWebSignIn("bob", apitest.Password)
+	for _, path := range []string{"/org/users/" + id, "/org/users/nobody"} {
+		if r := member.Get(path); r.StatusCode != 403 || strings.Contains(string(r.Body), "laptop") {
+			t.Errorf("member opens %s: %d, want 403", path, r.StatusCode)
+		}
+	}
+	if r := admin.Get("/org/users/nobody"); r.StatusCode != 404 {
+		t.Errorf("admin opens a missing user: %d, want 404", r.StatusCode)
+	}
+}
+
+// In a browser: the users table's name opens the user's page, which fits
+// a phone, and Deactivate there asks, then shows the new status in place
+// with the notice.
+func TestBrowserUserDetailPage(t *testing.T) {
+	env := apitest.New(t)
+	ada := env.MustSignup("ada")
+	env.MustUser(ada.Key, "bob", "member")
+	env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "vision", "storage": map[string]string{"type": "default"}}, ada.Key)
+	env.Must(201, "POST", "/api/v1/teams/vision/members", map[string]string{"username": "bob", "role": "admin"}, ada.Key)
+	b := newTab(t, newBrowser(t), env)
+	b.signIn("ada", password)
+	b.visit("/org/users")
+	b.click(`tr[data-user="bob"] a.user-link`)
+	b.waitText("h1", "bob")
+	b.screenshot("user-detail")
+	b.click(`button[data-action="deactivate"]`)
+	b.confirm("Deactivate bob?")
+	b.waitText("#user-status", "Deactivated")
+	b.waitText("#flash", "bob is deactivated")
+	b.phone()
+	b.visit("/org/users/bob")
+	b.noPageOverflow("user page at 390 px")
+	b.screenshot("user-detail-390")
+}
