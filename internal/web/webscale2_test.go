@@ -5,6 +5,7 @@ package web_test
 // unlicensed options, compressed static assets.
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -153,4 +154,64 @@ func TestBrowserUserDetailPage(t *testing.T) {
 	b.visit("/org/users/bob")
 	b.noPageOverflow("user page at 390 px")
 	b.screenshot("user-detail-390")
+}
+
+// The organization's teams list searches and pages like the users table;
+// members are refused it.
+func TestTeamsListSearchAndPaging(t *testing.T) {
+	e := apitest.New(t)
+	ada := e.MustSignup("ada")
+	e.MustUser(ada.Key, "bob", "member")
+	for i := range 55 {
+		e.Must(201, "POST", "/api/v1/teams", map[string]any{"name": fmt.Sprintf("team-%02d", i), "display_name": fmt.Sprintf("Group %02d", i),
+			"storage": map[string]string{"type": "default"}}, ada.Key)
+	}
+	admin := e.MustWebSignIn("ada", apitest.Password)
+	first := string(admin.Get("/org/teams").Body)
+	if n := strings.Count(first, `data-team="team-`); n != 50 || !strings.Contains(first, "55 teams") || !strings.Contains(first, `href="/org/teams?after=team-49"`) {
+		t.Fatalf("first page: %d rows, %.200s", n, first)
+	}
+	next := string(admin.Get("/org/teams?after=team-49").Body)
+	if n := strings.Count(next, `data-team="team-`); n != 5 || !strings.Contains(next, `data-team="team-54"`) || strings.Contains(next, `id="teams-next"`) ||
+		!strings.Contains(next, `id="teams-first"`) {
+		t.Errorf("second page: %d rows", n)
+	}
+	// By name or display name, case folded; htmx gets the list alone.
+	for _, q := range []string{"TEAM-1", "group 1"} {
+		r := admin.Get("/org/teams?q=" + url.QueryEscape(q))
+		if n := strings.Count(string(r.Body), `data-team="team-`); n != 10 || !strings.Contains(string(r.Body), "10 teams match") {
+			t.Errorf("search %q: %d rows", q, n)
+		}
+	}
+	if body := string(admin.Get("/org/teams?q=nothing-like-it").Body); !strings.Contains(body, "No team matches") {
+		t.Errorf("an empty search says nothing")
+	}
+	member := e.MustWebSignIn("bob", apitest.Password)
+	if r := member.Get("/org/teams?q=team"); r.StatusCode != 403 || strings.Contains(string(r.Body), `data-team="team-`) {
+		t.Errorf("member opens the teams list: %d", r.StatusCode)
+	}
+}
+
+// In a browser: typing in the teams search narrows the list in place and
+// keeps the focus in the box; the page fits a phone.
+func TestBrowserTeamsSearch(t *testing.T) {
+	env := apitest.New(t)
+	ada := env.MustSignup("ada")
+	for _, team := range []string{"vision", "nlp", "speech"} {
+		env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": team, "storage": map[string]string{"type": "default"}}, ada.Key)
+	}
+	b := newTab(t, newBrowser(t), env)
+	b.signIn("ada", password)
+	b.visit("/org/teams")
+	b.screenshot("teams")
+	b.fill("#team-search", "vis")
+	b.waitText("#teams-total", "1 team match")
+	b.waitJSOrFail(`document.activeElement && document.activeElement.id === "team-search"`)
+	if n := b.number(`document.querySelectorAll("#teams-table tbody tr").length`); n != 1 {
+		t.Errorf("%d rows after the search, want 1", n)
+	}
+	b.phone()
+	b.visit("/org/teams")
+	b.noPageOverflow("teams list at 390 px")
+	b.screenshot("teams-390")
 }
