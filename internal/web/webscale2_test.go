@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"roster/internal/apitest"
+	"roster/internal/license"
 )
 
 // A second service account with a taken name is refused beside the name
@@ -214,4 +215,48 @@ func TestBrowserTeamsSearch(t *testing.T) {
 	b.visit("/org/teams")
 	b.noPageOverflow("teams list at 390 px")
 	b.screenshot("teams-390")
+}
+
+// Options the license lacks are disabled with the reason in plain words
+// (the Read-only team role, custom roles, service accounts), and offered
+// when it has them; the app still refuses a forged submit.
+func TestUnlicensedOptionsAreDisabled(t *testing.T) {
+	viewer := regexp.MustCompile(`<option value="viewer"[^>]*>`)
+	for _, c := range []struct {
+		name     string
+		features []license.Feature
+		off      bool
+	}{
+		{"lacking", []license.Feature{license.SSO}, true},
+		{"having", license.AllFeatures(), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := licensedEnv(t, 50, c.features...)
+			ada := e.MustSignup("ada")
+			e.MustUser(ada.Key, "bob", "member")
+			e.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "ml", "storage": map[string]string{"type": "default"}}, ada.Key)
+			admin := e.MustWebSignIn("ada", apitest.Password)
+			members := string(admin.Get("/teams/ml/settings/members").Body)
+			opt := viewer.FindString(members)
+			if got := strings.Contains(opt, "disabled"); opt == "" || got != c.off {
+				t.Errorf("viewer option %q, disabled %v, want %v", opt, got, c.off)
+			}
+			if got := strings.Contains(members, "does not include the Read-only team role"); got != c.off {
+				t.Errorf("members tab tells the reason: %v, want %v", got, c.off)
+			}
+			for path, off := range map[string]string{"/org/roles": `id="custom-roles-off"`, "/org/service-accounts": `id="sa-off"`,
+				"/teams/ml/settings/service-accounts": `id="sa-off"`} {
+				body := string(admin.Get(path).Body)
+				if got := strings.Contains(body, off); got != c.off || c.off && !strings.Contains(body, "ask for a license with it") {
+					t.Errorf("%s: reason shown %v, want %v", path, got, c.off)
+				}
+			}
+			if c.off {
+				r := admin.Post("/teams/ml/settings/members", url.Values{"who": {"bob"}, "role": {"viewer"}})
+				if r.StatusCode != 403 {
+					t.Errorf("a forged viewer add: %d, want 403", r.StatusCode)
+				}
+			}
+		})
+	}
 }
