@@ -5,7 +5,11 @@ package web_test
 // unlicensed options, compressed static assets.
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -258,5 +262,63 @@ func TestUnlicensedOptionsAreDisabled(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Stylesheet and scripts go gzip-compressed to clients that accept it,
+// with Vary: Accept-Encoding, and whole to others; HTML pages and API
+// answers, which carry CSRF tokens and secrets, are never compressed
+// (BREACH).
+func TestStaticAssetsCompressed(t *testing.T) {
+	e := apitest.New(t)
+	ada := e.MustSignup("ada")
+	get := func(path, enc string, extra ...[2]string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), "GET", e.Server.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Accept-Encoding", enc)
+		for _, h := range extra {
+			req.Header.Set(h[0], h[1])
+		}
+		// A transport that leaves the encoding to us.
+		res, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { res.Body.Close() })
+		return res
+	}
+	for _, asset := range []string{"/static/app.css", "/static/app.js", "/static/htmx.min.js"} {
+		plain := get(asset, "identity")
+		raw, _ := io.ReadAll(plain.Body)
+		res := get(asset, "br;q=1.0, gzip;q=0.8")
+		if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("%s: %d, encoding %q, vary %q", asset, res.StatusCode, res.Header.Get("Content-Encoding"), res.Header.Get("Vary"))
+			continue
+		}
+		zr, err := gzip.NewReader(res.Body)
+		if err != nil {
+			t.Fatalf("%s: %v", asset, err)
+		}
+		unzipped, _ := io.ReadAll(zr)
+		if !bytes.Equal(unzipped, raw) || len(raw) == 0 {
+			t.Errorf("%s: the compressed body is not the file", asset)
+		}
+		if ct := res.Header.Get("Content-Type"); !strings.Contains(ct, "css") && !strings.Contains(ct, "javascript") {
+			t.Errorf("%s: content type %q", asset, ct)
+		}
+		if plain.Header.Get("Content-Encoding") != "" || !strings.Contains(plain.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("%s without gzip: encoding %q, vary %q", asset, plain.Header.Get("Content-Encoding"), plain.Header.Get("Vary"))
+		}
+		if r := get(asset, "gzip;q=0, *"); r.Header.Get("Content-Encoding") != "" {
+			t.Errorf("%s: compressed though gzip;q=0", asset)
+		}
+	}
+	for _, path := range []string{"/sign-in", "/api/v1/viewer"} {
+		if r := get(path, "gzip", [2]string{"Authorization", "Bearer " + string(ada.Key)}); r.Header.Get("Content-Encoding") != "" {
+			t.Errorf("%s is compressed: %q", path, r.Header.Get("Content-Encoding"))
+		}
 	}
 }
