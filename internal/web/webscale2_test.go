@@ -134,6 +134,14 @@ func TestUserDetailPage(t *testing.T) {
 	if r := admin.Get("/org/users/nobody"); r.StatusCode != 404 {
 		t.Errorf("admin opens a missing user: %d, want 404", r.StatusCode)
 	}
+	// A user the identity provider made through SCIM.
+	sa := apitest.Key(e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": "idp", "default_team": "ml"}, ada.Key).Map(t)["key"].(string))
+	e.Must(201, "POST", "/scim/v2/Users", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"carol",
+		"externalId":"okta-42","emails":[{"value":"carol@example.com","primary":true}]}`, sa)
+	body = string(admin.Get("/org/users/carol").Body)
+	if !strings.Contains(body, `id="user-scim">Yes`) || !strings.Contains(body, "okta-42") || strings.Contains(body, "Roster password") {
+		t.Errorf("carol's page does not say SCIM manages her: %.3000s", body)
+	}
 }
 
 // In a browser: the users table's name opens the user's page, which fits
