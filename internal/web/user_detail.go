@@ -52,3 +52,15 @@ func (web *Web) userDetailPage(w http.ResponseWriter, r *http.Request, a roster.
 	p.Row = userRow(a, p.CSRF, d.User, nil)
 	return p, nil
 }
+
+// userDetailAnswer answers a change sent from the user's own page: the
+// page again, with the notice (htmx picks the page's section and the flash
+// from it).
+func (web *Web) userDetailAnswer(w http.ResponseWriter, r *http.Request, a roster.Actor, status int, up RowUpdate) error {
+	p, err := web.userDetailPage(w, r, a, up.Row.ID)
+	if err != nil {
+		return err
+	}
+	p.Flash = up.Flash
+	return web.page(w, status, "user", p)
+}

@@ -168,14 +168,7 @@ func (web *Web) rowAction(w http.ResponseWriter, r *http.Request, a roster.Actor
 		return serr
 	}
 	if form(r, "from") == "detail" && up.Row != nil {
-		// Sent from the user's own page: the page again, with the notice
-		// (htmx picks the page's section and the flash from it).
-		p, perr := web.userDetailPage(w, r, a, up.Row.ID)
-		if perr != nil {
-			return perr
-		}
-		p.Flash = up.Flash
-		return web.page(w, status, "user", p)
+		return web.userDetailAnswer(w, r, a, status, up)
 	}
 	if isHTMX(r) {
 		up.Summary.OOB = true
