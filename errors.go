@@ -31,6 +31,39 @@ type Error struct {
 	Reason  string // stable refinement such as "last_admin"; may be empty
 	Message string // safe to show to the caller
 	Err     error  // wrapped cause, never shown
+	// Fields holds every refused field when an input was checked as a
+	// whole (InvalidFields); Code, Reason and Message are then the first's.
+	Fields []FieldError
+}
+
+// FieldError is one refused field of an input checked as a whole.
+type FieldError struct {
+	Field string // the input's field name, such as "username"
+	Err   *Error
+}
+
+// InvalidFields returns one Error reporting every refused field at once,
+// or nil when there is none: its code and reason are the first field's
+// and its message joins every field's message.
+func InvalidFields(fields []FieldError) error {
+	if len(fields) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(fields))
+	for i, f := range fields {
+		msgs[i] = f.Err.Message
+	}
+	first := fields[0].Err
+	return &Error{Code: first.Code, Reason: first.Reason, Message: strings.Join(msgs, "; "), Fields: fields}
+}
+
+// ErrorFields returns the refused fields err carries, or none.
+func ErrorFields(err error) []FieldError {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
 }
 
 func (e *Error) Error() string {

@@ -182,3 +182,11 @@ const (
 	ReasonFederatedSubject   Reason = "federated_subject"       // a bad external service account subject
 	ReasonSubjectTaken       Reason = "federated_subject_taken" // another service account has the subject
 )
+
+// Reasons of the web interface at scale (topic: issue 15, webscale2).
+const (
+	// ReasonServiceAccountNameTaken refuses a second live service account
+	// with the same name (case folded) in one team, or among the
+	// organization's service accounts.
+	ReasonServiceAccountNameTaken Reason = "service_account_name_taken"
+)

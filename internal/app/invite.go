@@ -298,13 +298,51 @@ type AcceptInput struct {
 var errInviteInvalid = roster.ReasonErrorf(roster.ENotFound, roster.ReasonInviteInvalid,
 	"this invite link is invalid, expired or already used; ask an admin to resend it")
 
+func errUsernameTaken(username string) *roster.Error {
+	return roster.ReasonErrorf(roster.EConflict, roster.ReasonUsernameTaken, "username %s is already taken; choose another", username)
+}
+
+// checkAcceptFields refuses every wrong field of an invite acceptance at
+// once. When another field is wrong and the link is usable, it says also
+// whether the username is taken, which the acceptance itself checks
+// otherwise; only a holder of a usable link learns that.
+func (s *Service) checkAcceptFields(ctx context.Context, in AcceptInput) error {
+	var f fieldErrors
+	checkAccount(&f, in.Username, in.Password, in.Name)
+	if len(f) == 0 || f[0].Field == "username" {
+		return f.err()
+	}
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		inv, err := tx.InviteByTokenHash(ctx, auth.HashToken(in.Token))
+		if roster.IsNotFound(err) || err == nil && !inv.Usable(tx.Now()) {
+			return nil // the field errors alone; the link is refused once they are right
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.UserByUsername(ctx, in.Username); err == nil {
+			f = append(fieldErrors{{Field: "username", Err: errUsernameTaken(in.Username)}}, f...)
+		} else if !roster.IsNotFound(err) {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return f.err()
+}
+
 // AcceptInvite activates an invited user with the chosen username and
 // password; the link works once and for seven days (O8).
 func (s *Service) AcceptInvite(ctx context.Context, a roster.Actor, in AcceptInput) (*roster.User, error) {
 	if in.Token == "" || len(in.Token) > 128 {
 		return nil, errInviteInvalid
 	}
-	hash, err := s.localCredentials(in.Username, in.Password, in.Name)
+	if err := s.checkAcceptFields(ctx, in); err != nil {
+		return nil, err
+	}
+	hash, err := auth.HashPassword(in.Password, s.cfg.Argon2)
 	if err != nil {
 		return nil, err
 	}
@@ -326,7 +364,7 @@ func (s *Service) AcceptInvite(ctx context.Context, a roster.Actor, in AcceptInp
 			return errInviteInvalid
 		}
 		if _, err := tx.UserByUsername(ctx, in.Username); err == nil {
-			return roster.ReasonErrorf(roster.EConflict, roster.ReasonUsernameTaken, "username %s is already taken; choose another", in.Username)
+			return errUsernameTaken(in.Username)
 		} else if !roster.IsNotFound(err) {
 			return err
 		}

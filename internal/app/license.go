@@ -91,6 +91,16 @@ func (s *Service) RequireFeature(name string) error {
 	return nil
 }
 
+// FeatureRefusal says in people's words why the license in force refuses
+// feature f, as RequireFeature would, or "" when f is on; pages disable
+// the options that need it with this reason instead of offering them.
+func (s *Service) FeatureRefusal(f license.Feature) string {
+	if err := s.RequireFeature(string(f)); err != nil {
+		return roster.ErrorMessage(err)
+	}
+	return ""
+}
+
 // ReserveSeat makes the transaction take one more seat in org (O13),
 // refused at commit when the license's limit is reached. Every path that
 // creates a user holding a seat or makes one hold a seat again calls it in

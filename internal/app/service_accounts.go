@@ -54,6 +54,31 @@ func validateSAName(name string) error {
 	return roster.ValidateText("service account name", name, roster.MaxNameLen)
 }
 
+// saNameFree refuses a service account name already used by a live
+// service account of the team (teamID), or of the organization when teamID
+// is empty; the team or organization row lock keeps two concurrent creates
+// apart on PostgreSQL.
+func saNameFree(ctx context.Context, tx *store.Tx, org, teamID, name, scope string) error {
+	var err error
+	if teamID == "" {
+		err = tx.LockOrg(ctx, org)
+	} else {
+		err = tx.LockTeam(ctx, teamID)
+	}
+	if err != nil {
+		return err
+	}
+	taken, err := tx.ServiceAccountNameTaken(ctx, org, teamID, name)
+	if err != nil {
+		return err
+	}
+	if taken {
+		return roster.ReasonErrorf(roster.EConflict, roster.ReasonServiceAccountNameTaken,
+			"%s already has a service account named %s; choose another name, or delete that one first", scope, truncate(name, 64))
+	}
+	return nil
+}
+
 // CreateTeamServiceAccount creates a team service account holding the
 // service role in its team (A1). Team admins only.
 func (s *Service) CreateTeamServiceAccount(ctx context.Context, a roster.Actor, teamRef, name string) (*NewServiceAccount, error) {
@@ -103,6 +128,9 @@ func (s *Service) createTeamServiceAccount(ctx context.Context, a roster.Actor, 
 			return roster.ReasonErrorf(roster.EForbidden, roster.ReasonRoleAboveYours,
 				"a team service account can %v in team %s, which you cannot; ask a team admin",
 				(roster.ServicePerms &^ v.perms).List(), v.team.Name)
+		}
+		if err := saNameFree(ctx, tx, v.team.OrgID, v.team.ID, name, "team "+v.team.Name); err != nil {
+			return err
 		}
 		sa := &roster.ServiceAccount{ID: roster.NewID("sa"), OrgID: v.team.OrgID, Name: name, TeamID: v.team.ID,
 			CreatedBy: a.PrincipalID(), TeamName: v.team.Name, Subject: subject}
@@ -163,6 +191,9 @@ func (s *Service) CreateOrgServiceAccount(ctx context.Context, a roster.Actor, n
 		}
 		if v.access.Archived {
 			return roster.ReasonErrorf(roster.EInvalid, roster.ReasonDefaultTeamRequired, "default team %s is archived; restore it or choose another", v.team.Name)
+		}
+		if err := saNameFree(ctx, tx, orgID(a), "", name, "the organization"); err != nil {
+			return err
 		}
 		sa := &roster.ServiceAccount{ID: roster.NewID("sa"), OrgID: orgID(a), Name: name, CreatedBy: a.PrincipalID(),
 			DefaultTeamID: v.team.ID, TeamName: v.team.Name}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -19,28 +20,44 @@ type SignupInput struct {
 	Name     string
 }
 
-// localCredentials validates a local account's username, password and
-// display name and returns the password's hash.
-func (s *Service) localCredentials(username, password, name string) (string, error) {
-	if err := roster.ValidateUsername(username); err != nil {
-		return "", err
+// fieldErrors collects the refused fields of one input, so that a form
+// learns of every mistake in one submit.
+type fieldErrors []roster.FieldError
+
+// check records err, when set, as the refusal of field.
+func (f *fieldErrors) check(field string, err error) {
+	if err == nil {
+		return
 	}
-	if err := roster.ValidatePassword(password); err != nil {
-		return "", err
+	var e *roster.Error
+	if !errors.As(err, &e) {
+		e = &roster.Error{Code: roster.EInternal, Message: "internal error", Err: err}
 	}
-	if err := roster.ValidateName(name); err != nil {
-		return "", err
-	}
-	return auth.HashPassword(password, s.cfg.Argon2)
+	*f = append(*f, roster.FieldError{Field: field, Err: e})
 }
 
-// newLocalUser validates a local account's fields and hashes its password.
+// err is every recorded refusal as one error, or nil.
+func (f fieldErrors) err() error { return roster.InvalidFields(f) }
+
+// checkAccount checks a new local account's username, password and display
+// name, every one of them.
+func checkAccount(f *fieldErrors, username, password, name string) {
+	f.check("username", roster.ValidateUsername(username))
+	f.check("password", roster.ValidatePassword(password))
+	f.check("name", roster.ValidateName(name))
+}
+
+// newLocalUser validates a local account's fields, all at once, and hashes
+// its password.
 func (s *Service) newLocalUser(username, email, password, name string) (*roster.User, error) {
+	var f fieldErrors
+	checkAccount(&f, username, password, name)
 	email, err := roster.NormalizeEmail(email)
-	if err != nil {
+	f.check("email", err)
+	if err := f.err(); err != nil {
 		return nil, err
 	}
-	hash, err := s.localCredentials(username, password, name)
+	hash, err := auth.HashPassword(password, s.cfg.Argon2)
 	if err != nil {
 		return nil, err
 	}

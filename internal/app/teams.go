@@ -8,6 +8,8 @@ import (
 	_ "image/gif"  // registers GIF for avatar checks
 	_ "image/jpeg" // registers JPEG for avatar checks
 	_ "image/png"  // registers PNG for avatar checks
+	"slices"
+	"strings"
 	"time"
 
 	"roster"
@@ -464,4 +466,54 @@ func (s *Service) SetOrgPolicy(ctx context.Context, a roster.Actor, p roster.Pri
 		}
 		return auditAt(ctx, tx, a, roster.ActOrgUpdateSettings, where{}, "privacy enforcement")
 	})
+}
+
+// TeamQuery searches and pages a list of teams: Query matches the name or
+// display name anywhere, case folded; After is the name of the last team
+// of the previous page.
+type TeamQuery struct {
+	Query, After string
+	Limit        int // at most MaxPageSize; MaxPageSize when 0
+}
+
+// TeamsPage is one page of teams, in name order, with the number that
+// match and the cursor of the next page ("" on the last).
+type TeamsPage struct {
+	Teams      []store.TeamListEntry
+	Total      int
+	NextCursor string
+}
+
+// ListTeamsPage is ListTeams searched and paged: the caller sees the same
+// teams ListTeams shows them, a page at a time.
+func (s *Service) ListTeamsPage(ctx context.Context, a roster.Actor, archived bool, q TeamQuery) (*TeamsPage, error) {
+	if q.Limit <= 0 || q.Limit > MaxPageSize {
+		q.Limit = MaxPageSize
+	}
+	all, err := s.ListTeams(ctx, a, archived)
+	if err != nil {
+		return nil, err
+	}
+	// Byte order of the folded names, which the cursor compares with,
+	// whatever the database's collation.
+	slices.SortStableFunc(all, func(x, y store.TeamListEntry) int {
+		return strings.Compare(roster.Fold(x.Team.Name), roster.Fold(y.Team.Name))
+	})
+	needle, after := roster.Fold(strings.TrimSpace(q.Query)), roster.Fold(q.After)
+	out := &TeamsPage{}
+	for _, e := range all {
+		if needle != "" && !strings.Contains(roster.Fold(e.Team.Name), needle) && !strings.Contains(roster.Fold(e.Team.DisplayName), needle) {
+			continue
+		}
+		out.Total++
+		if after != "" && roster.Fold(e.Team.Name) <= after {
+			continue
+		}
+		if len(out.Teams) == q.Limit {
+			out.NextCursor = out.Teams[len(out.Teams)-1].Team.Name
+			continue
+		}
+		out.Teams = append(out.Teams, e)
+	}
+	return out, nil
 }

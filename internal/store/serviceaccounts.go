@@ -71,6 +71,36 @@ func (tx *Tx) ListServiceAccounts(ctx context.Context, orgID, teamID string) ([]
 	return out, mapError(rows.Err())
 }
 
+// ServiceAccountNameTaken reports whether a live service account of the
+// team (or of the organization when teamID is empty) already has this
+// name, case folded. The fold is done here rather than by SQL LOWER,
+// which folds only ASCII on SQLite.
+func (tx *Tx) ServiceAccountNameTaken(ctx context.Context, orgID, teamID, name string) (bool, error) {
+	q := `SELECT name FROM service_accounts WHERE org_id = ? AND deleted_at IS NULL AND `
+	args := []any{orgID}
+	if teamID == "" {
+		q += `team_id IS NULL`
+	} else {
+		q += `team_id = ?`
+		args = append(args, teamID)
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return false, fmt.Errorf("service account names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return false, mapError(err)
+		}
+		if roster.Fold(n) == roster.Fold(name) {
+			return true, nil
+		}
+	}
+	return false, mapError(rows.Err())
+}
+
 // DeleteServiceAccount marks a service account deleted; its row stays so
 // runs it created keep their creator.
 func (tx *Tx) DeleteServiceAccount(ctx context.Context, id string) error {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	"roster"
 )
@@ -110,6 +111,34 @@ func (tx *Tx) GroupClaimTeams(ctx context.Context, userID string) ([]GroupClaimT
 			return nil, mapError(err)
 		}
 		out = append(out, t)
+	}
+	return out, mapError(rows.Err())
+}
+
+// SSOIdentity is one identity-provider account linked to a user.
+type SSOIdentity struct {
+	Issuer, Subject, Email string
+	CreatedAt, LastLoginAt time.Time
+}
+
+// UserSSOIdentities lists the identities linked to a user, most recently
+// used first.
+func (tx *Tx) UserSSOIdentities(ctx context.Context, userID string) ([]SSOIdentity, error) {
+	rows, err := tx.query(ctx, `SELECT issuer, subject, email, created_at, last_login_at FROM sso_identities
+		WHERE user_id = ? ORDER BY last_login_at DESC, issuer, subject`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("sso identities of user %s: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []SSOIdentity
+	for rows.Next() {
+		var id SSOIdentity
+		var created, last sql.NullInt64
+		if err := rows.Scan(&id.Issuer, &id.Subject, &id.Email, &created, &last); err != nil {
+			return nil, mapError(err)
+		}
+		id.CreatedAt, id.LastLoginAt = fromMicros(created), fromMicros(last)
+		out = append(out, id)
 	}
 	return out, mapError(rows.Err())
 }

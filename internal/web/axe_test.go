@@ -92,9 +92,10 @@ func TestBrowserAccessibility(t *testing.T) {
 	pages := []string{"/", "/org/users", "/org/teams", "/org/roles", "/org/roles?edit=editor", "/org/service-accounts", "/org/api-keys", "/org/activity",
 		"/org/audit", "/org/settings", "/org/users/bulk", "/profile", "/teams/vision", "/teams/vision/settings/members",
 		"/teams/vision/settings/general", "/teams/vision/settings/privacy", "/teams/vision/settings/alerts",
-		"/teams/vision/settings/service-accounts", "/teams/vision/settings/usage"}
+		"/teams/vision/settings/service-accounts", "/teams/vision/settings/usage", "/org/users/bob"}
 	phonePages := map[string]bool{"/org/users": true, "/org/audit": true, "/org/roles?edit=editor": true, "/profile": true,
-		"/teams/vision/settings/members": true, "/teams/vision/settings/general": true, "/teams/vision/settings/usage": true}
+		"/teams/vision/settings/members": true, "/teams/vision/settings/general": true, "/teams/vision/settings/usage": true,
+		"/org/users/bob": true, "/org/teams": true}
 	var failed []string
 	check := func(width, path string) {
 		for _, v := range b.axeViolations(src) {

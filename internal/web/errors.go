@@ -49,8 +49,21 @@ func formErrors(err error, byReason map[string]string) (Errors, int, error) {
 	if roster.ErrorCode(err) == roster.EInternal {
 		return nil, 0, err
 	}
-	field := byReason[roster.ErrorReason(err)]
-	return Errors{field: roster.ErrorMessage(err)}, httpx.Status(err), nil
+	fields := roster.ErrorFields(err)
+	if len(fields) == 0 {
+		return Errors{byReason[roster.ErrorReason(err)]: roster.ErrorMessage(err)}, httpx.Status(err), nil
+	}
+	// Every refused field at once, each beside its own (unplaced ones
+	// above the form).
+	errs := Errors{}
+	for _, f := range fields {
+		key, msg := byReason[f.Err.Reason], roster.ErrorMessage(f.Err)
+		if errs[key] != "" {
+			msg = errs[key] + " " + msg
+		}
+		errs[key] = msg
+	}
+	return errs, httpx.Status(err), nil
 }
 
 // signInAgain is where a request without a session is sent: the sign-in

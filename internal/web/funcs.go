@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -10,25 +11,40 @@ import (
 
 // funcs are the template helpers: formatting only, no logic.
 var funcs = template.FuncMap{
-	"initials":    initials,
-	"when":        when,
-	"ago":         ago,
-	"join":        strings.Join,
-	"teamRole":    teamRoleLabel,
-	"capital":     capital,
-	"roleChoices": func() []RoleChoice { return orgRoleChoices },
+	"initials":     initials,
+	"when":         when,
+	"ago":          ago,
+	"join":         strings.Join,
+	"teamRole":     teamRoleLabel,
+	"capital":      capital,
+	"licenseNotes": licenseNotes,
+	"roleChoices":  func() []RoleChoice { return orgRoleChoices },
 }
 
 // RoleChoice is a role offered in a form, with what it allows.
 type RoleChoice struct {
 	Name, Label, Help string
+	// Off says why the license in force refuses this role; the pickers
+	// disable it with that reason.
+	Off string
+}
+
+// licenseNotes lists once each reason why some roles are off.
+func licenseNotes(roles []RoleChoice) []string {
+	var out []string
+	for _, r := range roles {
+		if r.Off != "" && !slices.Contains(out, r.Off) {
+			out = append(out, r.Off)
+		}
+	}
+	return out
 }
 
 // orgRoleChoices are the organization roles (O5), as the seed words them.
 var orgRoleChoices = []RoleChoice{
-	{"admin", "Admin", "manages users, roles, teams and settings"},
-	{"member", "Member", "a regular user; the default"},
-	{"viewer", "Viewer", "read-only everywhere"},
+	{Name: "admin", Label: "Admin", Help: "manages users, roles, teams and settings"},
+	{Name: "member", Label: "Member", Help: "a regular user; the default"},
+	{Name: "viewer", Label: "Viewer", Help: "read-only everywhere"},
 }
 
 // initials are the first letters of up to two words of a name.

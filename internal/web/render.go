@@ -2,13 +2,17 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"embed"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -83,9 +87,15 @@ func (web *Web) execute(w http.ResponseWriter, status int, name, block string, d
 	return err
 }
 
-// staticHandler serves the embedded stylesheet, scripts and htmx.
+// staticHandler serves the embedded stylesheet, scripts and htmx; text
+// assets go gzip-compressed to clients that accept it. HTML pages are never
+// compressed: they carry CSRF tokens and secrets shown once (BREACH).
 func staticHandler() http.Handler {
 	sub, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		panic(err)
+	}
+	gz, err := gzipAssets(sub)
 	if err != nil {
 		panic(err)
 	}
@@ -100,6 +110,74 @@ func staticHandler() http.Handler {
 		}
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		w.Header().Set("Content-Security-Policy", contentSecurityPolicy)
-		files.ServeHTTP(w, r)
+		body, ok := gz[name]
+		if !ok {
+			files.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Add("Vary", "Accept-Encoding")
+		if !acceptsGzip(r.Header.Get("Accept-Encoding")) || r.Header.Get("Range") != "" {
+			files.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(body))
 	})
+}
+
+// compressedExt are the static files worth compressing: text.
+var compressedExt = []string{".css", ".js", ".svg"}
+
+// gzipAssets compresses the text assets once, at start-up.
+func gzipAssets(files fs.FS) (map[string][]byte, error) {
+	out := make(map[string][]byte)
+	err := fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !slices.Contains(compressedExt, path.Ext(name)) {
+			return err
+		}
+		raw, err := fs.ReadFile(files, name)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		if err != nil {
+			return err
+		}
+		if _, err := zw.Write(raw); err != nil {
+			return err
+		}
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		out[name] = buf.Bytes()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("compress static files: %w", err)
+	}
+	return out, nil
+}
+
+// acceptsGzip reports whether an Accept-Encoding header accepts gzip with
+// a weight above zero, named or through "*" (a named gzip wins).
+func acceptsGzip(header string) bool {
+	star := false
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		if coding != "gzip" && coding != "*" {
+			continue
+		}
+		ok := true
+		if v, found := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); found {
+			w, err := strconv.ParseFloat(v, 64)
+			ok = err == nil && w > 0
+		}
+		if coding == "gzip" {
+			return ok
+		}
+		star = ok
+	}
+	return star
 }

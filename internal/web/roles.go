@@ -5,6 +5,7 @@ import (
 
 	"roster"
 	"roster/internal/app"
+	"roster/internal/license"
 )
 
 // RolesPage lists custom roles and creates them (R3).
@@ -13,6 +14,9 @@ type RolesPage struct {
 	Roles  []RoleItem
 	Form   RoleForm
 	Notice *Notice
+	// Off says why the license refuses custom roles; the create form is
+	// then replaced by the reason.
+	Off string
 }
 
 // RoleItem is one custom role.
@@ -51,7 +55,7 @@ func roleForm(base string, picked map[string]bool) RoleForm {
 
 // rolesPage loads the list around a form.
 func (web *Web) rolesPage(w http.ResponseWriter, r *http.Request, a roster.Actor, f RoleForm, n *Notice) (RolesPage, error) {
-	p := RolesPage{Page: web.basePage(w, r, a, "Custom roles", "roles"), Form: f, Notice: n}
+	p := RolesPage{Page: web.basePage(w, r, a, "Custom roles", "roles"), Form: f, Notice: n, Off: web.app.FeatureRefusal(license.CustomRoles)}
 	roles, err := web.app.ListCustomRoles(r.Context(), a)
 	if err != nil {
 		return p, err

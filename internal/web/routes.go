@@ -44,6 +44,7 @@ func (web *Web) table() []route {
 		{"GET", "/org/users.csv", signedIn, web.usersCSV},
 		{"GET", "/org/dashboard", signedIn, web.users}, // W&B's address of the same page
 		{"GET", "/org/users/new", signedIn, web.inviteForm},
+		{"GET", "/org/users/{id}", signedIn, web.userDetail},
 		{"GET", "/org/users/bulk", signedIn, web.bulkInviteForm},
 		{"POST", "/org/users/bulk", signedIn, web.bulkInvite},
 		{"POST", "/org/users", signedIn, web.inviteUser},

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"roster"
+	"roster/internal/license"
 )
 
 // SAItem is one service account.
@@ -29,6 +30,7 @@ type OrgSAPage struct {
 	Page
 	Accounts []SAItem
 	Form     SAForm
+	Off      string // why the license refuses service accounts, if it does
 }
 
 // saItems lists the service accounts of a team, or the organization's.
@@ -49,7 +51,7 @@ func (web *Web) saItems(r *http.Request, a roster.Actor, team string) ([]SAItem,
 
 // orgSAPage loads the page around a form.
 func (web *Web) orgSAPage(w http.ResponseWriter, r *http.Request, a roster.Actor, f SAForm) (OrgSAPage, error) {
-	p := OrgSAPage{Page: web.basePage(w, r, a, "Service accounts", "service-accounts"), Form: f}
+	p := OrgSAPage{Page: web.basePage(w, r, a, "Service accounts", "service-accounts"), Form: f, Off: web.app.FeatureRefusal(license.ServiceAccounts)}
 	var err error
 	if p.Accounts, err = web.saItems(r, a, ""); err != nil {
 		return p, err
@@ -78,7 +80,7 @@ func (web *Web) createOrgServiceAccount(w http.ResponseWriter, r *http.Request, 
 	res, err := web.app.CreateOrgServiceAccount(r.Context(), a, f.Name, f.Team)
 	if err != nil {
 		if f.Errors, status, err = formErrors(err, map[string]string{roster.EInvalid: "name", roster.ENotFound: "team",
-			roster.ReasonDefaultTeamRequired: "team"}); err != nil {
+			roster.ReasonDefaultTeamRequired: "team", roster.ReasonServiceAccountNameTaken: "name"}); err != nil {
 			return err
 		}
 	} else {

@@ -108,7 +108,7 @@ func (web *Web) signUpPage(w http.ResponseWriter, r *http.Request, a roster.Acto
 // signUpFields places sign-up and invite errors beside their fields.
 var signUpFields = map[string]string{
 	roster.ReasonInvalidUsername: "username", roster.ReasonUsernameTaken: "username", roster.ReasonInvalidEmail: "email",
-	roster.ReasonEmailTaken: "email", roster.ReasonInvalidPassword: "password",
+	roster.ReasonEmailTaken: "email", roster.ReasonInvalidPassword: "password", roster.ReasonInvalidText: "name",
 }
 
 func (web *Web) signUp(w http.ResponseWriter, r *http.Request, a roster.Actor) error {

@@ -8,6 +8,7 @@ import (
 	"roster"
 	"roster/internal/app"
 	"roster/internal/httpx"
+	"roster/internal/license"
 	"roster/internal/store"
 )
 
@@ -98,14 +99,16 @@ func (web *Web) membersPage(w http.ResponseWriter, r *http.Request, a roster.Act
 
 // teamRoles are the roles a member may be given: built-in, then custom.
 func (web *Web) teamRoles(r *http.Request, a roster.Actor) ([]RoleChoice, error) {
-	out := []RoleChoice{{"admin", "Admin", "manages members and settings"}, {"member", "Member", "logs runs, creates projects"},
-		{"viewer", "Read-only", "reads the team's projects and runs"}}
+	out := []RoleChoice{{Name: "admin", Label: "Admin", Help: "manages members and settings"},
+		{Name: "member", Label: "Member", Help: "logs runs, creates projects"},
+		{Name: "viewer", Label: "Read-only", Help: "reads the team's projects and runs", Off: web.app.FeatureRefusal(license.ViewerTeamRole)}}
+	customOff := web.app.FeatureRefusal(license.CustomRoles)
 	custom, err := web.app.ListCustomRoles(r.Context(), a)
 	if err != nil {
 		return nil, err
 	}
 	for _, cr := range custom {
-		out = append(out, RoleChoice{Name: cr.Name, Label: cr.Name, Help: "custom, based on " + teamRoleLabel(string(cr.Base))})
+		out = append(out, RoleChoice{Name: cr.Name, Label: cr.Name, Help: "custom, based on " + teamRoleLabel(string(cr.Base)), Off: customOff})
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"roster"
 	"roster/internal/app"
+	"roster/internal/license"
 )
 
 // TeamSAPage is the team's Service accounts tab (A1).
@@ -16,6 +17,7 @@ type TeamSAPage struct {
 	Form     SAForm
 	// CreationDisabled: GORILLA_DISABLE_TEAM_SERVICE_ACCOUNT_CREATION.
 	CreationDisabled bool
+	Off              string // why the license refuses service accounts, if it does
 }
 
 func (web *Web) teamSAPage(w http.ResponseWriter, r *http.Request, a roster.Actor, f SAForm) (TeamSAPage, error) {
@@ -24,7 +26,7 @@ func (web *Web) teamSAPage(w http.ResponseWriter, r *http.Request, a roster.Acto
 		return TeamSAPage{}, err
 	}
 	p := TeamSAPage{Page: web.basePage(w, r, a, h.Display+" · Service accounts", "team"), Team: h, Form: f,
-		CreationDisabled: web.app.TeamServiceAccountCreationDisabled()}
+		CreationDisabled: web.app.TeamServiceAccountCreationDisabled(), Off: web.app.FeatureRefusal(license.ServiceAccounts)}
 	if h.Can.ServiceAccounts {
 		p.Accounts, err = web.saItems(r, a, h.Name)
 	}
@@ -52,7 +54,7 @@ func (web *Web) createTeamServiceAccount(w http.ResponseWriter, r *http.Request,
 	switch {
 	case err != nil:
 		if f.Errors, status, err = formErrors(err, map[string]string{roster.EInvalid: "name",
-			roster.ReasonFederatedSubject: "subject", roster.ReasonSubjectTaken: "subject"}); err != nil {
+			roster.ReasonFederatedSubject: "subject", roster.ReasonSubjectTaken: "subject", roster.ReasonServiceAccountNameTaken: "name"}); err != nil {
 			return err
 		}
 	case res.Key == nil:

@@ -3,9 +3,11 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"roster"
 	"roster/internal/app"
+	"roster/internal/store"
 )
 
 // TeamItem is a team in a list.
@@ -27,6 +29,29 @@ type TeamsPage struct {
 	Page
 	Teams, Archived []TeamItem
 	Notice          *Notice
+	Query           string // the search box
+	Total           int    // live teams the search matches
+	// NextURL and FirstURL page through the live teams; "" when there is
+	// none.
+	NextURL, FirstURL string
+}
+
+// teamsPageSize is how many teams one page of the teams list shows.
+const teamsPageSize = 50
+
+// teamsURL is the teams list's address for a search and a page cursor.
+func teamsURL(query, after string) string {
+	v := url.Values{}
+	if query != "" {
+		v.Set("q", query)
+	}
+	if after != "" {
+		v.Set("after", after)
+	}
+	if len(v) == 0 {
+		return "/org/teams"
+	}
+	return "/org/teams?" + v.Encode()
 }
 
 // NewTeamPage holds the "Create new team" form (T2).
@@ -52,6 +77,11 @@ func (web *Web) teamItems(r *http.Request, a roster.Actor, archived ...bool) ([]
 	if err != nil {
 		return nil, err
 	}
+	return teamItemsOf(teams), nil
+}
+
+// teamItemsOf turns list entries into views.
+func teamItemsOf(teams []store.TeamListEntry) []TeamItem {
 	out := make([]TeamItem, 0, len(teams))
 	for _, e := range teams {
 		st := "Instance default"
@@ -60,7 +90,7 @@ func (web *Web) teamItems(r *http.Request, a roster.Actor, archived ...bool) ([]
 		}
 		out = append(out, TeamItem{Name: e.Team.Name, Display: e.Team.DisplayName, Role: e.RoleName, Members: e.Members, Storage: st})
 	}
-	return out, nil
+	return out
 }
 
 // teamsHome is the landing page of a signed-in user.
@@ -86,9 +116,19 @@ func (web *Web) teamsPage(w http.ResponseWriter, r *http.Request, a roster.Actor
 	if !a.IsOrgAdmin() {
 		return p, errAdminsOnly
 	}
-	var err error
-	if p.Teams, err = web.teamItems(r, a); err != nil {
+	q := r.URL.Query()
+	p.Query = strings.ToValidUTF8(strings.TrimSpace(q.Get("q")), "\uFFFD")
+	after := q.Get("after")
+	page, err := web.app.ListTeamsPage(r.Context(), a, false, app.TeamQuery{Query: p.Query, After: after, Limit: teamsPageSize})
+	if err != nil {
 		return p, err
+	}
+	p.Total, p.Teams = page.Total, teamItemsOf(page.Teams)
+	if page.NextCursor != "" {
+		p.NextURL = teamsURL(p.Query, page.NextCursor)
+	}
+	if after != "" {
+		p.FirstURL = teamsURL(p.Query, "")
 	}
 	p.Archived, err = web.teamItems(r, a, true)
 	return p, err
@@ -98,6 +138,9 @@ func (web *Web) orgTeams(w http.ResponseWriter, r *http.Request, a roster.Actor)
 	p, err := web.teamsPage(w, r, a, nil)
 	if err != nil {
 		return err
+	}
+	if isHTMX(r) && r.Header.Get("HX-Target") == "teams-list" {
+		return web.fragment(w, http.StatusOK, "teams", "teams-list", p)
 	}
 	return web.page(w, http.StatusOK, "teams", p)
 }

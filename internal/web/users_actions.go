@@ -167,6 +167,9 @@ func (web *Web) rowAction(w http.ResponseWriter, r *http.Request, a roster.Actor
 	if up.Summary, serr = web.summary(r.Context(), a); serr != nil {
 		return serr
 	}
+	if form(r, "from") == "detail" && up.Row != nil {
+		return web.userDetailAnswer(w, r, a, status, up)
+	}
 	if isHTMX(r) {
 		up.Summary.OOB = true
 		return web.fragment(w, status, "users", "row-update", up)
