@@ -61,10 +61,8 @@ func (s *Service) UserDetail(ctx context.Context, a roster.Actor, ref string) (*
 	if err != nil {
 		return nil, fmt.Errorf("user %s: %w", truncate(ref, 64), err)
 	}
-	if d.User.ID != a.UserID() {
-		if err := s.db.Tx(ctx, func(tx *store.Tx) error { return audit(ctx, tx, a, roster.ActUserRead, d.User, "") }); err != nil {
-			return nil, fmt.Errorf("record user read: %w", err)
-		}
+	if err := s.recordUserRead(ctx, a, d.User); err != nil {
+		return nil, err
 	}
 	d.User.PasswordHash = ""
 	return d, nil

@@ -79,13 +79,25 @@ func (s *Service) GetUser(ctx context.Context, a roster.Actor, ref string) (*ros
 // profile; opening someone else's is recorded (user:read), as W&B does.
 func (s *Service) ViewUser(ctx context.Context, a roster.Actor, ref string) (*roster.User, error) {
 	u, err := s.GetUser(ctx, a, ref)
-	if err != nil || u.ID == a.UserID() {
-		return u, err
+	if err != nil {
+		return nil, err
 	}
-	if err := s.db.Tx(ctx, func(tx *store.Tx) error { return audit(ctx, tx, a, roster.ActUserRead, u, "") }); err != nil {
-		return nil, fmt.Errorf("record user read: %w", err)
+	if err := s.recordUserRead(ctx, a, u); err != nil {
+		return nil, err
 	}
 	return u, nil
+}
+
+// recordUserRead writes the user:read entry of a looking at another
+// user's profile; one's own is not recorded.
+func (s *Service) recordUserRead(ctx context.Context, a roster.Actor, u *roster.User) error {
+	if u.ID == a.UserID() {
+		return nil
+	}
+	if err := s.db.Tx(ctx, func(tx *store.Tx) error { return audit(ctx, tx, a, roster.ActUserRead, u, "") }); err != nil {
+		return fmt.Errorf("record user read: %w", err)
+	}
+	return nil
 }
 
 // findUser looks a user up by id, then by username, then by email.
