@@ -293,3 +293,14 @@ func repoRoot(t *testing.T) string {
 
 // chromedpNavigate opens an absolute URL, such as another site's page.
 func chromedpNavigate(u string) chromedp.Action[chromedp.Void] { return chromedp.Navigate(u) }
+
+// visionTeam gives env its first admin, ada, and a member, bob, of the
+// team vision, made through the API.
+func visionTeam(t *testing.T, env *apitest.Env) (ada, bob apitest.User) {
+	t.Helper()
+	ada = env.MustSignup("ada")
+	bob = env.MustUser(ada.Key, "bob", "member")
+	env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "vision", "storage": map[string]string{"type": "default"}}, ada.Key)
+	env.Must(201, "POST", "/api/v1/teams/vision/members", map[string]string{"username": "bob"}, ada.Key)
+	return ada, bob
+}

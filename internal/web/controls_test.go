@@ -20,10 +20,7 @@ import (
 // refused and changes nothing.
 func TestBrowserArchiveAndRestoreTeam(t *testing.T) {
 	env := apitest.New(t)
-	ada := env.MustSignup("ada")
-	bob := env.MustUser(ada.Key, "bob", "member")
-	env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "vision", "storage": map[string]string{"type": "default"}}, ada.Key)
-	env.Must(201, "POST", "/api/v1/teams/vision/members", map[string]string{"username": "bob"}, ada.Key)
+	_, bob := visionTeam(t, env)
 
 	bobWeb := env.MustWebSignIn("bob", password)
 	if r := bobWeb.Post("/org/teams/vision/archive", nil); r.StatusCode != http.StatusForbidden {
@@ -193,10 +190,7 @@ func TestBrowserSmallerFixes(t *testing.T) {
 // returns to the page.
 func TestBrowserSessionEndedInAnotherTab(t *testing.T) {
 	env := apitest.New(t)
-	ada := env.MustSignup("ada")
-	env.MustUser(ada.Key, "bob", "member")
-	env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "vision", "storage": map[string]string{"type": "default"}}, ada.Key)
-	env.Must(201, "POST", "/api/v1/teams/vision/members", map[string]string{"username": "bob"}, ada.Key)
+	visionTeam(t, env)
 	b := newTab(t, newBrowser(t), env)
 	b.signIn("ada", password)
 	b.visit("/teams/vision/settings/members")
@@ -322,10 +316,7 @@ func licensedEnv(t *testing.T, seats int, features ...license.Feature) *apitest.
 // license lacks is refused in words a person knows, beside the control.
 func TestUnlicensedFeatureRefusalNamesIt(t *testing.T) {
 	env := licensedEnv(t, 10, license.CustomRoles)
-	ada := env.MustSignup("ada")
-	bob := env.MustUser(ada.Key, "bob", "member")
-	env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "vision", "storage": map[string]string{"type": "default"}}, ada.Key)
-	env.Must(201, "POST", "/api/v1/teams/vision/members", map[string]string{"username": "bob"}, ada.Key)
+	_, bob := visionTeam(t, env)
 	web := env.MustWebSignIn("ada", password)
 	web.HTMX = true
 	r := web.Post("/teams/vision/settings/members/"+bob.ID+"/role", url.Values{"role": {"viewer"}})

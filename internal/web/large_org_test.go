@@ -232,10 +232,7 @@ func TestBrowserBigTeamMembersArePaged(t *testing.T) {
 // disclosure, not an ARIA menu without arrow keys.
 func TestBrowserFocusStaysPut(t *testing.T) {
 	env := apitest.New(t)
-	ada := env.MustSignup("ada")
-	env.MustUser(ada.Key, "bob", "member")
-	env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "vision", "storage": map[string]string{"type": "default"}}, ada.Key)
-	env.Must(201, "POST", "/api/v1/teams/vision/members", map[string]string{"username": "bob"}, ada.Key)
+	ada, _ := visionTeam(t, env)
 	b := newTab(t, newBrowser(t), env)
 	b.signIn("ada", password)
 	b.visit("/org/users")

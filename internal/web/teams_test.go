@@ -81,10 +81,7 @@ func TestBrowserTeam(t *testing.T) {
 // gives it to a team member.
 func TestBrowserCustomRole(t *testing.T) {
 	env := apitest.New(t)
-	ada := env.MustSignup("ada")
-	env.MustUser(ada.Key, "bob", "member")
-	env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "vision", "storage": map[string]string{"type": "default"}}, ada.Key)
-	env.Must(201, "POST", "/api/v1/teams/vision/members", map[string]string{"username": "bob"}, ada.Key)
+	visionTeam(t, env)
 	b := newTab(t, newBrowser(t), env)
 	b.signIn("ada", password)
 
