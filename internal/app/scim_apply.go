@@ -136,7 +136,7 @@ func (s *Service) scimIdentity(ctx context.Context, tx *store.Tx, cur *Directory
 		return nil, err
 	}
 	oldName := cur.UserName()
-	if creating || !roster.SameEmail(in.UserName, oldName) { // userNames are keyed like emails
+	if !cur.namesFree && (creating || !roster.SameEmail(in.UserName, oldName)) { // userNames are keyed like emails
 		owner, err := tx.SCIMUserNameOwner(ctx, u.OrgID, in.UserName)
 		if err != nil {
 			return nil, err
@@ -155,7 +155,7 @@ func (s *Service) scimIdentity(ctx context.Context, tx *store.Tx, cur *Directory
 		}
 		u.Username = name
 	}
-	if err := s.scimEmail(ctx, tx, u, in, creating); err != nil {
+	if err := s.scimEmail(ctx, tx, u, in, creating, cur.namesFree); err != nil {
 		return nil, err
 	}
 	fallback := u.Name
@@ -174,8 +174,9 @@ func (s *Service) scimIdentity(ctx context.Context, tx *store.Tx, cur *Directory
 	return p, nil
 }
 
-// scimEmail sets the address Roster uses from the emails sent (C1).
-func (s *Service) scimEmail(ctx context.Context, tx *store.Tx, u *roster.User, in SCIMUserInput, creating bool) error {
+// scimEmail sets the address Roster uses from the emails sent (C1);
+// known: the caller already found it owned by nobody in this transaction.
+func (s *Service) scimEmail(ctx context.Context, tx *store.Tx, u *roster.User, in SCIMUserInput, creating, known bool) error {
 	email := roster.PickEmail(in.Emails, in.UserName)
 	if email == "" {
 		if creating {
@@ -187,7 +188,7 @@ func (s *Service) scimEmail(ctx context.Context, tx *store.Tx, u *roster.User, i
 	if err != nil {
 		return err
 	}
-	if !roster.SameEmail(email, u.Email) {
+	if !known && !roster.SameEmail(email, u.Email) {
 		other, err := tx.UserByEmail(ctx, email)
 		if err == nil && other.ID != u.ID {
 			return roster.ReasonErrorf(roster.EConflict, roster.ReasonEmailTaken, "a user with email %s already exists", email)

@@ -18,6 +18,10 @@ type DirectoryUser struct {
 	User    *roster.User
 	Profile *roster.SCIMProfile // nil until SCIM first touches the user
 	Teams   []*store.TeamMembership
+	// namesFree: a create found its userName and email owned by nobody
+	// earlier in this transaction (adoptionCandidate), so applying it
+	// need not look again.
+	namesFree bool
 }
 
 // UserName is the SCIM userName: as sent, else the username, else (for a
@@ -182,7 +186,7 @@ func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUse
 		if err := lockForTeams(ctx, tx, orgID(a), len(in.TeamRoles)); err != nil {
 			return err
 		}
-		cur, err := adoptionCandidate(ctx, tx, orgID(a), in)
+		cur, namesFree, err := adoptionCandidate(ctx, tx, orgID(a), in)
 		if err != nil {
 			return err
 		}
@@ -193,14 +197,14 @@ func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUse
 			if err := tx.LockOrg(ctx, orgID(a)); err != nil {
 				return err
 			}
-			if cur, err = adoptionCandidate(ctx, tx, orgID(a), in); err != nil {
+			if cur, namesFree, err = adoptionCandidate(ctx, tx, orgID(a), in); err != nil {
 				return err
 			}
 		}
 		adopting := cur != nil
 		if !adopting {
 			u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Role: roster.OrgMember, Status: roster.StatusActive}
-			cur = &DirectoryUser{User: u}
+			cur = &DirectoryUser{User: u, namesFree: namesFree}
 		}
 		if out, err = s.applySCIMUser(ctx, tx, a, cur, in, hash); err == nil && (len(in.TeamRoles) > 0 || adopting) {
 			out, err = loadSCIMUser(ctx, tx, cur.User.ID) // the memberships or the profile changed
@@ -220,39 +224,42 @@ func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUse
 // PUT and PATCH (section 9). A userName and an email that name two users
 // conflict; a user SCIM already manages is left to the usual uniqueness
 // checks (409); nil means a new user.
-func adoptionCandidate(ctx context.Context, tx *store.Tx, org string, in SCIMUserInput) (*DirectoryUser, error) {
+func adoptionCandidate(ctx context.Context, tx *store.Tx, org string, in SCIMUserInput) (cur *DirectoryUser, namesFree bool, err error) {
 	var ids []string
 	owner, err := tx.SCIMUserNameOwner(ctx, org, in.UserName)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if owner != "" {
 		ids = append(ids, owner)
 	}
+	emailFree := false
 	if email, err := roster.NormalizeEmail(roster.PickEmail(in.Emails, in.UserName)); err == nil {
 		u, err := tx.UserByEmail(ctx, email)
 		switch {
 		case err == nil && u.OrgID == org && u.Status != roster.StatusRemoved && !slices.Contains(ids, u.ID):
 			ids = append(ids, u.ID)
-		case err != nil && !roster.IsNotFound(err):
-			return nil, err
+		case roster.IsNotFound(err):
+			emailFree = true
+		case err != nil:
+			return nil, false, err
 		}
 	}
 	switch {
 	case len(ids) == 0:
-		return nil, nil
+		return nil, owner == "" && emailFree, nil
 	case len(ids) > 1:
-		return nil, roster.ReasonErrorf(roster.EConflict, roster.ReasonUsernameTaken,
+		return nil, false, roster.ReasonErrorf(roster.EConflict, roster.ReasonUsernameTaken,
 			"userName %s and email %s belong to two different users", truncate(in.UserName, 64), roster.PickEmail(in.Emails, in.UserName))
 	}
-	cur, err := loadSCIMUser(ctx, tx, ids[0])
+	cur, err = loadSCIMUser(ctx, tx, ids[0])
 	switch {
 	case roster.IsNotFound(err):
-		return nil, nil // removed: the uniqueness checks answer
+		return nil, false, nil // removed: the uniqueness checks answer
 	case err != nil || cur.Profile != nil:
-		return nil, err
+		return nil, false, err
 	}
-	return cur, nil
+	return cur, false, nil
 }
 
 // ModifySCIMUser changes a user to the state fn derives from its current

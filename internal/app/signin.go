@@ -317,7 +317,7 @@ func (s *Service) SessionActor(ctx context.Context, token string, a roster.Actor
 	}
 	var sess *roster.Session
 	var u *roster.User
-	err := s.db.Read(ctx, func(tx *store.Tx) error {
+	err := s.db.ReadNow(ctx, func(tx *store.Tx) error { // one statement, every request
 		var err error
 		sess, u, err = tx.SessionUser(ctx, auth.HashToken(token))
 		return err
@@ -375,7 +375,9 @@ func (s *Service) resolveKey(ctx context.Context, key string, a roster.Actor) (r
 	var k *roster.APIKey
 	var u *roster.User
 	var sa *roster.ServiceAccount
-	err := s.db.Read(ctx, func(tx *store.Tx) error {
+	// Every request with a key reads it: one or two statements, each
+	// on its own (a key is one row; no snapshot across them is needed).
+	err := s.db.ReadNow(ctx, func(tx *store.Tx) error {
 		var err error
 		k, u, err = tx.APIKeyUser(ctx, hash)
 		if roster.IsNotFound(err) {

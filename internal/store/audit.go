@@ -11,16 +11,52 @@ import (
 	"roster"
 )
 
-// AppendAudit writes one audit entry; its timestamp is the tx clock.
+// AppendAudit records one audit entry, timestamped with the tx clock. It
+// is written with the transaction's other entries in one statement just
+// before commit (flushAudit), in the order they were appended; no write
+// transaction reads the audit log back.
 func (tx *Tx) AppendAudit(ctx context.Context, e *roster.AuditEntry) error {
 	e.Timestamp = tx.now
-	_, err := tx.exec(ctx, `INSERT INTO audit_log (org_id, ts, action, actor_user_id, actor_email, actor_ip,
-		user_asset, user_email, entity_name, entity_asset, project_name, project_asset, via, details, response_code)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.OrgID, e.Timestamp.UnixMicro(), e.Action, e.ActorUserID, e.ActorEmail, e.ActorIP,
-		e.UserAsset, e.UserEmail, e.EntityName, e.EntityAsset, e.ProjectName, e.ProjectAsset, string(e.Via), e.Details, e.ResponseCode)
-	if err != nil {
-		return fmt.Errorf("append audit entry %s: %w", e.Action, err)
+	tx.audits = append(tx.audits, e)
+	return nil
+}
+
+// auditColumns are audit_log's columns as auditArgs lists them.
+const auditColumns = `org_id, ts, action, actor_user_id, actor_email, actor_ip,
+	user_asset, user_email, entity_name, entity_asset, project_name, project_asset, via, details, response_code`
+
+// auditInsert is one multi-row INSERT of the transaction's audit entries
+// (at most auditRowsPerInsert of them), and its arguments.
+func auditInsert(entries []*roster.AuditEntry) (string, []any) {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO audit_log (` + auditColumns + `) VALUES `)
+	args := make([]any, 0, 15*len(entries))
+	for i, e := range entries {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, e.OrgID, e.Timestamp.UnixMicro(), e.Action, e.ActorUserID, e.ActorEmail, e.ActorIP,
+			e.UserAsset, e.UserEmail, e.EntityName, e.EntityAsset, e.ProjectName, e.ProjectAsset, string(e.Via), e.Details, e.ResponseCode)
+	}
+	return q.String(), args
+}
+
+// auditRowsPerInsert keeps one INSERT's arguments under both engines'
+// limit on bound parameters (15 columns each).
+const auditRowsPerInsert = 1000
+
+// flushAudit writes the entries AppendAudit recorded, all but the last
+// keep of them; the last keep are left for the caller to write in its own
+// statement (flushWrites, on PostgreSQL, with the seat count).
+func (tx *Tx) flushAudit(ctx context.Context, keep int) error {
+	for len(tx.audits) > keep {
+		n := min(len(tx.audits)-keep, auditRowsPerInsert)
+		q, args := auditInsert(tx.audits[:n])
+		if _, err := tx.exec(ctx, q, args...); err != nil {
+			return fmt.Errorf("append audit entries (%s first): %w", tx.audits[0].Action, err)
+		}
+		tx.audits = tx.audits[n:]
 	}
 	return nil
 }

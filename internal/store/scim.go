@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"roster"
 )
@@ -67,9 +69,10 @@ func (tx *Tx) SCIMProfiles(ctx context.Context, userIDs []string) (map[string]*r
 }
 
 // PutSCIMProfile inserts or replaces a user's SCIM profile and the email
-// addresses it lists.
+// addresses it lists. A zero CreatedAt means the user has no profile yet.
 func (tx *Tx) PutSCIMProfile(ctx context.Context, p *roster.SCIMProfile, emails []string) error {
-	if p.CreatedAt.IsZero() {
+	fresh := p.CreatedAt.IsZero() // no profile yet, so no emails either
+	if fresh {
 		p.CreatedAt = tx.now
 	}
 	p.UpdatedAt = tx.now
@@ -88,25 +91,41 @@ func (tx *Tx) PutSCIMProfile(ctx context.Context, p *roster.SCIMProfile, emails 
 	if err != nil {
 		return fmt.Errorf("store scim profile of %s: %w", p.UserID, err)
 	}
-	return tx.putSCIMEmails(ctx, p.UserID, p.OrgID, emails)
+	return tx.putSCIMEmails(ctx, p.UserID, p.OrgID, emails, fresh)
 }
 
-func (tx *Tx) putSCIMEmails(ctx context.Context, userID, orgID string, emails []string) error {
-	if _, err := tx.exec(ctx, `DELETE FROM scim_user_emails WHERE user_id = ?`, userID); err != nil {
-		return fmt.Errorf("replace scim emails of %s: %w", userID, err)
+// putSCIMEmails replaces the SCIM emails of userID; fresh (a profile
+// stored for the first time) has none to delete.
+func (tx *Tx) putSCIMEmails(ctx context.Context, userID, orgID string, emails []string, fresh bool) error {
+	if !fresh {
+		if _, err := tx.exec(ctx, `DELETE FROM scim_user_emails WHERE user_id = ?`, userID); err != nil {
+			return fmt.Errorf("replace scim emails of %s: %w", userID, err)
+		}
 	}
 	seen := map[string]bool{}
+	var keys []string
 	for _, e := range emails {
-		key := roster.CanonicalEmail(e)
-		if key == "" || seen[key] {
-			continue
-		}
-		seen[key] = true
-		if _, err := tx.exec(ctx, `INSERT INTO scim_user_emails (user_id, org_id, email_key) VALUES (?, ?, ?)`, userID, orgID, key); err != nil {
-			return fmt.Errorf("store scim email of %s: %w", userID, err)
+		if key := roster.CanonicalEmail(e); key != "" && !seen[key] {
+			seen[key], keys = true, append(keys, key)
 		}
 	}
-	return nil
+	// One statement for all of them (a round trip each on PostgreSQL).
+	return chunks(keys, func(args []any) error {
+		var q strings.Builder
+		q.WriteString(`INSERT INTO scim_user_emails (user_id, org_id, email_key) VALUES `)
+		vals := make([]any, 0, 3*len(args))
+		for i, k := range args {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?)")
+			vals = append(vals, userID, orgID, k)
+		}
+		if _, err := tx.exec(ctx, q.String(), vals...); err != nil {
+			return fmt.Errorf("store scim emails of %s: %w", userID, err)
+		}
+		return nil
+	})
 }
 
 // DeleteSCIMProfile forgets a user's SCIM profile, freeing its userName.
@@ -125,11 +144,26 @@ func (tx *Tx) DeleteSCIMProfile(ctx context.Context, userID string) error {
 // never touched answers to their username and to their email. A user SCIM
 // manages comes first.
 func (tx *Tx) SCIMUserNameOwner(ctx context.Context, orgID, userName string) (string, error) {
-	ids, err := tx.SCIMUserIDs(ctx, orgID, SCIMUserKeys{UserNames: []string{userName}})
-	if err != nil || len(ids) == 0 {
-		return "", err
+	// The three look-ups of SCIMUserIDs' userName keys in one statement:
+	// it runs twice in every SCIM create.
+	key := roster.CanonicalEmail(userName)
+	var id string
+	err := tx.queryRow(ctx, `SELECT id FROM (
+		SELECT user_id AS id, 0 AS rank FROM scim_users WHERE org_id = ? AND user_name_key = ?
+		UNION ALL
+		SELECT u.id, 1 FROM users u WHERE u.org_id = ? AND u.username_key = ?
+			AND NOT EXISTS (SELECT 1 FROM scim_users s WHERE s.user_id = u.id)
+		UNION ALL
+		SELECT u.id, 2 FROM users u WHERE u.org_id = ? AND u.email_key = ?
+			AND NOT EXISTS (SELECT 1 FROM scim_users s WHERE s.user_id = u.id)
+	) owners ORDER BY rank LIMIT 1`, orgID, key, orgID, key, orgID, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
 	}
-	return ids[0], nil
+	if err != nil {
+		return "", fmt.Errorf("look up owner of userName: %w", mapError(err))
+	}
+	return id, nil
 }
 
 // SCIMUserKeys are indexed lookups that narrow a SCIM user list: a user
@@ -158,17 +192,58 @@ func (tx *Tx) SCIMUserIDs(ctx context.Context, orgID string, k SCIMUserKeys) ([]
 		vals []string
 	}{
 		{`SELECT id FROM users WHERE org_id = ? AND status <> 'removed' AND id IN (%s)`, k.IDs},
-		{`SELECT user_id FROM scim_users WHERE org_id = ? AND user_name_key IN (%s)`, fold(k.UserNames)},
+		{`SELECT user_id AS id FROM scim_users WHERE org_id = ? AND user_name_key IN (%s)`, fold(k.UserNames)},
 		{`SELECT u.id FROM users u WHERE u.org_id = ? AND u.username_key IN (%s)
 			AND NOT EXISTS (SELECT 1 FROM scim_users s WHERE s.user_id = u.id)`, fold(k.UserNames)},
 		{`SELECT u.id FROM users u WHERE u.org_id = ? AND u.email_key IN (%s)
 			AND NOT EXISTS (SELECT 1 FROM scim_users s WHERE s.user_id = u.id)`, fold(k.UserNames)},
-		{`SELECT user_id FROM scim_users WHERE org_id = ? AND external_id IN (%s)`, k.ExternalIDs},
+		{`SELECT user_id AS id FROM scim_users WHERE org_id = ? AND external_id IN (%s)`, k.ExternalIDs},
 		{`SELECT id FROM users WHERE org_id = ? AND email_key IN (%s)`, fold(k.Emails)},
-		{`SELECT user_id FROM scim_user_emails WHERE org_id = ? AND email_key IN (%s)`, fold(k.Emails)},
+		{`SELECT user_id AS id FROM scim_user_emails WHERE org_id = ? AND email_key IN (%s)`, fold(k.Emails)},
 	}
 	seen := map[string]bool{}
 	var out []string
+	add := func(id string) {
+		if !seen[id] {
+			seen[id], out = true, append(out, id)
+		}
+	}
+	// Usually (a filter of a few values) all look-ups fit one statement:
+	// one round trip instead of one per kind of key.
+	var union []string
+	var args []any
+	fits := true
+	for i, l := range lookups {
+		switch {
+		case len(l.vals) == 0:
+			continue
+		case len(l.vals) > maxIn:
+			fits = false
+		}
+		union = append(union, fmt.Sprintf("SELECT %d AS rank, id FROM (%s) k%d", i, fmt.Sprintf(l.q, placeholders(len(l.vals))), i))
+		args = append(args, orgID)
+		for _, v := range l.vals {
+			args = append(args, v)
+		}
+	}
+	if len(union) == 0 {
+		return nil, nil
+	}
+	if fits {
+		rows, err := tx.query(ctx, "SELECT id FROM ("+strings.Join(union, " UNION ALL ")+") keys ORDER BY rank", args...)
+		if err != nil {
+			return nil, fmt.Errorf("look up scim users: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return nil, mapError(err)
+			}
+			add(id)
+		}
+		return out, mapError(rows.Err())
+	}
 	for _, l := range lookups {
 		err := chunks(l.vals, func(args []any) error {
 			rows, err := tx.query(ctx, fmt.Sprintf(l.q, placeholders(len(args))), append([]any{orgID}, args...)...)
@@ -181,9 +256,7 @@ func (tx *Tx) SCIMUserIDs(ctx context.Context, orgID string, k SCIMUserKeys) ([]
 				if err := rows.Scan(&id); err != nil {
 					return mapError(err)
 				}
-				if !seen[id] {
-					seen[id], out = true, append(out, id)
-				}
+				add(id)
 			}
 			return mapError(rows.Err())
 		})

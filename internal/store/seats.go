@@ -37,10 +37,44 @@ func (tx *Tx) AddSeatHolders(org string, delta, limit int, refuse func(used int)
 	}
 }
 
+// flushWrites writes what the transaction deferred to its end: its audit
+// entries, then its seat changes. On PostgreSQL, where every statement is
+// a round trip, the usual case (a few audit entries and one
+// organization's seat change, as in every create) is one statement: the
+// entries are inserted by a common table expression of the seat update.
+func (tx *Tx) flushWrites(ctx context.Context) error {
+	if tx.engine == Postgres && len(tx.audits) > 0 && tx.oneSeatChange() {
+		if err := tx.flushAudit(ctx, min(len(tx.audits), auditRowsPerInsert)); err != nil {
+			return err
+		}
+		q, args := auditInsert(tx.audits)
+		tx.audits = nil
+		return tx.flushSeats(ctx, "WITH audit AS ("+q+") ", args)
+	}
+	if err := tx.flushAudit(ctx, 0); err != nil {
+		return err
+	}
+	return tx.flushSeats(ctx, "", nil)
+}
+
+// oneSeatChange reports whether the transaction changes exactly one
+// organization's seat count, by a non-zero amount.
+func (tx *Tx) oneSeatChange() bool {
+	if len(tx.seats) != 1 {
+		return false
+	}
+	for _, c := range tx.seats {
+		return c.delta != 0
+	}
+	return false
+}
+
 // flushSeats writes the seat changes recorded by AddSeatHolders, one
 // statement per organization, in a fixed order so that two transactions
-// changing several never wait on each other in a circle.
-func (tx *Tx) flushSeats(ctx context.Context) error {
+// changing several never wait on each other in a circle. with (and its
+// args) is put in front of the first statement: a WITH clause that writes
+// something else in the same round trip.
+func (tx *Tx) flushSeats(ctx context.Context, with string, args []any) error {
 	if len(tx.seats) == 0 {
 		return nil
 	}
@@ -50,9 +84,10 @@ func (tx *Tx) flushSeats(ctx context.Context) error {
 	}
 	sort.Strings(orgs)
 	for _, org := range orgs {
-		if err := tx.writeSeats(ctx, org, tx.seats[org]); err != nil {
+		if err := tx.writeSeats(ctx, org, tx.seats[org], with, args); err != nil {
 			return err
 		}
+		with, args = "", nil
 	}
 	tx.seats = nil
 	return nil
@@ -70,21 +105,21 @@ const seatShards = 16
 // shards stays within the limit. The other shards only ever move down
 // while a limit holds, so reading them as of the statement's start can
 // only refuse early, never admit one too many.
-func (tx *Tx) writeSeats(ctx context.Context, org string, c *seatChange) error {
+func (tx *Tx) writeSeats(ctx context.Context, org string, c *seatChange, with string, args []any) error {
 	switch {
 	case c.delta == 0:
-		return nil
-	case c.delta < 0 || c.limit <= 0:
-		_, err := tx.exec(ctx, `UPDATE seat_counts SET used = used + ? WHERE org_id = ? AND shard = ?`,
-			c.delta, org, rand.IntN(seatShards))
+		return nil // flushWrites puts no WITH in front of a zero change
+	case c.delta <= 0 || c.limit <= 0:
+		_, err := tx.exec(ctx, with+`UPDATE seat_counts SET used = used + ? WHERE org_id = ? AND shard = ?`,
+			append(args, c.delta, org, rand.IntN(seatShards))...)
 		if err != nil {
 			return fmt.Errorf("count seats of %s: %w", org, err)
 		}
 		return nil
 	}
-	res, err := tx.exec(ctx, `UPDATE seat_counts SET used = used + ? WHERE org_id = ? AND shard = 0
+	res, err := tx.exec(ctx, with+`UPDATE seat_counts SET used = used + ? WHERE org_id = ? AND shard = 0
 		AND used + ? + (SELECT COALESCE(SUM(o.used), 0) FROM seat_counts o WHERE o.org_id = ? AND o.shard <> 0) <= ?`,
-		c.delta, org, c.delta, org, c.limit)
+		append(args, c.delta, org, c.delta, org, c.limit)...)
 	if err != nil {
 		return fmt.Errorf("take seat in %s: %w", org, err)
 	}

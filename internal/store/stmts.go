@@ -74,6 +74,9 @@ func (tx *Tx) prepared(ctx context.Context, q string) *sql.Stmt {
 		return nil
 	}
 	if s := tx.stmts.get(q); s != nil {
+		if tx.tx == nil {
+			return s // DB.ReadNow: the pool's own statement
+		}
 		return tx.tx.StmtContext(ctx, s)
 	}
 	return nil

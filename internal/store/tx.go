@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -18,13 +19,15 @@ import (
 
 // Tx is one database transaction with the clock fixed at its start.
 type Tx struct {
-	tx      *sql.Tx
+	tx      *sql.Tx // nil in DB.ReadNow, whose statements run on pool
+	pool    *sql.DB
 	engine  Engine
 	now     time.Time
 	stmts   *stmtCache             // SQLite's prepared statements for this pool; nil on PostgreSQL
 	batched bool                   // shares its transaction with others (group commit)
 	locked  map[string]bool        // rows this transaction already locked (PostgreSQL)
 	seats   map[string]*seatChange // seat-count changes written just before commit
+	audits  []*roster.AuditEntry   // audit entries written just before commit
 	// byteOrder is DB.byteOrder: a text prefix is one index range.
 	byteOrder bool
 }
@@ -58,7 +61,7 @@ func (db *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return tx.flushSeats(ctx)
+		return tx.flushWrites(ctx)
 	}
 	uniqueRetries := 0
 	for attempt := 0; ; attempt++ {
@@ -78,6 +81,30 @@ func (db *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
 // Read runs fn in a read-only transaction on the reader pool.
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
 	return db.runTx(ctx, db.read, true, fn)
+}
+
+// ReadNow runs fn's statements on the reader pool outside a transaction,
+// each seeing the database as of its own start: for reads of one
+// statement on hot paths (an API key or session looked up on every
+// request), where BEGIN and COMMIT would be two of three round trips.
+// fn must only read.
+func (db *DB) ReadNow(ctx context.Context, fn func(*Tx) error) error {
+	tx := &Tx{pool: db.read, engine: db.engine, now: db.now().UTC().Truncate(time.Microsecond),
+		stmts: db.stmts[db.read], byteOrder: db.byteOrder}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.unwritten()
+}
+
+// unwritten refuses to end a transaction that recorded audit entries or
+// seat changes it did not write: only DB.Tx writes them, before commit, so
+// a read that recorded one is a bug that would otherwise lose it.
+func (tx *Tx) unwritten() error {
+	if len(tx.audits) > 0 || len(tx.seats) > 0 {
+		return fmt.Errorf("store: %d audit entries and %d seat changes recorded outside a write transaction", len(tx.audits), len(tx.seats))
+	}
+	return nil
 }
 
 func (db *DB) runTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
@@ -104,6 +131,10 @@ func (db *DB) runTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*T
 		stx.Rollback()
 		return err
 	}
+	if err := tx.unwritten(); err != nil {
+		stx.Rollback()
+		return err
+	}
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", mapError(err))
 	}
@@ -116,6 +147,28 @@ func (tx *Tx) rebind(q string) string {
 	if tx.engine != Postgres || !strings.Contains(q, "?") {
 		return q
 	}
+	if len(q) > maxRebindCached {
+		return rebindPlaceholders(q)
+	}
+	if r, ok := rebound.Load(q); ok {
+		return r.(string)
+	}
+	r := rebindPlaceholders(q)
+	rebound.Store(q, r)
+	return r
+}
+
+// rebound caches rebind's answers: the package's queries are few, and
+// rebinding one anew on every statement showed in profiles. Longer
+// queries (multi-row inserts of many rows) are rebound each time, which
+// bounds the cache.
+var rebound sync.Map
+
+// maxRebindCached is the longest query rebind caches.
+const maxRebindCached = 4096
+
+// rebindPlaceholders numbers q's ? placeholders as $1, $2, ...
+func rebindPlaceholders(q string) string {
 	var b strings.Builder
 	n := 0
 	for i := 0; i < len(q); i++ {
@@ -144,6 +197,9 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	if err := checkText(args); err != nil {
 		return nil, err
 	}
+	if tx.tx == nil {
+		return nil, errors.New("store: a write outside a transaction (DB.ReadNow)")
+	}
 	ctx = tx.stmtCtx(ctx)
 	if s := tx.prepared(ctx, q); s != nil {
 		res, err := s.ExecContext(ctx, args...)
@@ -162,6 +218,10 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 		rows, err := s.QueryContext(ctx, args...)
 		return rows, mapError(err)
 	}
+	if tx.tx == nil {
+		rows, err := tx.pool.QueryContext(ctx, tx.rebind(q), args...)
+		return rows, mapError(err)
+	}
 	rows, err := tx.tx.QueryContext(ctx, tx.rebind(q), args...)
 	return rows, mapError(err)
 }
@@ -173,6 +233,9 @@ func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) row {
 	ctx = tx.stmtCtx(ctx)
 	if s := tx.prepared(ctx, q); s != nil {
 		return row{row: s.QueryRowContext(ctx, args...)}
+	}
+	if tx.tx == nil {
+		return row{row: tx.pool.QueryRowContext(ctx, tx.rebind(q), args...)}
 	}
 	return row{row: tx.tx.QueryRowContext(ctx, tx.rebind(q), args...)}
 }
