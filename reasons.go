@@ -190,3 +190,10 @@ const (
 	// organization's service accounts.
 	ReasonServiceAccountNameTaken Reason = "service_account_name_taken"
 )
+
+// Reasons of writes without the organization lock (topic: issue 12).
+const (
+	// ReasonUserChanged: another request changed the user between this
+	// one's read and its write, more often than retries absorb.
+	ReasonUserChanged Reason = "user_changed"
+)

@@ -88,6 +88,7 @@ func (l *loader) phases() []phase {
 		{"filter externalId eq", l.each(c.lookups, l.lookup(`externalId eq "%s"`, l.externalID))},
 		{"filter work email eq", l.each(c.lookups, l.lookup(`emails[type eq "work"].value eq "%s"`, l.email))},
 		{"filter group name eq", l.each(min(c.lookups, c.groups*10), l.groupLookup)},
+		{"deactivate user (PATCH)", l.each(c.deactivations, l.deactivateUser)},
 	}
 }
 
@@ -147,6 +148,18 @@ func (l *loader) addMembers(ctx context.Context, op int) error {
 	body := map[string]any{"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
 		"Operations": []map[string]any{{"op": "add", "path": "members", "value": members}}}
 	return l.call(ctx, "PATCH", "/Groups/"+l.groups[g]+"?excludedAttributes=members", body, 200, nil)
+}
+
+// deactivateUser sends the PATCH Okta sends when it deprovisions user i
+// (replace active with false); each user once, so concurrent requests
+// change different users.
+func (l *loader) deactivateUser(ctx context.Context, i int) error {
+	if l.users[i] == "" {
+		return fmt.Errorf("user %d was not created", i)
+	}
+	body := map[string]any{"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
+		"Operations": []map[string]any{{"op": "replace", "value": map[string]any{"active": false}}}}
+	return l.call(ctx, "PATCH", "/Users/"+l.users[i], body, 200, nil)
 }
 
 func (l *loader) listPage(ctx context.Context, i int) error {

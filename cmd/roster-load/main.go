@@ -39,19 +39,20 @@ func main() {
 
 // config is what one load run does.
 type config struct {
-	mode        string   // "scim" (the default) or "pg-ceiling"
-	urls        []string // Roster servers, sharing the requests
-	db          string   // PostgreSQL URL for pg-ceiling
-	commits     int      // single-row commits per pg-ceiling run
-	url         string
-	key         string
-	users       int
-	groups      int
-	members     int // members per group
-	concurrency int
-	lookups     int // filter requests per kind
-	prefix      string
-	maxDuration time.Duration
+	mode          string   // "scim" (the default) or "pg-ceiling"
+	urls          []string // Roster servers, sharing the requests
+	db            string   // PostgreSQL URL for pg-ceiling
+	commits       int      // single-row commits per pg-ceiling run
+	url           string
+	key           string
+	users         int
+	groups        int
+	members       int // members per group
+	concurrency   int
+	lookups       int // filter requests per kind
+	deactivations int // users deactivated by SCIM PATCH, the last phase
+	prefix        string
+	maxDuration   time.Duration
 }
 
 func parseFlags(args []string, getenv func(string) string) (config, error) {
@@ -67,6 +68,7 @@ func parseFlags(args []string, getenv func(string) string) (config, error) {
 	fs.IntVar(&c.members, "members", 50, "members added to each group")
 	fs.IntVar(&c.concurrency, "c", 32, "requests in flight at once")
 	fs.IntVar(&c.lookups, "lookups", 2000, "filter requests of each kind")
+	fs.IntVar(&c.deactivations, "deactivations", 0, "users deactivated by SCIM PATCH after the other phases (at most -users)")
 	fs.StringVar(&c.prefix, "prefix", fmt.Sprintf("load%d", time.Now().Unix()), "prefix of created names, so runs do not collide")
 	fs.DurationVar(&c.maxDuration, "max-duration", 15*time.Minute, "stop after this long")
 	if err := fs.Parse(args); err != nil {
@@ -89,6 +91,7 @@ func parseFlags(args []string, getenv func(string) string) (config, error) {
 		return c, errors.New("-c must be 1 to 1024")
 	}
 	c.members = min(c.members, c.users)
+	c.deactivations = max(0, min(c.deactivations, c.users))
 	for _, u := range strings.Split(c.url, ",") {
 		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
 			c.urls = append(c.urls, u)

@@ -168,7 +168,8 @@ func (s *Service) scimIdentity(ctx context.Context, tx *store.Tx, cur *Directory
 	}
 	p := &roster.SCIMProfile{UserID: u.ID, OrgID: u.OrgID, UserName: in.UserName, ExternalID: in.ExternalID, Attributes: in.Attributes}
 	if cur.Profile != nil {
-		p.CreatedAt = cur.Profile.CreatedAt
+		// As read: the write checks no one changed it since.
+		p.CreatedAt, p.UpdatedAt = cur.Profile.CreatedAt, cur.Profile.UpdatedAt
 	}
 	ch.fields = profileChanges(cur, u, p)
 	return p, nil

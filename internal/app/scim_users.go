@@ -274,19 +274,28 @@ func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string,
 	}
 	var out *DirectoryUser
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
-			return err
+		read := func() (*DirectoryUser, SCIMUserInput, error) {
+			cur, err := loadSCIMUser(ctx, tx, id)
+			if err != nil {
+				return nil, SCIMUserInput{}, err
+			}
+			if err := holds(w.Check, cur); err != nil {
+				return nil, SCIMUserInput{}, err
+			}
+			in, err := fn(cur)
+			return cur, in, err
 		}
-		cur, err := loadSCIMUser(ctx, tx, id)
+		cur, in, err := read()
 		if err != nil {
 			return err
 		}
-		if err := holds(w.Check, cur); err != nil {
-			return err
-		}
-		in, err := fn(cur)
-		if err != nil {
-			return err
+		if needsOrgLock(cur, in) {
+			if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+				return err
+			}
+			if cur, in, err = read(); err != nil { // again, under the lock
+				return err
+			}
 		}
 		if _, err := s.applySCIMUser(ctx, tx, a, cur, in, hash); err != nil {
 			return err
@@ -297,6 +306,24 @@ func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string,
 	return out, err
 }
 
+// needsOrgLock reports whether a SCIM change of an existing user decides
+// an organization-wide rule, and so takes the organization lock: the last
+// admin (O3) when the user is an active admin now, or several teams'
+// locks (lock order, store/tx.go). Other changes need no lock: unique
+// indexes keep names apart, the seat counter counts seats, and the user
+// row itself is written only if no one changed it since it was read
+// (store.Tx.UpdateUser; the transaction then runs again). A user promoted
+// to admin after the read is such a change, so the run again sees them
+// as admin and takes the lock.
+func needsOrgLock(cur *DirectoryUser, in SCIMUserInput) bool {
+	return isActiveAdmin(cur.User) || len(in.TeamRoles) > 1
+}
+
+// isActiveAdmin reports whether u counts toward the last-admin rule (O3).
+func isActiveAdmin(u *roster.User) bool {
+	return u.Role == roster.OrgAdmin && u.Status == roster.StatusActive
+}
+
 // DeleteSCIMUser deactivates a user (C1), or removes them when the server
 // is configured so (O9); a pending invite is revoked either way.
 func (s *Service) DeleteSCIMUser(ctx context.Context, a roster.Actor, id string, check func(*DirectoryUser) error) error {
@@ -304,12 +331,20 @@ func (s *Service) DeleteSCIMUser(ctx context.Context, a roster.Actor, id string,
 		return err
 	}
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
-			return err
-		}
 		cur, err := loadSCIMUser(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		// Deactivating a user who is not an active admin decides no
+		// organization-wide rule; removing one drops memberships in
+		// several teams, which only the organization lock's holder may.
+		if s.cfg.SCIMDeleteRemoves || cur.User.Status == roster.StatusInvited || isActiveAdmin(cur.User) {
+			if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+				return err
+			}
+			if cur, err = loadSCIMUser(ctx, tx, id); err != nil { // again, under the lock
+				return err
+			}
 		}
 		if err := holds(check, cur); err != nil {
 			return err

@@ -214,8 +214,13 @@ func requireAdmin(a roster.Actor) error {
 // ensureNotLastAdmin refuses a change that would leave the organization
 // without an active admin (O3). The caller holds the organization lock.
 func ensureNotLastAdmin(ctx context.Context, tx *store.Tx, u *roster.User, what string) error {
-	if u.Role != roster.OrgAdmin || u.Status != roster.StatusActive {
+	if !isActiveAdmin(u) {
 		return nil
+	}
+	// The count holds only under the organization lock; callers take it
+	// first (lock order), so this is a no-op but for the rule's sake.
+	if err := tx.LockOrg(ctx, u.OrgID); err != nil {
+		return err
 	}
 	n, err := tx.CountActiveAdmins(ctx, u.OrgID)
 	if err != nil {

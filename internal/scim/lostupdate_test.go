@@ -154,6 +154,29 @@ func TestUserPatchesBothKept(t *testing.T) {
 		})
 }
 
+// TestSCIMAndRESTUserEditsBothKept races a SCIM PATCH of a member's
+// displayName (their name), which takes no organization lock, with an
+// admin changing the member's role through REST, which does: each writes
+// the whole user row, so without the row's check (store.Tx.UpdateUser)
+// one would write back what the other replaced.
+func TestSCIMAndRESTUserEditsBothKept(t *testing.T) {
+	p, admin := newIdP(t)
+	bob := p.e.MustUser(admin.Key, "bob", "member")
+	u := "/Users/" + bob.ID
+	role := func(i int) string { return []string{"viewer", "member"}[i%2] }
+	apitest.NoneLost(t, "SCIM name vs REST role",
+		func(i int) *apitest.Response {
+			return p.send("PATCH", u, replaceOp("displayName", fmt.Sprintf("Bob %d", i)), "")
+		},
+		func(i int) *apitest.Response {
+			return p.e.Do("PATCH", "/api/v1/users/bob", map[string]any{"role": role(i)}, admin.Key)
+		},
+		func(i int) bool {
+			got := p.e.Must(200, "GET", "/api/v1/users/bob", nil, admin.Key).Map(t)
+			return got["name"] == fmt.Sprintf("Bob %d", i) && got["role"] == role(i)
+		})
+}
+
 // TestIfMatchOneWins: of two PATCHes sent with the same If-Match to a
 // group, a role or a user, one succeeds and the other is 412.
 func TestIfMatchOneWins(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"roster"
 )
@@ -69,13 +70,20 @@ func (tx *Tx) SCIMProfiles(ctx context.Context, userIDs []string) (map[string]*r
 }
 
 // PutSCIMProfile inserts or replaces a user's SCIM profile and the email
-// addresses it lists. A zero CreatedAt means the user has no profile yet.
+// addresses it lists. A zero CreatedAt means the user has no profile yet;
+// otherwise p.UpdatedAt is the profile's as read in this transaction, and
+// it is replaced only if still so: a profile another transaction changed
+// since fails this one with ErrUserChanged (DB.Tx runs it again), as
+// UpdateUser does for the user row.
 func (tx *Tx) PutSCIMProfile(ctx context.Context, p *roster.SCIMProfile, emails []string) error {
 	fresh := p.CreatedAt.IsZero() // no profile yet, so no emails either
 	if fresh {
 		p.CreatedAt = tx.now
 	}
-	p.UpdatedAt = tx.now
+	read := p.UpdatedAt
+	if p.UpdatedAt = tx.now; !p.UpdatedAt.After(read) {
+		p.UpdatedAt = read.Add(time.Microsecond)
+	}
 	var ext sql.NullString
 	if p.ExternalID != "" {
 		ext = sql.NullString{String: p.ExternalID, Valid: true}
@@ -83,13 +91,18 @@ func (tx *Tx) PutSCIMProfile(ctx context.Context, p *roster.SCIMProfile, emails 
 	if p.Attributes == nil {
 		p.Attributes = map[string]any{}
 	}
-	_, err := tx.exec(ctx, `INSERT INTO scim_users (user_id, org_id, user_name, user_name_key, external_id, attributes, created_at, updated_at)
+	res, err := tx.exec(ctx, `INSERT INTO scim_users (user_id, org_id, user_name, user_name_key, external_id, attributes, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET user_name = excluded.user_name,
 		user_name_key = excluded.user_name_key, external_id = excluded.external_id, attributes = excluded.attributes,
-		updated_at = excluded.updated_at`,
-		p.UserID, p.OrgID, p.UserName, roster.CanonicalEmail(p.UserName), ext, mustJSON(p.Attributes), micros(p.CreatedAt), micros(p.UpdatedAt))
+		updated_at = excluded.updated_at WHERE scim_users.updated_at = ?`,
+		p.UserID, p.OrgID, p.UserName, roster.CanonicalEmail(p.UserName), ext, mustJSON(p.Attributes), micros(p.CreatedAt), micros(p.UpdatedAt),
+		micros(read))
 	if err != nil {
 		return fmt.Errorf("store scim profile of %s: %w", p.UserID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		p.UpdatedAt = read
+		return fmt.Errorf("store scim profile of %s: %w", p.UserID, ErrUserChanged)
 	}
 	return tx.putSCIMEmails(ctx, p.UserID, p.OrgID, emails, fresh)
 }

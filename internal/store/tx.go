@@ -400,7 +400,8 @@ func isUniqueViolation(err error) bool {
 
 func isRetryable(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == pgSerializationFailure || pe.Code == pgDeadlockDetected)
+	return errors.As(err, &pe) && (pe.Code == pgSerializationFailure || pe.Code == pgDeadlockDetected) ||
+		errors.Is(err, ErrUserChanged)
 }
 
 // micros converts a time to the stored Unix microseconds; zero stays NULL.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"roster"
 )
@@ -57,23 +58,41 @@ func (tx *Tx) CreateUser(ctx context.Context, u *roster.User) error {
 	return nil
 }
 
-// UpdateUser writes every mutable field of u; UpdatedAt becomes now.
+// UpdateUser writes every mutable field of u, read earlier in this
+// transaction, if the row is still as read: its updated_at, which every
+// write moves forward, is still u.UpdatedAt. Otherwise another
+// transaction changed the user since (a read-modify-write without the
+// organization lock, on PostgreSQL) and the transaction fails with
+// ErrUserChanged, which DB.Tx runs again on the fresh row. UpdatedAt
+// becomes now, or a microsecond past the old value when clocks disagree.
 func (tx *Tx) UpdateUser(ctx context.Context, u *roster.User) error {
-	u.UpdatedAt = tx.now
+	read := u.UpdatedAt
+	if u.UpdatedAt = tx.now; !u.UpdatedAt.After(read) {
+		u.UpdatedAt = read.Add(time.Microsecond)
+	}
 	uk, ek, sk, search := userKeys(u)
 	res, err := tx.exec(ctx, `UPDATE users SET username = ?, username_key = ?, email = ?, email_key = ?, name = ?,
 		role = ?, status = ?, password_hash = ?, sort_key = ?, search = ?, updated_at = ?, last_active_at = ?,
-		email_proven = ? WHERE id = ?`,
+		email_proven = ? WHERE id = ? AND updated_at = ?`,
 		u.Username, uk, u.Email, ek, u.Name, string(u.Role), string(u.Status), u.PasswordHash, sk, search,
-		micros(u.UpdatedAt), micros(u.LastActiveAt), u.EmailProven, u.ID)
+		micros(u.UpdatedAt), micros(u.LastActiveAt), u.EmailProven, u.ID, read.UnixMicro())
 	if err != nil {
 		return fmt.Errorf("update user %s: %w", u.ID, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("update user %s: %w", u.ID, roster.ErrNotFound)
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
 	}
-	return nil
+	u.UpdatedAt = read
+	if _, err := tx.UserByID(ctx, u.ID); err != nil {
+		return fmt.Errorf("update user %s: %w", u.ID, err)
+	}
+	return fmt.Errorf("update user %s: %w", u.ID, ErrUserChanged)
 }
+
+// ErrUserChanged fails a transaction that would write back a user another
+// transaction changed after it read them; DB.Tx runs it again.
+var ErrUserChanged = roster.ReasonErrorf(roster.EUnavailable, roster.ReasonUserChanged,
+	"this user was changed by another request at the same moment; try again")
 
 // TouchUser records that the user was active, at most once a minute.
 func (tx *Tx) TouchUser(ctx context.Context, userID string) error {
