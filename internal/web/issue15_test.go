@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"testing"
 
-	"roster/internal/app"
 	"roster/internal/apitest"
+	"roster/internal/app"
 	"roster/internal/license"
 )
 
