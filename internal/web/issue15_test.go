@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"roster/internal/apitest"
 	"roster/internal/app"
 	"roster/internal/license"
+	"roster/internal/mail"
+	"roster/internal/mail/mailtest"
 )
 
 // Browser tests for the parts of #15 that had only form-level tests, or
@@ -126,4 +129,36 @@ func TestBrowserTeamsPagingAndResendInvite(t *testing.T) {
 	if n := env.AuditCount("user:resend_invite"); n != 1 {
 		t.Errorf("%d user:resend_invite entries", n)
 	}
+}
+
+// #15 item 7: a pending invite's row says how far its email got, with the
+// mail server's refusal, in the browser and on a phone.
+func TestBrowserInviteDeliveryStatus(t *testing.T) {
+	srv := mailtest.Start(t, mailtest.Options{})
+	sink, err := mail.ParseSink(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	smtp := mail.NewSMTP(sink, "roster@example.com", mail.SMTPOptions{RootCAs: srv.RootCAs(), Timeout: 5 * time.Second})
+	worker := app.MailWorkerOptions{Poll: 20 * time.Millisecond, Backoff: time.Minute, SendTimeout: 5 * time.Second}
+	env := apitest.NewWith(t, apitest.Options{MailWorker: &worker, Config: app.Config{Mailer: smtp, MailSinkURL: sink.String()}})
+	ada := env.MustSignup("ada")
+	srv.Refuse(550, "mailbox unavailable")
+	env.Must(201, "POST", "/api/v1/users", map[string]string{"email": "bob@example.com", "role": "member"}, ada.Key)
+	b := newTab(t, newBrowser(t), env)
+	b.signIn("ada", password)
+	row := `tr[data-user="bob@example.com"]`
+	b.phone()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b.visit("/org/users?status=invited")
+		if b.number(fmt.Sprintf(`document.querySelector(%s).innerText.includes("Invite email failed, retrying") ? 1 : 0`, js(row))) == 1 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.waitText(row+" .delivery", "Invite email failed, retrying")
+	b.waitText(row+" .delivery-error", "550")
+	b.waitText(row+" .invite-expiry", "Link expires in 7 days")
+	b.noPageOverflow("pending invites at 390 px")
 }
