@@ -33,4 +33,21 @@ type Session struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	IP        string
+	// Method is how the session was opened: SessionPassword or SessionSSO.
+	Method string
+	// UserAgent is the browser or client that opened it, cut to
+	// MaxUserAgentLen.
+	UserAgent string
+	// LastSeenAt is when the session last authenticated a request, to the
+	// minute; zero until then.
+	LastSeenAt time.Time
 }
+
+// How a session was opened.
+const (
+	SessionPassword = "password"
+	SessionSSO      = "sso"
+)
+
+// MaxUserAgentLen bounds the user agent kept with a session.
+const MaxUserAgentLen = 200

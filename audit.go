@@ -23,6 +23,7 @@ const (
 	ActUserCreateAPIKey   = "user:create_api_key"
 	ActUserDeleteAPIKey   = "user:delete_api_key"
 	ActUserRead           = "user:read" // someone else's profile was opened, as W&B records
+	ActUserRevokeSession  = "user:revoke_session"
 	ActOrgUpdateMember    = "organization:update_member"
 )
 
@@ -32,7 +33,7 @@ var AuditActions = []string{
 	ActUserCreate, ActUserSignup, ActUserAcceptInvite, ActUserResendInvite, ActUserRevokeInvite,
 	ActUserDeactivate, ActUserReactivate, ActUserDelete, ActUserUpdate, ActUserLogin, ActUserLoginFailed,
 	ActUserLockout, ActUserUnlock, ActUserLogout, ActUserChangePassword, ActUserResetPassword,
-	ActUserCreateAPIKey, ActUserDeleteAPIKey, ActUserRead, ActUserLocalRestore,
+	ActUserCreateAPIKey, ActUserDeleteAPIKey, ActUserRead, ActUserRevokeSession, ActUserLocalRestore,
 	ActOrgUpdateMember,
 	ActServiceAccountCreateAPIKey, ActServiceAccountDeleteAPIKey, ActAPIKeyRename, ActAPIKeyRevoke,
 	ActTeamCreate, ActTeamUpdate, ActTeamDelete, ActTeamRestore, ActTeamInviteUser, ActTeamUninvite,

@@ -50,6 +50,7 @@ type Actor struct {
 	APIKeyID       string          // set when authenticated by an API key
 	AccessTokenID  string          // set when authenticated by an access token exchanged for a JWT
 	IP             string
+	UserAgent      string // the client's User-Agent header, as sent
 	Via            Interface
 	// ResponseCode is the status a REST request is answered with when it
 	// succeeds, recorded in its audit entries; 0 off the REST API.

@@ -37,6 +37,8 @@ var adminCalls = []struct {
 	{"/api/v1/users/{id}/reactivate", "POST", "/api/v1/users/{deactivated}/reactivate", nil},
 	{"/api/v1/users/{id}/unlock", "POST", "/api/v1/users/{target}/unlock", nil},
 	{"/api/v1/users/{id}/unlock", "POST", "/api/v1/users/me/unlock", nil},
+	{"/api/v1/users/{id}/sessions", "GET", "/api/v1/users/{target}/sessions", nil},
+	{"/api/v1/users/{id}/sessions/{session}", "DELETE", "/api/v1/users/{target}/sessions/s_1", nil},
 	{"/api/v1/users/{id}/invite/resend", "POST", "/api/v1/users/{invited}/invite/resend", nil},
 	{"/api/v1/users/{id}/invite/link", "POST", "/api/v1/users/{invited}/invite/link", nil},
 	{"/api/v1/users/{id}/invite", "DELETE", "/api/v1/users/{invited}/invite", nil},

@@ -279,14 +279,15 @@ func (s *Service) recordFailedLogin(ctx context.Context, a roster.Actor, att log
 // createSession creates a session for u in tx, audits the sign-in and
 // returns the session token for the cookie.
 func (s *Service) createSession(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, action string) (string, error) {
-	return s.createSessionNoted(ctx, tx, a, u, action, "")
+	return s.createSessionNoted(ctx, tx, a, u, action, roster.SessionPassword, "")
 }
 
-// createSessionNoted is createSession with a detail on its audit entry.
-func (s *Service) createSessionNoted(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, action, detail string) (string, error) {
+// createSessionNoted is createSession opened by method, with a detail on
+// its audit entry.
+func (s *Service) createSessionNoted(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, action, method, detail string) (string, error) {
 	token, hash := auth.NewToken()
 	sess := &roster.Session{ID: roster.NewID("s"), UserID: u.ID, TokenHash: hash,
-		ExpiresAt: tx.Now().Add(s.cfg.SessionLength), IP: a.IP}
+		ExpiresAt: tx.Now().Add(s.cfg.SessionLength), IP: a.IP, Method: method, UserAgent: cleanUserAgent(a.UserAgent)}
 	if err := tx.CreateSession(ctx, sess); err != nil {
 		return "", err
 	}
@@ -332,7 +333,7 @@ func (s *Service) SessionActor(ctx context.Context, token string, a roster.Actor
 		return a, roster.ReasonErrorf(roster.EUnauthenticated, roster.ReasonInactive, "this account is not active")
 	}
 	a.User, a.SessionID = u, sess.ID
-	s.touchUser(ctx, u)
+	s.touchSession(ctx, u, sess)
 	return a, nil
 }
 
@@ -416,6 +417,26 @@ func truncate(s string, n int) string {
 		return string(r[:n])
 	}
 	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// touchSession records a session's use and its user's activity for the
+// "last seen" and "last active" columns, at most once a minute so that
+// requests stay reads.
+func (s *Service) touchSession(ctx context.Context, u *roster.User, sess *roster.Session) {
+	now := s.db.Now()
+	if !u.LastActiveAt.IsZero() && now.Sub(u.LastActiveAt) < time.Minute &&
+		!sess.LastSeenAt.IsZero() && now.Sub(sess.LastSeenAt) < time.Minute {
+		return
+	}
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.TouchUser(ctx, u.ID); err != nil {
+			return err
+		}
+		return tx.TouchSession(ctx, sess.ID)
+	})
+	if err != nil {
+		s.log.Warn("record session activity", "user", u.ID, "err", err)
+	}
 }
 
 // touchUser records a user's activity for the "last active" column, at

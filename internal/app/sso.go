@@ -118,7 +118,7 @@ func (s *Service) externalSignIn(ctx context.Context, a roster.Actor, c roster.S
 				return err
 			}
 		}
-		token, err = s.createSessionNoted(ctx, tx, a, u, roster.ActUserLogin, note)
+		token, err = s.createSessionNoted(ctx, tx, a, u, roster.ActUserLogin, roster.SessionSSO, note)
 		return err
 	})
 	if err != nil {

@@ -23,16 +23,25 @@ type CreateTeamInput struct {
 	Storage     roster.Storage
 }
 
-// CreateTeam creates a team whose creator becomes its first admin (T2, O6).
-func (s *Service) CreateTeam(ctx context.Context, a roster.Actor, in CreateTeamInput) (*roster.Team, error) {
+// CanCreateTeam says whether a may create a team: organization admins,
+// and members while user team creation is allowed; refused otherwise.
+func (s *Service) CanCreateTeam(a roster.Actor) error {
 	if err := requireUser(a); err != nil {
-		return nil, err
+		return err
 	}
 	switch {
 	case a.IsOrgAdmin():
 	case a.User.Role == roster.OrgMember && s.cfg.AllowUserTeamCreation:
 	default:
-		return nil, roster.ReasonErrorf(roster.EForbidden, roster.ReasonTeamCreationDisabled, "only organization admins may create teams here")
+		return roster.ReasonErrorf(roster.EForbidden, roster.ReasonTeamCreationDisabled, "only organization admins may create teams here")
+	}
+	return nil
+}
+
+// CreateTeam creates a team whose creator becomes its first admin (T2, O6).
+func (s *Service) CreateTeam(ctx context.Context, a roster.Actor, in CreateTeamInput) (*roster.Team, error) {
+	if err := s.CanCreateTeam(a); err != nil {
+		return nil, err
 	}
 	if err := roster.ValidateTeamName(in.Name); err != nil {
 		return nil, err

@@ -9,13 +9,15 @@ import (
 )
 
 // UserDetails is what an organization admin sees of one user on its page:
-// teams and roles, API keys (never their secrets), how the user signs in
+// teams and roles, API keys (never their secrets), open sessions, how the user signs in
 // and whether SCIM manages them.
 type UserDetails struct {
 	User  *roster.User
 	Teams []*store.TeamMembership
 	// Keys are the user's API keys, newest first, without their hashes.
-	Keys        []*roster.APIKey
+	Keys []*roster.APIKey
+	// Sessions are the user's open sessions, most recently used first.
+	Sessions    []*roster.Session
 	HasPassword bool
 	SSO         []store.SSOIdentity
 	// LDAP says the instance accepts directory passwords (LOCAL_LDAP_LOGIN),
@@ -50,6 +52,9 @@ func (s *Service) UserDetail(ctx context.Context, a roster.Actor, ref string) (*
 		}
 		for _, k := range d.Keys {
 			k.Hash = nil
+		}
+		if d.Sessions, err = tx.UserSessions(ctx, u.ID); err != nil {
+			return err
 		}
 		if d.SSO, err = tx.UserSSOIdentities(ctx, u.ID); err != nil {
 			return err

@@ -46,7 +46,7 @@ type Authenticator interface {
 // Basic header (A4, the key as the password with any username), else the
 // session cookie, else an anonymous actor. Bad credentials are an error.
 func Authenticate(r *http.Request, authn Authenticator, via roster.Interface) (roster.Actor, error) {
-	a := roster.Actor{IP: ClientIP(r), Via: via}
+	a := roster.Actor{IP: ClientIP(r), UserAgent: r.UserAgent(), Via: via}
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, cred, _ := strings.Cut(h, " ")
 		cred = strings.TrimSpace(cred)

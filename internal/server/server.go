@@ -45,9 +45,12 @@ func New(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 	mux := http.NewServeMux()
 	api.New(svc, log, api.Options{MailSink: opt.MailSink, SecureCookie: opt.SecureCookie}).Register(mux)
 	ui := web.New(svc, log, web.Options{MailSink: opt.MailSink, SecureCookie: opt.SecureCookie, SSO: opt.SSO,
-		TestMail: testMail(svc)})
+		TestMail: testMail(svc), SSOHealth: ssoHealth(svc, opt.OIDC)})
 	ui.Register(mux)
-	sso.New(svc, log, sso.Options{Client: opt.OIDC, SecureCookie: opt.SecureCookie}).Register(mux)
+	sso.New(svc, log, sso.Options{Client: opt.OIDC, SecureCookie: opt.SecureCookie,
+		Page: func(w http.ResponseWriter, r *http.Request, p sso.Problem) {
+			ui.RenderSSOProblem(w, r, web.SSOProblem(p))
+		}}).Register(mux)
 	scim.New(svc, log, scim.Options{PublicURL: opt.PublicURL}).Register(mux)
 	graphql.New(svc, log).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -99,6 +102,21 @@ func isAPIPath(p string) bool {
 
 // testMail sends the settings page's test email and turns an SMTP refusal
 // into an error that names the server's answer.
+// ssoHealth is the settings page's check of the identity provider; nil
+// while single sign-on is off.
+func ssoHealth(svc *app.Service, c *oidc.Client) func(ctx context.Context, a roster.Actor) (app.SSOHealth, error) {
+	if c == nil {
+		return nil
+	}
+	check := func(ctx context.Context) app.SSOHealth {
+		h := c.Probe(ctx)
+		return app.SSOHealth{CheckedAt: h.CheckedAt, Problem: h.Problem}
+	}
+	return func(ctx context.Context, a roster.Actor) (app.SSOHealth, error) {
+		return svc.SSOProviderHealth(ctx, a, check)
+	}
+}
+
 func testMail(svc *app.Service) func(ctx context.Context, a roster.Actor, to string) error {
 	return func(ctx context.Context, a roster.Actor, to string) error {
 		res, err := svc.SendTestMail(ctx, a, to)

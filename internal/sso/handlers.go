@@ -87,7 +87,7 @@ func (e *Edge) callback(w http.ResponseWriter, r *http.Request) error {
 		e.log.WarnContext(r.Context(), "sso sign-in not verified", "reason", roster.ErrorReason(err), "err", err)
 		return err
 	}
-	a := roster.Actor{IP: httpx.ClientIP(r), Via: roster.ViaSSO}
+	a := roster.Actor{IP: httpx.ClientIP(r), UserAgent: r.UserAgent(), Via: roster.ViaSSO}
 	// Someone already signed in with a password may link their account
 	// to this identity even before its email was proven (H2).
 	if s, err := r.Cookie(httpx.SessionCookie); err == nil && s.Value != "" {

@@ -15,8 +15,8 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// page is what a refusal page shows.
-type page struct {
+// Problem is what a refusal page shows.
+type Problem struct {
 	Status  int
 	Reason  string // stable reason, also in the page for tests and scripts
 	Title   string
@@ -67,9 +67,9 @@ var refusals = map[string]refusal{
 }
 
 // pageFor builds the page of err.
-func pageFor(err error) page {
+func pageFor(err error) Problem {
 	reason := roster.ErrorReason(err)
-	p := page{Status: httpx.Status(err), Reason: reason, Title: "Sign-in failed", Message: roster.ErrorMessage(err)}
+	p := Problem{Status: httpx.Status(err), Reason: reason, Title: "Sign-in failed", Message: roster.ErrorMessage(err)}
 	if r, ok := refusals[reason]; ok {
 		p.Status, p.Title, p.Hint, p.Retry = r.status, r.title, r.hint, r.retry
 	}
@@ -97,8 +97,12 @@ func sentence(s string) string {
 	return string(r)
 }
 
-// pages renders the embedded templates.
-type pages struct{ tmpl *template.Template }
+// pages renders the embedded templates, and refusals in the site's layout
+// when the web edge lends it.
+type pages struct {
+	tmpl   *template.Template
+	layout func(w http.ResponseWriter, r *http.Request, p Problem)
+}
 
 // mustPages parses the templates; a broken template stops start-up.
 func mustPages() *pages {
@@ -117,9 +121,14 @@ func (ps *pages) renderLogout(w http.ResponseWriter) error {
 	return nil
 }
 
-// render writes err's page.
-func (ps *pages) render(w http.ResponseWriter, _ *http.Request, _ int, err error) {
+// render writes err's page: in the site's layout when there is one, else
+// on the edge's own plain page.
+func (ps *pages) render(w http.ResponseWriter, r *http.Request, _ int, err error) {
 	p := pageFor(err)
+	if ps.layout != nil {
+		ps.layout(w, r, p)
+		return
+	}
 	var buf bytes.Buffer
 	if e := ps.tmpl.ExecuteTemplate(&buf, "page.html", p); e != nil {
 		http.Error(w, p.Message, p.Status)

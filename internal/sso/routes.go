@@ -31,11 +31,15 @@ type Edge struct {
 type Options struct {
 	Client       *oidc.Client // nil leaves SSO off: its routes say so
 	SecureCookie bool
+	// Page draws a refusal in the site's layout (the web edge's
+	// RenderSSOProblem); nil leaves the edge's own plain page.
+	Page func(w http.ResponseWriter, r *http.Request, p Problem)
 }
 
 // New returns the SSO edge for svc.
 func New(svc *app.Service, log *slog.Logger, opt Options) *Edge {
 	ps := mustPages()
+	ps.layout = opt.Page
 	return &Edge{app: svc, client: opt.Client, secure: opt.SecureCookie, log: log, pages: ps,
 		adapter: &httpx.Adapter{Log: log, Render: ps.render},
 		// Generous, since people behind one proxy share an address; it

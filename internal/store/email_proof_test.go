@@ -73,6 +73,9 @@ func TestMigrationBackfillsEmailProof(t *testing.T) {
 		for _, t := range []string{"jwt_replays", "access_tokens", "federated_subjects", "jwt_issuers"} {
 			exec(tx, `DROP TABLE `+t) // 0017 makes them anew
 		}
+		for _, c := range []string{"method", "user_agent", "last_seen_at"} {
+			exec(tx, `ALTER TABLE sessions DROP COLUMN `+c) // 0018 adds them again
+		}
 		exec(tx, `DROP TABLE team_idp_groups`)       // 0015 makes it anew
 		exec(tx, `DROP INDEX users_org_last_active`) // 0013 adds them again
 		exec(tx, `DROP INDEX users_org_email`)

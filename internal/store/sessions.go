@@ -12,8 +12,9 @@ import (
 // CreateSession inserts a session; CreatedAt comes from the tx clock.
 func (tx *Tx) CreateSession(ctx context.Context, s *roster.Session) error {
 	s.CreatedAt = tx.now
-	_, err := tx.exec(ctx, `INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at, ip) VALUES (?, ?, ?, ?, ?, ?)`,
-		s.ID, s.UserID, hex.EncodeToString(s.TokenHash), micros(s.CreatedAt), micros(s.ExpiresAt), s.IP)
+	_, err := tx.exec(ctx, `INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at, ip, method, user_agent, last_seen_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.ID, s.UserID, hex.EncodeToString(s.TokenHash), micros(s.CreatedAt), micros(s.ExpiresAt), s.IP, s.Method, s.UserAgent, micros(s.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("insert session: %w", err)
 	}
@@ -24,17 +25,72 @@ func (tx *Tx) CreateSession(ctx context.Context, s *roster.Session) error {
 func (tx *Tx) SessionUser(ctx context.Context, hash []byte) (*roster.Session, *roster.User, error) {
 	var s roster.Session
 	var sHash string
-	var created, expires sql.NullInt64
-	row := tx.queryRow(ctx, `SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.ip, `+prefixed("u", userColumns)+`
+	var created, expires, seen sql.NullInt64
+	row := tx.queryRow(ctx, `SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.ip, s.last_seen_at, `+prefixed("u", userColumns)+`
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`,
 		hex.EncodeToString(hash), tx.now.UnixMicro())
-	u, err := scanUser(scanFront{row, []any{&s.ID, &s.UserID, &sHash, &created, &expires, &s.IP}})
+	u, err := scanUser(scanFront{row, []any{&s.ID, &s.UserID, &sHash, &created, &expires, &s.IP, &seen}})
 	if err != nil {
 		return nil, nil, fmt.Errorf("session: %w", err)
 	}
 	s.TokenHash, _ = hex.DecodeString(sHash)
-	s.CreatedAt, s.ExpiresAt = fromMicros(created), fromMicros(expires)
+	s.CreatedAt, s.ExpiresAt, s.LastSeenAt = fromMicros(created), fromMicros(expires), fromMicros(seen)
 	return &s, u, nil
+}
+
+// MaxListedSessions bounds the sessions UserSessions returns.
+const MaxListedSessions = 100
+
+// UserSessions returns a user's unexpired sessions, most recently seen
+// first, at most MaxListedSessions, without their token hashes.
+func (tx *Tx) UserSessions(ctx context.Context, userID string) ([]*roster.Session, error) {
+	rows, err := tx.query(ctx, `SELECT id, user_id, created_at, expires_at, ip, method, user_agent, last_seen_at FROM sessions
+		WHERE user_id = ? AND expires_at > ? ORDER BY COALESCE(last_seen_at, created_at) DESC, id LIMIT ?`,
+		userID, tx.now.UnixMicro(), MaxListedSessions)
+	if err != nil {
+		return nil, fmt.Errorf("sessions of user %s: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []*roster.Session
+	for rows.Next() {
+		var s roster.Session
+		var created, expires, seen sql.NullInt64
+		if err := rows.Scan(&s.ID, &s.UserID, &created, &expires, &s.IP, &s.Method, &s.UserAgent, &seen); err != nil {
+			return nil, fmt.Errorf("scan session: %w", err)
+		}
+		s.CreatedAt, s.ExpiresAt, s.LastSeenAt = fromMicros(created), fromMicros(expires), fromMicros(seen)
+		out = append(out, &s)
+	}
+	return out, rows.Err()
+}
+
+// TouchSession records that a session authenticated a request now, at
+// most once a minute.
+func (tx *Tx) TouchSession(ctx context.Context, id string) error {
+	now := tx.now.UnixMicro()
+	_, err := tx.exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)`,
+		now, id, now-60_000_000)
+	if err != nil {
+		return fmt.Errorf("touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserSession ends one of a user's sessions; not found when the
+// user has no such unexpired session.
+func (tx *Tx) DeleteUserSession(ctx context.Context, userID, id string) error {
+	res, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = ? AND user_id = ? AND expires_at > ?`, id, userID, tx.now.UnixMicro())
+	if err != nil {
+		return fmt.Errorf("end session %s: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("end session %s: %w", id, err)
+	}
+	if n == 0 {
+		return roster.Errorf(roster.ENotFound, "no such session; it may have ended already")
+	}
+	return nil
 }
 
 // DeleteSession ends one session.

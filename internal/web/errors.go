@@ -88,3 +88,39 @@ func signInAgain(r *http.Request) string {
 	}
 	return "/sign-in?" + q.Encode()
 }
+
+// SSOProblem is a single sign-on refusal (a failed callback, a provider
+// error, a refused person), as the SSO edge words it.
+type SSOProblem struct {
+	Status  int
+	Reason  string // stable reason, also in the page for tests and scripts
+	Title   string
+	Message string // the error's user-safe message
+	Hint    string // what the person can do about it
+	Detail  string // the identity provider's own words, if any
+	Retry   bool   // offer to start signing in with SSO again
+}
+
+// SSOProblemPage is an SSO refusal in the site's layout.
+type SSOProblemPage struct {
+	Page
+	P SSOProblem
+}
+
+// RenderSSOProblem shows an SSO refusal in the site's layout, with a way
+// back: sign in again (with SSO when that can help), or home. It carries
+// no script, since it may repeat the identity provider's words.
+func (web *Web) RenderSSOProblem(w http.ResponseWriter, r *http.Request, p SSOProblem) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("Cache-Control", "no-store")
+	data := SSOProblemPage{Page: Page{Title: p.Title, SSO: web.opt.SSO.Enabled}, P: p}
+	if a, err := web.actor(w, r); err == nil && a.User != nil {
+		data.Page = web.basePage(w, r, a, p.Title, "")
+	}
+	data.NoScripts = true
+	if err := web.page(w, p.Status, "ssoproblem", data); err != nil {
+		web.log.Error("render sso refusal page", "err", err)
+		http.Error(w, p.Message, p.Status)
+	}
+}

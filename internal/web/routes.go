@@ -52,6 +52,7 @@ func (web *Web) table() []route {
 		{"POST", "/org/users/{id}/deactivate", signedIn, web.deactivate},
 		{"POST", "/org/users/{id}/reactivate", signedIn, web.reactivate},
 		{"POST", "/org/users/{id}/unlock", signedIn, web.unlockUser},
+		{"POST", "/org/users/{id}/sessions/{session}/revoke", signedIn, web.revokeSession},
 		{"POST", "/org/users/{id}/resend-invite", signedIn, web.resendInvite},
 		{"POST", "/org/users/{id}/invite-link", signedIn, web.inviteLink},
 		{"POST", "/org/users/{id}/revoke-invite", signedIn, web.revokeInvite},

@@ -54,7 +54,7 @@ var errSignIn = roster.ReasonErrorf(roster.EUnauthenticated, roster.ReasonSignIn
 // actor resolves the session cookie; a stale cookie is cleared and the
 // visitor treated as signed out.
 func (web *Web) actor(w http.ResponseWriter, r *http.Request) (roster.Actor, error) {
-	a := roster.Actor{IP: httpx.ClientIP(r), Via: roster.ViaUI}
+	a := roster.Actor{IP: httpx.ClientIP(r), UserAgent: r.UserAgent(), Via: roster.ViaUI}
 	c, err := r.Cookie(httpx.SessionCookie)
 	if err != nil || c.Value == "" {
 		return a, nil

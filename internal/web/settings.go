@@ -15,6 +15,9 @@ type SettingsPage struct {
 	Policy     []PolicyRow
 	PolicySave *Notice
 	SSO        SSO
+	// SSOHealth is the last check of the identity provider; nil when
+	// single sign-on is off or nothing checks it.
+	SSOHealth  *app.SSOHealth
 	MailSink   bool
 	CanTest    bool // a test email can be sent
 	TestResult *Notice
@@ -79,6 +82,13 @@ func (web *Web) settingsPage(w http.ResponseWriter, r *http.Request, a roster.Ac
 	}
 	if p.Issuers, err = web.app.ListJWTIssuers(r.Context(), a); err != nil {
 		return p, err
+	}
+	if web.opt.SSO.Enabled && web.opt.SSOHealth != nil {
+		h, err := web.opt.SSOHealth(r.Context(), a)
+		if err != nil {
+			return p, err
+		}
+		p.SSOHealth = &h
 	}
 	p.License, err = web.licenseView(r, a)
 	return p, err

@@ -174,6 +174,9 @@ func (web *Web) restoreTeam(w http.ResponseWriter, r *http.Request, a roster.Act
 var errAdminsOnly = roster.ReasonErrorf(roster.EForbidden, roster.ReasonNotAdmin, "only organization admins may open the organization dashboard")
 
 func (web *Web) newTeamForm(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+	if err := web.app.CanCreateTeam(a); err != nil {
+		return err
+	}
 	p := NewTeamPage{Page: web.basePage(w, r, a, "Create new team", "teams"), Form: TeamForm{Storage: roster.StorageDefault, Provider: "aws"}}
 	return web.show(w, r, http.StatusOK, "newteam", "team-modal", p)
 }

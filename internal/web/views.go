@@ -14,6 +14,9 @@ type Page struct {
 	Section string // the active navigation entry
 	Flash   *Notice
 	SSO     bool // whether "Sign in with SSO" is offered
+	// NoScripts leaves the page's scripts out, for pages that show
+	// another site's words and need no behaviour (SSO refusals).
+	NoScripts bool
 }
 
 // Me is the signed-in user, for the avatar menu.

@@ -24,6 +24,9 @@ type Options struct {
 	// TestMail sends the settings page's test email; nil while no mailer
 	// is wired in, and the button then says why it is off.
 	TestMail func(ctx context.Context, a roster.Actor, to string) error
+	// SSOHealth checks the identity provider for the settings page; nil
+	// while single sign-on is off.
+	SSOHealth func(ctx context.Context, a roster.Actor) (app.SSOHealth, error)
 }
 
 // SSO is what the sign-in and settings pages say about single sign-on.

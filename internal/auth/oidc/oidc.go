@@ -32,6 +32,10 @@ type Config struct {
 	// RetryAfter is how long a failed discovery is remembered before the
 	// next sign-in tries again; 5 seconds when zero.
 	RetryAfter time.Duration
+	// ProbeTimeout bounds one health check of the provider (3 s when
+	// zero), ProbeWait how long a page waits for one (1 s), and ProbeTTL
+	// how long a result is reused (30 s).
+	ProbeTimeout, ProbeWait, ProbeTTL time.Duration
 }
 
 // Client signs people in at one identity provider. Discovery happens on
@@ -45,6 +49,10 @@ type Client struct {
 	ready   *discovered // nil until discovery succeeds
 	failed  error       // the last discovery failure
 	retryAt time.Time   // when to try discovery again after a failure
+
+	pmu     sync.Mutex
+	health  Health        // the last health check's result
+	probing chan struct{} // closed when the running check ends; nil when none runs
 }
 
 // discovered is what discovery yields.

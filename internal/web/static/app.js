@@ -38,10 +38,7 @@
     }
     var copy = e.target.closest("[data-copy]");
     if (copy) {
-      var input = copy.parentElement.querySelector(".copy-value");
-      input.select();
-      if (navigator.clipboard) navigator.clipboard.writeText(input.value).catch(function () {});
-      copy.textContent = "Copied";
+      copyValue(copy);
       return;
     }
     var close = e.target.closest("[data-close-dialog]");
@@ -79,6 +76,30 @@
       if (s) s.focus();
     });
   });
+
+  // copyValue puts the value beside button on the clipboard and says so
+  // in the row's live status; focus stays on the button. Where the
+  // browser refuses (no clipboard outside HTTPS, or denied), the value is
+  // left selected and the status says how to copy it by hand.
+  function copyValue(button) {
+    var row = button.parentElement;
+    var input = row.querySelector(".copy-value");
+    var status = row.querySelector(".copy-status");
+    function done(ok) {
+      button.textContent = ok ? "Copied" : "Copy";
+      if (!ok) input.select();
+      if (status) status.textContent = ok ? "Copied to the clipboard." : "Could not copy: the text is selected, press Ctrl+C (⌘C on a Mac).";
+      button.focus();
+    }
+    input.select();
+    var legacy = function () {
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (err) { ok = false; }
+      done(ok);
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(input.value).then(function () { done(true); }, legacy);
+    else legacy();
+  }
 
   // returnPoint is where focus goes back to from el: the summary of the
   // menu el sits in (the menu closes), or el itself.
@@ -158,6 +179,14 @@
     });
   }
   document.addEventListener("htmx:afterSettle", function (e) {
+    // A form asking for a value to copy (a fresh invite link) hands focus
+    // to the answer's Copy button, one Enter away.
+    var from = (e.detail.requestConfig && e.detail.requestConfig.elt) || e.detail.elt;
+    var fresh = from && from.closest && from.closest("[data-focus-copy]") && document.querySelector("#flash [data-copy]");
+    if (fresh) {
+      keep = null;
+      fresh.focus();
+    }
     if (keep) {
       var k = keep;
       keep = null;

@@ -69,6 +69,10 @@ func New(tb testing.TB) *Provider {
 	return p
 }
 
+// Stop shuts the provider down, as an outage would: its port then refuses
+// connections.
+func (p *Provider) Stop() { p.srv.Close() }
+
 // Allow registers uri as the client's redirect URI.
 func (p *Provider) Allow(uri string) {
 	p.mu.Lock()
