@@ -273,6 +273,7 @@ func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string,
 		return nil, err
 	}
 	var out *DirectoryUser
+	orgLock := false // set when a run finds a rule at stake: the next takes the lock first
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		read := func() (*DirectoryUser, SCIMUserInput, error) {
 			cur, err := loadSCIMUser(ctx, tx, id)
@@ -285,17 +286,16 @@ func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string,
 			in, err := fn(cur)
 			return cur, in, err
 		}
+		if err := lockSCIMUser(ctx, tx, orgID(a), id, orgLock); err != nil {
+			return err
+		}
 		cur, in, err := read()
 		if err != nil {
 			return err
 		}
-		if needsOrgLock(cur, in) {
-			if err := tx.LockOrg(ctx, orgID(a)); err != nil {
-				return err
-			}
-			if cur, in, err = read(); err != nil { // again, under the lock
-				return err
-			}
+		if !orgLock && needsOrgLock(cur, in) {
+			orgLock = true
+			return store.ErrUserChanged // run again, the organization lock first (lock order)
 		}
 		if _, err := s.applySCIMUser(ctx, tx, a, cur, in, hash); err != nil {
 			return err
@@ -309,14 +309,26 @@ func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string,
 // needsOrgLock reports whether a SCIM change of an existing user decides
 // an organization-wide rule, and so takes the organization lock: the last
 // admin (O3) when the user is an active admin now, or several teams'
-// locks (lock order, store/tx.go). Other changes need no lock: unique
-// indexes keep names apart, the seat counter counts seats, and the user
-// row itself is written only if no one changed it since it was read
-// (store.Tx.UpdateUser; the transaction then runs again). A user promoted
-// to admin after the read is such a change, so the run again sees them
-// as admin and takes the lock.
+// locks (lock order, store/tx.go). Other changes need only the user's row
+// lock (lockSCIMUser): unique indexes keep names apart, the seat counter
+// counts seats, and a holder of the organization lock that read the user
+// before and writes them back after meets store.Tx.UpdateUser's check and
+// runs again on the fresh row.
 func needsOrgLock(cur *DirectoryUser, in SCIMUserInput) bool {
 	return isActiveAdmin(cur.User) || len(in.TeamRoles) > 1
+}
+
+// lockSCIMUser takes the locks a SCIM change of user id starts with: the
+// organization's when org (a rule is at stake), then the user row's, so
+// that a change of the same user, and its precondition (If-Match), waits
+// for the one before it (C5).
+func lockSCIMUser(ctx context.Context, tx *store.Tx, org, id string, orgLock bool) error {
+	if orgLock {
+		if err := tx.LockOrg(ctx, org); err != nil {
+			return err
+		}
+	}
+	return tx.LockUser(ctx, id)
 }
 
 // isActiveAdmin reports whether u counts toward the last-admin rule (O3).
@@ -330,21 +342,22 @@ func (s *Service) DeleteSCIMUser(ctx context.Context, a roster.Actor, id string,
 	if err := s.requireSCIM(a); err != nil {
 		return err
 	}
+	orgLock := s.cfg.SCIMDeleteRemoves // set when a run finds a rule at stake, as in ModifySCIMUser
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := lockSCIMUser(ctx, tx, orgID(a), id, orgLock); err != nil {
+			return err
+		}
 		cur, err := loadSCIMUser(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		// Deactivating a user who is not an active admin decides no
-		// organization-wide rule; removing one drops memberships in
-		// several teams, which only the organization lock's holder may.
-		if s.cfg.SCIMDeleteRemoves || cur.User.Status == roster.StatusInvited || isActiveAdmin(cur.User) {
-			if err := tx.LockOrg(ctx, orgID(a)); err != nil {
-				return err
-			}
-			if cur, err = loadSCIMUser(ctx, tx, id); err != nil { // again, under the lock
-				return err
-			}
+		// organization-wide rule; removing one (an invited user's
+		// delete revokes, which removes) drops memberships in several
+		// teams, which only the organization lock's holder may.
+		if !orgLock && (cur.User.Status == roster.StatusInvited || isActiveAdmin(cur.User)) {
+			orgLock = true
+			return store.ErrUserChanged // run again, the organization lock first
 		}
 		if err := holds(check, cur); err != nil {
 			return err

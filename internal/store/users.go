@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -87,6 +88,25 @@ func (tx *Tx) UpdateUser(ctx context.Context, u *roster.User) error {
 		return fmt.Errorf("update user %s: %w", u.ID, err)
 	}
 	return fmt.Errorf("update user %s: %w", u.ID, ErrUserChanged)
+}
+
+// LockUser serializes the transactions that read a user to change them
+// without the organization lock (SCIM's PATCH, PUT and deactivation of a
+// member), on PostgreSQL: it comes after the organization lock when the
+// transaction takes that, and before any team lock (store/tx.go). A user
+// that does not exist locks nothing; the read that follows says so.
+// Holders of the organization lock that write a user back are kept apart
+// from these by UpdateUser's check instead.
+func (tx *Tx) LockUser(ctx context.Context, userID string) error {
+	if tx.engine != Postgres || !tx.once("user:"+userID) {
+		return nil
+	}
+	var id string
+	err := tx.queryRow(ctx, `SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE`, userID).Scan(&id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("lock user %s: %w", userID, mapError(err))
+	}
+	return nil
 }
 
 // ErrUserChanged fails a transaction that would write back a user another
