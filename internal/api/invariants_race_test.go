@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -304,6 +305,23 @@ func TestRacingSCIMCreatesPickFreeUsernames(t *testing.T) {
 				if r.status != 201 {
 					t.Fatalf("trial %d, create %d: status %d: %s %v", i, k, r.status, r.body, r.err)
 				}
+			}
+		}
+		// Eight at once for one username, over both servers: each run
+		// again picks the next free name (two runs again were not enough).
+		var res [8]result
+		var wg sync.WaitGroup
+		for k := range res {
+			wg.Go(func() {
+				res[k] = send(e[k%2], "POST", "/scim/v2/Users", map[string]any{
+					"schemas":  []string{"urn:ietf:params:scim:schemas:core:2.0:User"},
+					"userName": fmt.Sprintf("crowd@%c.example.com", 'a'+k)}, root.Key)
+			})
+		}
+		wg.Wait()
+		for k, r := range res {
+			if r.status != 201 {
+				t.Errorf("crowd create %d: status %d: %s %v", k, r.status, r.body, r.err)
 			}
 		}
 	})

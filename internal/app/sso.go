@@ -104,6 +104,13 @@ func (s *Service) externalSignIn(ctx context.Context, a roster.Actor, c roster.S
 	var u, seen *roster.User
 	var token string
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		// Syncing groups may join the user to several teams, whose locks
+		// only the organization lock's holder may take (store/tx.go).
+		if syncGroups {
+			if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+				return err
+			}
+		}
 		var err error
 		if u, seen, err = s.ssoUser(ctx, tx, a, c, signedIn); err != nil {
 			return err
@@ -150,17 +157,19 @@ func cleanClaims(c roster.SSOClaims) (roster.SSOClaims, error) {
 // ssoUser finds or makes the user the claims name and admits them. On a
 // refusal it also returns the user it refused, if any, for the audit log.
 func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c roster.SSOClaims, signedIn *roster.User) (u, seen *roster.User, err error) {
-	// Sign-ins may create users, accept invites, take seats and change
-	// memberships; they are rare enough to take one at a time, so that two
-	// at once for the same person cannot both create or join.
-	if err := tx.LockOrg(ctx, orgID(a)); err != nil {
-		return nil, nil, err
-	}
+	// No organization lock: an existing user is changed under their row's
+	// lock (two sign-ins of one person take turns), and a new one is kept
+	// from being made twice by the unique identity and email indexes (the
+	// loser runs again and signs in as the winner's user), a seat by the
+	// seat counter.
 	id, err := tx.SSOIdentityUser(ctx, c.Issuer, c.Subject)
 	if err != nil && !roster.IsNotFound(err) {
 		return nil, nil, err
 	}
 	if err == nil {
+		if err := tx.LockUser(ctx, id); err != nil {
+			return nil, nil, err
+		}
 		found, err := tx.UserByID(ctx, id)
 		if err == nil {
 			u, err = s.admit(ctx, tx, a, found, c)
@@ -177,7 +186,7 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c r
 	if !c.EmailVerified {
 		return nil, nil, errSSOUnverified(c)
 	}
-	found, err := tx.UserByEmail(ctx, c.Email)
+	found, err := lockUserByEmail(ctx, tx, c.Email)
 	if err == nil {
 		if err := s.proveBySSO(ctx, tx, a, found, signedIn); err != nil {
 			return nil, found, err
@@ -193,6 +202,24 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c r
 	}
 	u, err = s.provisionSSOUser(ctx, tx, a, c)
 	return u, nil, err
+}
+
+// lockUserByEmail finds the user with email and locks their row, then
+// reads them again under the lock; a user whose email changed meanwhile
+// runs the transaction again.
+func lockUserByEmail(ctx context.Context, tx *store.Tx, email string) (*roster.User, error) {
+	u, err := tx.UserByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.LockUser(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	again, err := tx.UserByEmail(ctx, email)
+	if err == nil && again.ID != u.ID || roster.IsNotFound(err) {
+		return nil, store.ErrUserChanged
+	}
+	return again, err
 }
 
 // proveBySSO lets a new identity link to the active account u only when
@@ -257,8 +284,7 @@ func (s *Service) acceptInviteBySSO(ctx context.Context, tx *store.Tx, a roster.
 }
 
 // provisionSSOUser creates an active organization member for a person the
-// identity provider vouched for, if a seat is free (S3). The caller holds
-// the organization lock.
+// identity provider vouched for, if a seat is free (S3).
 func (s *Service) provisionSSOUser(ctx context.Context, tx *store.Tx, a roster.Actor, c roster.SSOClaims) (*roster.User, error) {
 	if err := s.ReserveSeat(ctx, tx, orgID(a)); err != nil {
 		return nil, err

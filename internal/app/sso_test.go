@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 
@@ -45,6 +46,74 @@ func TestConcurrentSSOSignInsMakeOneUser(t *testing.T) {
 	}
 	if got := e.AuditCount(roster.ActTeamInviteUser); got != 1 {
 		t.Fatalf("%d team:invite_user entries, want grace joining ml once", got)
+	}
+}
+
+// Without group claims a sign-in takes no organization lock: racing first
+// sign-ins of one person still make one user (the unique identity and
+// email indexes, and a run again), racing sign-ins of several new people
+// each make theirs, and a returning user's racing sign-ins each open a
+// session and keep the user as they were.
+func TestConcurrentSSOSignInsWithoutTheOrganizationLock(t *testing.T) {
+	e := apitest.New(t)
+	admin := e.MustSignup("admin")
+	logins := e.AuditCount(roster.ActUserLogin) // the admin's
+	const n = 8
+	race := func(claims func(i int) roster.SSOClaims) []string {
+		ids := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				u, token, err := e.App.SSOSignIn(t.Context(), roster.Actor{IP: "127.0.0.1"}, claims(i))
+				if err != nil || token == "" {
+					t.Errorf("sign-in %d: %v (token %q)", i, err, token)
+					return
+				}
+				ids[i] = u.ID
+			})
+		}
+		wg.Wait()
+		return ids
+	}
+	grace := func(int) roster.SSOClaims {
+		return roster.SSOClaims{Issuer: "https://idp.test", Subject: "s-grace", Email: "grace@example.com", EmailVerified: true}
+	}
+	for round, what := range []string{"first sign-ins", "returning sign-ins"} {
+		ids := race(grace)
+		for i := range n {
+			if ids[i] != ids[0] {
+				t.Fatalf("%s: sign-in %d is user %q, want %q", what, i, ids[i], ids[0])
+			}
+		}
+		if got := e.AuditCount(roster.ActUserCreate); got != 1 {
+			t.Fatalf("after round %d (%s): %d user:create entries, want 1", round, what, got)
+		}
+	}
+	people := race(func(i int) roster.SSOClaims {
+		return roster.SSOClaims{Issuer: "https://idp.test", Subject: fmt.Sprint("s-", i), Email: fmt.Sprintf("p%d@example.com", i), EmailVerified: true}
+	})
+	seen := map[string]bool{}
+	for _, id := range people {
+		seen[id] = true
+	}
+	if len(seen) != n || e.AuditCount(roster.ActUserCreate) != n+1 {
+		t.Fatalf("%d new people made %d users and %d user:create entries, want %d and %d", n, len(seen), e.AuditCount(roster.ActUserCreate), n, n+1)
+	}
+	// Eight people whose addresses share a local part race for one
+	// username: each run again picks the next free one.
+	namesakes := race(func(i int) roster.SSOClaims {
+		return roster.SSOClaims{Issuer: "https://idp.test", Subject: fmt.Sprint("alan-", i), Email: fmt.Sprintf("alan@d%d.example.com", i), EmailVerified: true}
+	})
+	usernames := map[string]bool{}
+	for _, id := range namesakes {
+		u := e.Must(200, "GET", "/api/v1/users/"+id, nil, admin.Key).Map(t)
+		usernames[u["username"].(string)] = true
+	}
+	if len(usernames) != n {
+		t.Fatalf("%d namesakes got %d usernames: %v", n, len(usernames), usernames)
+	}
+	if got := e.AuditCount(roster.ActUserLogin) - logins; got != 4*n {
+		t.Fatalf("%d sign-ins audited, want %d", got, 4*n)
 	}
 }
 

@@ -50,12 +50,17 @@ func (tx *Tx) once(key string) bool {
 func (tx *Tx) Now() time.Time { return tx.now }
 
 // Tx runs fn in a read-write transaction and commits when fn returns nil,
-// writing the seat count last (AddSeatHolders). PostgreSQL serialization
-// failures and deadlocks are retried, and so, twice, is a unique violation:
-// with no organization lock around a create, two racing transactions may
-// both find a name free and one of them meets the unique index at insert;
-// run again, it sees the winner's row and refuses, or picks another free
-// name, exactly as it would have had it run second.
+// writing what it deferred last (flushWrites). It runs fn again:
+//   - after a PostgreSQL serialization failure or deadlock, up to five
+//     times, waiting a little longer each time;
+//   - after ErrUserChanged (a user changed since read, or a run that found
+//     it needs the organization lock first), up to five times, at once:
+//     the other writer has committed;
+//   - after a unique violation, up to maxUniqueRetries times: with no
+//     organization lock around a create, racing transactions may all find
+//     a name free and all but one meet the unique index at insert; run
+//     again, each sees the winners' rows and refuses, or picks the next
+//     free name, exactly as it would have had it run after them.
 func (db *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
 	run := func(tx *Tx) error {
 		if err := fn(tx); err != nil {
@@ -63,20 +68,28 @@ func (db *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
 		}
 		return tx.flushWrites(ctx)
 	}
-	uniqueRetries := 0
-	for attempt := 0; ; attempt++ {
+	retries, uniqueRetries := 0, 0
+	for {
 		err := db.runTx(ctx, db.write, false, run)
-		if err != nil && attempt < 5 && isRetryable(err) {
-			time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
-			continue
-		}
-		if err != nil && uniqueRetries < 2 && isUniqueViolation(err) {
+		switch {
+		case err == nil:
+			return nil
+		case retries < 5 && errors.Is(err, ErrUserChanged):
+			retries++
+		case retries < 5 && isRetryable(err):
+			retries++
+			time.Sleep(time.Duration(retries) * 5 * time.Millisecond)
+		case uniqueRetries < maxUniqueRetries && isUniqueViolation(err):
 			uniqueRetries++
-			continue
+		default:
+			return err
 		}
-		return err
 	}
 }
+
+// maxUniqueRetries bounds the runs again after unique violations: enough
+// for 16 creates racing for one username.
+const maxUniqueRetries = 16
 
 // Read runs fn in a read-only transaction on the reader pool.
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
@@ -400,8 +413,7 @@ func isUniqueViolation(err error) bool {
 
 func isRetryable(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == pgSerializationFailure || pe.Code == pgDeadlockDetected) ||
-		errors.Is(err, ErrUserChanged)
+	return errors.As(err, &pe) && (pe.Code == pgSerializationFailure || pe.Code == pgDeadlockDetected)
 }
 
 // micros converts a time to the stored Unix microseconds; zero stays NULL.
