@@ -412,6 +412,9 @@ func TestBrowserPhoneWidth(t *testing.T) {
 		b.noPageOverflow("team settings " + tabPath)
 	}
 	b.visit("/teams/vision/settings/members")
+	if w := b.number(`Math.round(document.querySelector("#member-who").getBoundingClientRect().width)`); w < 300 {
+		t.Fatalf("the Members tab's email or username field is %d px wide on a 390 px screen", w)
+	}
 	b.click(`tr[data-member="bob"] button[data-action="remove-member"]`)
 	b.waitJSOrFail(inView("#confirm-dialog"))
 	b.screenshot("team-settings-members-390")
