@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -107,15 +108,31 @@ func newLighthouse(t *testing.T, cli string) *lighthouse {
 	if path == "" {
 		t.Fatal("Chromium is missing; CI installs it with scripts/chromium.sh")
 	}
-	profile := t.TempDir()
+	// Its own folder rather than t.TempDir: Chromium's helpers may still
+	// be writing to it for a moment after the browser exits.
+	profile, err := os.MkdirTemp("", "roster-lighthouse-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, path, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
 		"--disable-quic", "--disable-component-update", "--disable-background-networking", "--disable-extensions",
 		"--remote-debugging-port=0", "--user-data-dir="+profile, "about:blank")
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) } // Chromium then closes its helpers
+	cmd.WaitDelay = 10 * time.Second
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	t.Cleanup(func() {
+		cancel()
+		_ = cmd.Wait()
+		for range 10 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	})
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		data, err := os.ReadFile(filepath.Join(profile, "DevToolsActivePort"))
 		if first, _, ok := strings.Cut(string(data), "\n"); err == nil && ok {
