@@ -6,8 +6,10 @@
 # tests), then Microsoft's SCIM reference collection with newman on both
 # engines (scripts/scim-newman.sh).
 # The web edge's browser tests need Chromium, which scripts/chromium.sh
-# installs when it is missing, and axe-core for their accessibility checks,
-# which scripts/axe.sh fetches with npm; the LDAP tests need OpenLDAP's
+# installs when it is missing, axe-core for their accessibility checks,
+# which scripts/axe.sh fetches with npm, and Lighthouse for their
+# accessibility and performance scores, which scripts/lighthouse.sh
+# installs with npm; the LDAP tests need OpenLDAP's
 # slapd, which scripts/slapd.sh installs when it is missing. Then every fuzz target runs for FUZZTIME
 # each (default 20s; FUZZTIME=0 skips them), see scripts/fuzz.sh.
 # Extra arguments go to `go test` (for example -run TestName).
@@ -15,9 +17,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:--buildvcs=false}"
 
-echo "== Chromium and axe-core for the browser tests"
+echo "== Chromium, axe-core and Lighthouse for the browser tests"
 bash scripts/chromium.sh
 source scripts/axe.sh
+source scripts/lighthouse.sh
 
 echo "== OpenLDAP's slapd for the LDAP tests"
 bash scripts/slapd.sh

@@ -138,3 +138,39 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Fatalf("axe-core found %d violations:\n%s", len(failed), strings.Join(failed, "\n"))
 	}
 }
+
+// TestBrowserAccessibilityLargeOrg runs axe-core (WCAG 2.2 AA) on every
+// main page of a 2,000-user organization of 200 teams, one of 2,001
+// members, at desktop width, and the pages that list the most at phone
+// width: no violation is allowed. The pages do not depend on the engine,
+// so it runs on SQLite only.
+func TestBrowserAccessibilityLargeOrg(t *testing.T) {
+	if os.Getenv("ROSTER_TEST_POSTGRES") != "" {
+		t.Skip("the pages do not depend on the engine; this runs on SQLite")
+	}
+	src := axeSource(t)
+	env := apitest.New(t)
+	largeOrg(t, env)
+	b := newTab(t, newBrowser(t), env)
+	b.signIn("ada", password)
+	phonePages := map[string]bool{"/org/users": true, "/org/users/ada": true, "/org/teams": true, "/org/audit": true,
+		"/teams/big": true, "/teams/big/settings/members": true}
+	var failed []string
+	for _, width := range []string{"desktop", "390px"} {
+		if width == "390px" {
+			b.phone()
+		}
+		for _, p := range mainPages("big", "ada") {
+			if width == "390px" && !phonePages[p] {
+				continue // the same markup as at desktop width; these change layout the most
+			}
+			b.visit(p)
+			for _, v := range b.axeViolations(src) {
+				failed = append(failed, width+" "+p+": "+v)
+			}
+		}
+	}
+	if len(failed) > 0 {
+		t.Fatalf("axe-core found %d violations:\n%s", len(failed), strings.Join(failed, "\n"))
+	}
+}

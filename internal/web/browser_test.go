@@ -255,16 +255,25 @@ func (b *tab) signIn(login, password string) {
 	b.waitPath("/")
 }
 
-// screenshot writes the page into the repository's screenshots folder.
+// screenshot writes the tab's viewport as name.png into the folder
+// ROSTER_SCREENSHOTS names (relative to the repository root;
+// scripts/screenshots.sh sets it to screenshots), or into a temporary
+// folder so that a test run leaves the working tree alone.
 func (b *tab) screenshot(name string) {
 	b.t.Helper()
-	dir := filepath.Join(repoRoot(b.t), "screenshots")
+	dir := os.Getenv("ROSTER_SCREENSHOTS")
+	switch {
+	case dir == "":
+		dir = b.t.TempDir()
+	case !filepath.IsAbs(dir):
+		dir = filepath.Join(repoRoot(b.t), dir)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.t.Fatalf("screenshots folder: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, step)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		b.t.Fatalf("screenshot %s: %v", name, err)
 	}

@@ -371,8 +371,9 @@ func TestBrowserTeamChipsAreCapped(t *testing.T) {
 }
 
 // TestBrowserPhoneWidth: at 390 px the users table, a team's Members tab
-// and its settings tabs fit the screen; the ⋯ menu and the Add user dialog
-// open in view.
+// and its settings tabs fit the screen, the page's heading is on the upper
+// part of the first screen; the ⋯ menu and the Add user dialog open in
+// view.
 func TestBrowserPhoneWidth(t *testing.T) {
 	env := apitest.New(t)
 	ada := env.MustSignup("ada")
@@ -387,6 +388,11 @@ func TestBrowserPhoneWidth(t *testing.T) {
 	b.visit("/org/users")
 	b.waitText("#users-table", "bob")
 	b.noPageOverflow("users table")
+	// The organization's navigation leaves most of the first screen to
+	// the page.
+	if top := b.number(`Math.round(document.querySelector(".content h1").getBoundingClientRect().top)`); top > 350 {
+		t.Fatalf("the users page's heading starts %d px down an 844 px screen, below the organization's links", top)
+	}
 	row := `tr[data-user="bob"]`
 	b.click(row + " .row-menu summary")
 	inView := func(sel string) string {
@@ -406,6 +412,9 @@ func TestBrowserPhoneWidth(t *testing.T) {
 		b.noPageOverflow("team settings " + tabPath)
 	}
 	b.visit("/teams/vision/settings/members")
+	if w := b.number(`Math.round(document.querySelector("#member-who").getBoundingClientRect().width)`); w < 300 {
+		t.Fatalf("the Members tab's email or username field is %d px wide on a 390 px screen", w)
+	}
 	b.click(`tr[data-member="bob"] button[data-action="remove-member"]`)
 	b.waitJSOrFail(inView("#confirm-dialog"))
 	b.screenshot("team-settings-members-390")

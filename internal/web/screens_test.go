@@ -5,15 +5,19 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"roster/internal/apitest"
 )
 
 // TestBrowserScreenshots fills an instance with people, teams, projects
-// and a month of runs, then photographs the main pages into screenshots/
-// (named in the README) so a reader can see them.
+// and two weeks of runs, then photographs every main page at desktop
+// (1280 px) and phone (390 px) width; scripts/screenshots.sh keeps them in
+// screenshots/ for a reader to see.
 func TestBrowserScreenshots(t *testing.T) {
 	env := apitest.New(t)
 	ada := env.MustSignup("ada")
@@ -22,7 +26,7 @@ func TestBrowserScreenshots(t *testing.T) {
 	env.MustUser(ada.Key, "carol", "viewer")
 	env.MustUser(ada.Key, "erin", "member")
 	env.Must(200, "POST", "/api/v1/users/erin/deactivate", nil, ada.Key)
-	env.MustInvite(ada.Key, "dave@example.com", "member")
+	_, token := env.MustInvite(ada.Key, "dave@example.com", "member")
 	for _, team := range []string{"vision", "nlp"} {
 		env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": team, "storage": map[string]string{"type": "default"}}, ada.Key)
 	}
@@ -44,22 +48,35 @@ func TestBrowserScreenshots(t *testing.T) {
 	}
 
 	b := newTab(t, newBrowser(t), env)
-	b.visit("/sign-in")
-	b.screenshot("sign-in")
-	b.signIn("ada", password)
-	for _, s := range []struct{ path, wait, name string }{
-		{"/org/users", "#users-table", "dashboard"},
-		{"/teams/vision/settings/members", "#members-table", "team-settings-members"},
-		{"/teams/vision", "#recent-runs", "team-home"},
-		{"/teams/vision/settings/usage", "#runs-chart", "team-settings-usage"},
-		{"/org/roles", "#role-list", "custom-roles"},
-		{"/org/audit", "#audit-table", "audit-log"},
-		{"/org/settings", "#license-card", "organization-settings"},
-	} {
-		b.visit(s.path)
-		b.waitText(s.wait, "")
-		b.screenshot(s.name)
+	widths := []struct {
+		name string
+		w, h int64
+	}{{"phone", 390, 844}, {"desktop", 1280, 800}}
+	for _, width := range widths { // signed out first, then in at the last width
+		b.do("viewport "+width.name, chromedp.EmulateViewport(width.w, width.h, chromedp.EmulateScale(1)))
+		b.visit("/sign-in")
+		b.screenshot("sign-in-" + width.name)
+		b.visit("/invite/" + token)
+		b.screenshot("invite-" + width.name)
 	}
+	b.signIn("ada", password)
+	for _, width := range widths {
+		b.do("viewport "+width.name, chromedp.EmulateViewport(width.w, width.h, chromedp.EmulateScale(1)))
+		for _, p := range mainPages("vision", "bob") {
+			b.visit(p)
+			b.settled()
+			b.screenshot(screenshotName(p) + "-" + width.name)
+		}
+	}
+}
+
+// screenshotName names a page's screenshot after its path: /org/users is
+// org-users, / is home.
+func screenshotName(path string) string {
+	if path == "/" {
+		return "home"
+	}
+	return strings.ReplaceAll(strings.Trim(path, "/"), "/", "-")
 }
 
 // TestBrowserCrossSiteFormIsRefused has a page of another site post a
