@@ -5,7 +5,8 @@
 # line that runs on Node 20 (13 needs Node 22.19). Source it: it exports
 # ROSTER_LIGHTHOUSE (the CLI), and ROSTER_REQUIRE_LIGHTHOUSE=1 under CI
 # (CI=true) so that a missing Lighthouse fails that test instead of
-# skipping it.
+# skipping it, and ROSTER_LIGHTHOUSE_SMALL=1 so that CI scores the small
+# organization's signed-in pages as well as the 2,000-user one's.
 
 lighthouse_version=12.8.2
 lighthouse_dir="$PWD/.bin/lighthouse-$lighthouse_version"
@@ -22,4 +23,6 @@ if [ -s "$lighthouse_cli" ]; then
 fi
 if [ "${CI:-}" = true ]; then
 	export ROSTER_REQUIRE_LIGHTHOUSE=1
+	# CI scores the small organization's signed-in pages too (#15).
+	export ROSTER_LIGHTHOUSE_SMALL="${ROSTER_LIGHTHOUSE_SMALL:-1}"
 fi
