@@ -143,11 +143,9 @@ func TestBrowserAccessibility(t *testing.T) {
 // main page of a 2,000-user organization of 200 teams, one of 2,001
 // members, at desktop width, and the pages that list the most at phone
 // width: no violation is allowed. The pages do not depend on the engine,
-// so it runs on SQLite only.
+// so the suite runs it once (scoredOnce).
 func TestBrowserAccessibilityLargeOrg(t *testing.T) {
-	if os.Getenv("ROSTER_TEST_POSTGRES") != "" {
-		t.Skip("the pages do not depend on the engine; this runs on SQLite")
-	}
+	scoredOnce(t)
 	src := axeSource(t)
 	env := apitest.New(t)
 	largeOrg(t, env)

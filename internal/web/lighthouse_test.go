@@ -296,6 +296,17 @@ func filledOrg(t *testing.T, env *apitest.Env) (apitest.User, string) {
 	return ada, token
 }
 
+// scoredOnce skips a test that scores the pages, which do not depend on
+// the engine, in the pass of scripts/test.sh that sets
+// ROSTER_SKIP_PAGE_SCORES: the suite runs them once, in its PostgreSQL
+// pass, whose other packages finish sooner than the SQLite pass's.
+func scoredOnce(t *testing.T) {
+	t.Helper()
+	if os.Getenv("ROSTER_SKIP_PAGE_SCORES") != "" {
+		t.Skip("the pages are scored once per suite, in its other pass (ROSTER_SKIP_PAGE_SCORES)")
+	}
+}
+
 // largeOrg fills env as filledOrg does, then makes it an organization of
 // 2,004 users and 200 teams, one of them (big) of 2,001 members.
 func largeOrg(t *testing.T, env *apitest.Env) apitest.User {
@@ -313,12 +324,10 @@ func largeOrg(t *testing.T, env *apitest.Env) apitest.User {
 // the sign-up, sign-in and invite pages and on every main page of a
 // 2,000-user organization (with ROSTER_LIGHTHOUSE_SMALL=1 on those of a
 // small one too): each scores at least 98 for accessibility and 90 for
-// performance. Lighthouse measures the page, not the database, so it runs
-// on SQLite only.
+// performance. Lighthouse measures the page, not the database, so the
+// suite runs it once (scoredOnce).
 func TestBrowserLighthouse(t *testing.T) {
-	if os.Getenv("ROSTER_TEST_POSTGRES") != "" {
-		t.Skip("Lighthouse measures the pages, which do not depend on the engine; it runs on SQLite")
-	}
+	scoredOnce(t)
 	l := newLighthouse(t, lighthouseCLI(t))
 	fresh := apitest.New(t) // no account yet: the sign-up page
 	small := apitest.New(t)
