@@ -9,8 +9,6 @@ import (
 	"roster/internal/apitest"
 	"roster/internal/app"
 	"roster/internal/license"
-	"roster/internal/mail"
-	"roster/internal/mail/mailtest"
 )
 
 // Browser tests for the parts of #15 that had only form-level tests, or
@@ -134,16 +132,8 @@ func TestBrowserTeamsPagingAndResendInvite(t *testing.T) {
 // #15 item 7: a pending invite's row says how far its email got, with the
 // mail server's refusal, in the browser and on a phone.
 func TestBrowserInviteDeliveryStatus(t *testing.T) {
-	srv := mailtest.Start(t, mailtest.Options{})
-	sink, err := mail.ParseSink(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	smtp := mail.NewSMTP(sink, "roster@example.com", mail.SMTPOptions{RootCAs: srv.RootCAs(), Timeout: 5 * time.Second})
-	worker := app.MailWorkerOptions{Poll: 20 * time.Millisecond, Backoff: time.Minute, SendTimeout: 5 * time.Second}
-	env := apitest.NewWith(t, apitest.Options{MailWorker: &worker, Config: app.Config{Mailer: smtp, MailSinkURL: sink.String()}})
+	env := refusingMailEnv(t)
 	ada := env.MustSignup("ada")
-	srv.Refuse(550, "mailbox unavailable")
 	env.Must(201, "POST", "/api/v1/users", map[string]string{"email": "bob@example.com", "role": "member"}, ada.Key)
 	b := newTab(t, newBrowser(t), env)
 	b.signIn("ada", password)

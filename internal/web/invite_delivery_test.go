@@ -11,10 +11,10 @@ import (
 	"roster/internal/mail/mailtest"
 )
 
-// Issue #14: the users table says how far an invite's email got, so a
-// failed one is not invisible, and "Get invite link" hands the admin a
-// fresh link to send by hand.
-func TestUsersTableShowsInviteDeliveryAndHandsOverALink(t *testing.T) {
+// refusingMailEnv is a server whose invite mails go, through its mail
+// worker, to a real SMTP server that refuses them (550).
+func refusingMailEnv(t *testing.T) *apitest.Env {
+	t.Helper()
 	srv := mailtest.Start(t, mailtest.Options{})
 	sink, err := mail.ParseSink(srv.URL())
 	if err != nil {
@@ -23,8 +23,16 @@ func TestUsersTableShowsInviteDeliveryAndHandsOverALink(t *testing.T) {
 	smtp := mail.NewSMTP(sink, "roster@example.com", mail.SMTPOptions{RootCAs: srv.RootCAs(), Timeout: 5 * time.Second})
 	worker := app.MailWorkerOptions{Poll: 20 * time.Millisecond, Backoff: time.Minute, SendTimeout: 5 * time.Second}
 	e := apitest.NewWith(t, apitest.Options{MailWorker: &worker, Config: app.Config{Mailer: smtp, MailSinkURL: sink.String()}})
-	ada := e.MustSignup("ada")
 	srv.Refuse(550, "mailbox unavailable")
+	return e
+}
+
+// Issue #14: the users table says how far an invite's email got, so a
+// failed one is not invisible, and "Get invite link" hands the admin a
+// fresh link to send by hand.
+func TestUsersTableShowsInviteDeliveryAndHandsOverALink(t *testing.T) {
+	e := refusingMailEnv(t)
+	ada := e.MustSignup("ada")
 	bob := e.Must(201, "POST", "/api/v1/users", map[string]string{"email": "bob@example.com", "role": "member"}, ada.Key).Map(t)
 	web := e.MustWebSignIn("ada", apitest.Password)
 	deadline := time.Now().Add(10 * time.Second)
