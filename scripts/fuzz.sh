@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs every Go fuzz target of the repository, one after the other, for the
-# given time each (default 20s; any `go test -fuzztime` value such as 10m or
+# given time each (default 10s; any `go test -fuzztime` value such as 10m or
 # 5000x), and stops at the first failure. A failing input is written under
 # the package's testdata/fuzz/FuzzX/; keep it there as a regression seed
 # once the bug is fixed. The machine's two cores are shared: -parallel 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:--buildvcs=false}"
-fuzztime=${1:-20s}
+fuzztime=${1:-10s}
 case $fuzztime in *[0-9]) fuzztime=${fuzztime}s ;; esac
 
 # package target, one a line

@@ -11,7 +11,7 @@
 # accessibility and performance scores, which scripts/lighthouse.sh
 # installs with npm; the LDAP tests need OpenLDAP's
 # slapd, which scripts/slapd.sh installs when it is missing. Then every fuzz target runs for FUZZTIME
-# each (default 20s; FUZZTIME=0 skips them), see scripts/fuzz.sh.
+# each (default 10s; FUZZTIME=0 skips them), see scripts/fuzz.sh.
 # Extra arguments go to `go test` (for example -run TestName).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,7 +47,7 @@ echo "== Microsoft's SCIM reference collection (newman), SQLite and PostgreSQL"
 scripts/scim-newman.sh
 
 echo "== fuzzing"
-case "${FUZZTIME:-20s}" in
+case "${FUZZTIME:-10s}" in
 0 | 0s) echo "skipped (FUZZTIME=0)" ;;
-*) scripts/fuzz.sh "${FUZZTIME:-20s}" ;;
+*) scripts/fuzz.sh "${FUZZTIME:-10s}" ;;
 esac
