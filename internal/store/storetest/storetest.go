@@ -39,7 +39,7 @@ func URL(tb testing.TB) string {
 	if base := os.Getenv(EnvPostgres); base != "" {
 		return postgresURL(tb, base)
 	}
-	u := "sqlite:" + filepath.Join(tb.TempDir(), "roster.db")
+	u := "sqlite:" + filepath.Join(tempDir(tb), "roster.db")
 	db, err := store.Open(context.Background(), u, store.Options{})
 	if err != nil {
 		tb.Fatalf("open sqlite: %v", err)
@@ -133,4 +133,32 @@ func withDatabase(tb testing.TB, base, name string) string {
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// tempDir is a fresh folder for a test's SQLite files, removed when the
+// test ends (after the database closes, as cleanups run last first). It
+// is removed again a few times if the first try meets a file still being
+// written: SQLite may remove or checkpoint its -wal and -shm files while
+// RemoveAll walks the folder, which made t.TempDir's cleanup fail a test
+// that had passed ("directory not empty").
+func tempDir(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.MkdirTemp("", "roster-storetest-")
+	if err != nil {
+		tb.Fatalf("temporary folder: %v", err)
+	}
+	tb.Cleanup(func() {
+		for try := 0; ; try++ {
+			err := os.RemoveAll(dir)
+			if err == nil {
+				return
+			}
+			if try == 20 {
+				tb.Logf("could not remove %s: %v", dir, err)
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+	return dir
 }
