@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -157,26 +156,11 @@ func (tx *Tx) DeleteSCIMProfile(ctx context.Context, userID string) error {
 // never touched answers to their username and to their email. A user SCIM
 // manages comes first.
 func (tx *Tx) SCIMUserNameOwner(ctx context.Context, orgID, userName string) (string, error) {
-	// The three look-ups of SCIMUserIDs' userName keys in one statement:
-	// it runs twice in every SCIM create.
-	key := roster.CanonicalEmail(userName)
-	var id string
-	err := tx.queryRow(ctx, `SELECT id FROM (
-		SELECT user_id AS id, 0 AS rank FROM scim_users WHERE org_id = ? AND user_name_key = ?
-		UNION ALL
-		SELECT u.id, 1 FROM users u WHERE u.org_id = ? AND u.username_key = ?
-			AND NOT EXISTS (SELECT 1 FROM scim_users s WHERE s.user_id = u.id)
-		UNION ALL
-		SELECT u.id, 2 FROM users u WHERE u.org_id = ? AND u.email_key = ?
-			AND NOT EXISTS (SELECT 1 FROM scim_users s WHERE s.user_id = u.id)
-	) owners ORDER BY rank LIMIT 1`, orgID, key, orgID, key, orgID, key).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+	ids, err := tx.SCIMUserIDs(ctx, orgID, SCIMUserKeys{UserNames: []string{userName}})
+	if err != nil || len(ids) == 0 {
+		return "", err
 	}
-	if err != nil {
-		return "", fmt.Errorf("look up owner of userName: %w", mapError(err))
-	}
-	return id, nil
+	return ids[0], nil
 }
 
 // SCIMUserKeys are indexed lookups that narrow a SCIM user list: a user
