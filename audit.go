@@ -44,6 +44,7 @@ var AuditActions = []string{
 	ActProjectRemoveMember,
 	ActRunCreate, ActRunUpdate, ActRunStop, ActRunDelete,
 	ActOrgCreateJWTIssuer, ActOrgDeleteJWTIssuer, ActJWTExchange, ActJWTExchangeFailed,
+	ActOrgCreate, ActOrgRename, ActOrgSuspend, ActOrgResume, ActOrgDelete,
 }
 
 // AuditEntry is one immutable line of the audit log.
@@ -113,6 +114,16 @@ const (
 	ActRunUpdate           = "run:update"
 	ActRunStop             = "run:stop"
 	ActRunDelete           = "run:delete"
+)
+
+// Audit actions of instance administration (issue 18), written to the log
+// of the organization they change.
+const (
+	ActOrgCreate  = "organization:create"
+	ActOrgRename  = "organization:rename"
+	ActOrgSuspend = "organization:suspend"
+	ActOrgResume  = "organization:resume"
+	ActOrgDelete  = "organization:delete"
 )
 
 // Audit actions of identity federation (issue 17).

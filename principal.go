@@ -5,14 +5,37 @@ import (
 	"time"
 )
 
-// Default organization: an instance holds one today (P1).
+// DefaultOrgID is the instance's first organization, the one a fresh
+// instance starts with and every path without an organization means (P1).
 const DefaultOrgID = "org_default"
+
+// OrgStatus is an organization's state (#18).
+type OrgStatus string
+
+// Organization statuses. A suspended organization refuses its members'
+// sign-ins and keys; a deleted one answers as if it never existed.
+const (
+	OrgActive    OrgStatus = "active"
+	OrgSuspended OrgStatus = "suspended"
+	OrgDeleted   OrgStatus = "deleted"
+)
 
 // Organization is the top scope below the instance.
 type Organization struct {
-	ID        string
-	Name      string
-	CreatedAt time.Time
+	ID          string
+	Name        string // follows the username rule, unique per instance case-insensitively
+	DisplayName string
+	Status      OrgStatus
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// OrgSummary is an organization as instance admins list it, with its use.
+type OrgSummary struct {
+	Organization
+	Users     int // users who are not removed
+	SeatsUsed int // invited and active users (O13)
+	Teams     int
 }
 
 // PrincipalKind tells users from service accounts (P2).

@@ -197,3 +197,18 @@ const (
 	// one's read and its write, more often than retries absorb.
 	ReasonUserChanged Reason = "user_changed"
 )
+
+// Reasons of several organizations on one instance (topic: issue 18).
+const (
+	// ReasonOrgSuspended refuses a sign-in or key of a member of a
+	// suspended organization.
+	ReasonOrgSuspended Reason = "organization_suspended"
+	// ReasonOrgNameTaken refuses an organization name another one holds.
+	ReasonOrgNameTaken Reason = "organization_name_taken"
+	// ReasonNotInstanceAdmin refuses instance administration to a caller
+	// who is not an instance admin.
+	ReasonNotInstanceAdmin Reason = "not_instance_admin"
+	// ReasonDefaultOrg refuses suspending or deleting the instance's first
+	// organization, which every path without an organization means.
+	ReasonDefaultOrg Reason = "default_organization"
+)

@@ -67,6 +67,10 @@ type User struct {
 	// accepted invite link, SCIM, SSO or the command line; any email change
 	// except through SCIM clears it. SSO links only proven accounts.
 	EmailProven bool
+	// InstanceAdmin lets the user manage the instance's organizations
+	// (#18): the first sign-up is one, as are the admins an instance had
+	// before it held several organizations.
+	InstanceAdmin bool
 }
 
 // MaxNameLen bounds display names.

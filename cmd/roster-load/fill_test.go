@@ -30,11 +30,11 @@ func TestFillWritesWhatTheAppWrites(t *testing.T) {
 		if n, err := tx.CountUsers(ctx); err != nil || n != 300 {
 			t.Errorf("users: %d, %v", n, err)
 		}
-		byName, err := tx.UserByUsername(ctx, "SCIM42")
+		byName, err := tx.UserByUsername(ctx, roster.DefaultOrgID, "SCIM42")
 		if err != nil {
 			return err
 		}
-		byMail, err := tx.UserByEmail(ctx, strings.ToUpper(byName.Email))
+		byMail, err := tx.UserByEmail(ctx, roster.DefaultOrgID, strings.ToUpper(byName.Email))
 		if err != nil || byMail.ID != byName.ID {
 			t.Errorf("by email %q: %v, %v", byName.Email, byMail, err)
 		}

@@ -210,7 +210,7 @@ func storedUser(t *testing.T, e *apitest.Env, id string) *roster.User {
 	var u *roster.User
 	err := e.DB.Read(t.Context(), func(tx *store.Tx) error {
 		var err error
-		u, err = tx.UserByID(t.Context(), id)
+		u, err = tx.UserByID(t.Context(), roster.DefaultOrgID, id)
 		return err
 	})
 	if err != nil {

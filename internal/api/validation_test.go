@@ -119,7 +119,7 @@ func TestRacingRenamesToOneDisplayName(t *testing.T) {
 	admin := e.MustSignup("admin")
 	var a roster.Actor
 	err := e.DB.Read(t.Context(), func(tx *store.Tx) error {
-		u, err := tx.UserByID(t.Context(), admin.ID)
+		u, err := tx.UserByID(t.Context(), roster.DefaultOrgID, admin.ID)
 		a = roster.Actor{User: u, IP: "127.0.0.1", Via: roster.ViaAPI}
 		return err
 	})

@@ -18,8 +18,10 @@ func (s *Service) CreateAdmin(ctx context.Context, a roster.Actor, username, ema
 	if err != nil {
 		return nil, err
 	}
-	// The operator at the server's command line vouches for the address.
-	u.Role, u.EmailProven = roster.OrgAdmin, true
+	// The operator at the server's command line vouches for the address,
+	// and restores access to the instance, not just to its first
+	// organization.
+	u.Role, u.EmailProven, u.InstanceAdmin = roster.OrgAdmin, true, true
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.LockOrg(ctx, u.OrgID); err != nil {
 			return err
@@ -43,12 +45,12 @@ func (s *Service) CreateAdmin(ctx context.Context, a roster.Actor, username, ema
 
 // ensureUnique refuses a username or email another user already has.
 func ensureUnique(ctx context.Context, tx *store.Tx, u *roster.User) error {
-	if _, err := tx.UserByUsername(ctx, u.Username); err == nil {
+	if _, err := tx.UserByUsername(ctx, u.OrgID, u.Username); err == nil {
 		return roster.ReasonErrorf(roster.EConflict, roster.ReasonUsernameTaken, "username %s is already taken", u.Username)
 	} else if !roster.IsNotFound(err) {
 		return err
 	}
-	if _, err := tx.UserByEmail(ctx, u.Email); err == nil {
+	if _, err := tx.UserByEmail(ctx, u.OrgID, u.Email); err == nil {
 		return roster.ReasonErrorf(roster.EConflict, roster.ReasonEmailTaken, "a user with email %s already exists", u.Email)
 	} else if !roster.IsNotFound(err) {
 		return err
@@ -65,7 +67,7 @@ func (s *Service) ResetPassword(ctx context.Context, a roster.Actor, ref, passwo
 	var u *roster.User
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		u, err = findUser(ctx, tx, ref)
+		u, err = findUser(ctx, tx, orgID(a), ref)
 		return err
 	})
 	if err != nil {
@@ -86,7 +88,7 @@ func (s *Service) CreateAPIKeyFor(ctx context.Context, a roster.Actor, ref, name
 	var u *roster.User
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		u, err = findUser(ctx, tx, ref)
+		u, err = findUser(ctx, tx, orgID(a), ref)
 		return err
 	})
 	if err != nil {

@@ -56,7 +56,7 @@ func (s *Service) queueRunAlerts(ctx context.Context, tx *store.Tx, pv *projectV
 // queueAuthorMail mails the run's author, when it is an active person
 // with an address (a service account has none).
 func (s *Service) queueAuthorMail(ctx context.Context, tx *store.Tx, r *roster.Run, d mail.RunAlertData) error {
-	author, err := tx.UserByID(ctx, r.AuthorID)
+	author, err := tx.UserByID(ctx, r.OrgID, r.AuthorID)
 	if roster.IsNotFound(err) {
 		return nil
 	}

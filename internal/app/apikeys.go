@@ -119,7 +119,7 @@ func (s *Service) setPassword(ctx context.Context, a roster.Actor, userID, passw
 		if err := tx.LockOrg(ctx, orgID(a)); err != nil {
 			return err
 		}
-		u, err := tx.UserByID(ctx, userID)
+		u, err := tx.UserByID(ctx, orgID(a), userID)
 		if err != nil {
 			return err
 		}

@@ -27,13 +27,13 @@ func TestKelvinSignIsNotKate(t *testing.T) {
 	}
 
 	err = e.DB.Read(t.Context(), func(tx *store.Tx) error {
-		if got, err := tx.UserByEmail(t.Context(), look); err == nil {
+		if got, err := tx.UserByEmail(t.Context(), roster.DefaultOrgID, look); err == nil {
 			t.Errorf("UserByEmail(%q) found %s (%s)", look, got.Username, got.Email)
 		} else if !roster.IsNotFound(err) {
 			return err
 		}
 		for _, same := range []string{"KATE@example.com", "Kate@EXAMPLE.COM", " kate@example.com"} {
-			got, err := tx.UserByEmail(t.Context(), same)
+			got, err := tx.UserByEmail(t.Context(), roster.DefaultOrgID, same)
 			if err != nil || got.ID != kate.ID {
 				t.Errorf("UserByEmail(%q) = %v, %v; want kate", same, got, err)
 			}

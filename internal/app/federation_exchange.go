@@ -144,7 +144,7 @@ func subjectPrincipal(ctx context.Context, tx *store.Tx, a roster.Actor, x *exch
 		return refusal(roster.ReasonJWTSubjectUnknown, "the JWT has no sub claim")
 	}
 	if strings.Contains(sub, "@") {
-		u, err := tx.UserByEmail(ctx, sub)
+		u, err := tx.UserByEmail(ctx, x.issuer.OrgID, sub)
 		switch {
 		case err == nil && u.Status == roster.StatusActive:
 			x.user = u
@@ -228,6 +228,9 @@ func (s *Service) resolveAccessToken(ctx context.Context, token string, a roster
 		sa, err = tx.ServiceAccount(ctx, t.OrgID, t.PrincipalID)
 		return err
 	})
+	if err == nil {
+		err = s.db.Read(ctx, func(tx *store.Tx) error { return requireOpenOrg(ctx, tx, t.OrgID) })
+	}
 	if roster.IsNotFound(err) {
 		return fail("this access token is unknown, was revoked, or its owner was removed")
 	}

@@ -63,7 +63,7 @@ func (s *Service) InviteUser(ctx context.Context, a roster.Actor, in InviteInput
 		if err := lockForTeams(ctx, tx, orgID(a), len(in.Teams)); err != nil {
 			return err
 		}
-		if err := s.inviteInTx(ctx, tx, a, email, in.Role, res); err != nil {
+		if err := s.inviteInTx(ctx, tx, a, orgID(a), email, in.Role, res); err != nil {
 			return err
 		}
 		for _, j := range in.Teams {
@@ -88,18 +88,18 @@ func (s *Service) InviteUser(ctx context.Context, a roster.Actor, in InviteInput
 	return res, nil
 }
 
-// inviteInTx creates an invited user holding a seat (taken at commit) and
-// its invite; the caller has checked who may invite.
-func (s *Service) inviteInTx(ctx context.Context, tx *store.Tx, a roster.Actor, email string, role roster.OrgRole, res *InviteResult) error {
-	if err := s.ReserveSeat(ctx, tx, orgID(a)); err != nil {
+// inviteInTx creates an invited user of org holding a seat (taken at
+// commit) and its invite; the caller has checked who may invite.
+func (s *Service) inviteInTx(ctx context.Context, tx *store.Tx, a roster.Actor, org, email string, role roster.OrgRole, res *InviteResult) error {
+	if err := s.ReserveSeat(ctx, tx, org); err != nil {
 		return err
 	}
-	if _, err := tx.UserByEmail(ctx, email); err == nil {
+	if _, err := tx.UserByEmail(ctx, org, email); err == nil {
 		return roster.ReasonErrorf(roster.EConflict, roster.ReasonEmailTaken, "a user with email %s already exists", email)
 	} else if !roster.IsNotFound(err) {
 		return err
 	}
-	u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Email: email, Role: role, Status: roster.StatusInvited}
+	u := &roster.User{ID: roster.NewID("u"), OrgID: org, Email: email, Role: role, Status: roster.StatusInvited}
 	if err := tx.CreateUser(ctx, u); err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (s *Service) inviteInTx(ctx context.Context, tx *store.Tx, a roster.Actor, 
 	if res.AwaitingAdmin() {
 		detail += "; no mail sink, so the invite waits for an organization admin to resend it"
 	}
-	return audit(ctx, tx, a, roster.ActUserCreate, u, detail)
+	return auditAt(ctx, tx, a, roster.ActUserCreate, where{user: u, org: org}, detail)
 }
 
 // issueInvite stores a new invite for u and queues its mail. Only an
@@ -320,7 +320,7 @@ func (s *Service) checkAcceptFields(ctx context.Context, in AcceptInput) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.UserByUsername(ctx, in.Username); err == nil {
+		if _, err := tx.UserByUsername(ctx, inv.OrgID, in.Username); err == nil {
 			f = append(fieldErrors{{Field: "username", Err: errUsernameTaken(in.Username)}}, f...)
 		} else if !roster.IsNotFound(err) {
 			return err
@@ -349,21 +349,25 @@ func (s *Service) AcceptInvite(ctx context.Context, a roster.Actor, in AcceptInp
 	var u *roster.User
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		// Users are written under the organization lock, so that a revoke
-		// or resend racing the acceptance is seen, not undone.
-		if err := tx.LockOrg(ctx, roster.DefaultOrgID); err != nil {
-			return err
-		}
+		// or resend racing the acceptance is seen, not undone: the invite
+		// names the organization, and is read again under its lock.
 		inv, err := tx.InviteByTokenHash(ctx, auth.HashToken(in.Token))
+		if err == nil {
+			if err := tx.LockOrg(ctx, inv.OrgID); err != nil {
+				return err
+			}
+			inv, err = tx.InviteByTokenHash(ctx, auth.HashToken(in.Token))
+		}
 		if roster.IsNotFound(err) || err == nil && !inv.Usable(tx.Now()) {
 			return errInviteInvalid
 		}
 		if err != nil {
 			return err
 		}
-		if u, err = tx.UserByID(ctx, inv.UserID); err != nil || u.Status != roster.StatusInvited {
+		if u, err = tx.UserByID(ctx, inv.OrgID, inv.UserID); err != nil || u.Status != roster.StatusInvited {
 			return errInviteInvalid
 		}
-		if _, err := tx.UserByUsername(ctx, in.Username); err == nil {
+		if _, err := tx.UserByUsername(ctx, inv.OrgID, in.Username); err == nil {
 			return errUsernameTaken(in.Username)
 		} else if !roster.IsNotFound(err) {
 			return err

@@ -132,7 +132,7 @@ func revokeKey(ctx context.Context, tx *store.Tx, a roster.Actor, id string) err
 		return err
 	}
 	w, details := where{}, "key "+k.ID+" "+truncate(k.Name, 64)
-	if u, err := tx.UserByID(ctx, k.PrincipalID); err == nil {
+	if u, err := tx.UserByID(ctx, k.OrgID, k.PrincipalID); err == nil {
 		w.user = u
 	} else if sa, err := tx.ServiceAccount(ctx, k.OrgID, k.PrincipalID); err == nil {
 		w.team, details = sa.TeamName, saKeyDetails(sa, k)

@@ -106,7 +106,7 @@ func (s *Service) InviteStatus(ctx context.Context, a roster.Actor, userID strin
 	}
 	var st *InviteState
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		u, err := tx.UserByID(ctx, userID)
+		u, err := tx.UserByID(ctx, orgID(a), userID)
 		if err != nil {
 			return err
 		}
@@ -151,7 +151,7 @@ func (s *Service) renderInviteMail(ctx context.Context, tx *store.Tx, inv *roste
 	}
 	var inviter *roster.User
 	if inv.InviterID != "" {
-		if inviter, err = tx.UserByID(ctx, inv.InviterID); err != nil && !roster.IsNotFound(err) {
+		if inviter, err = tx.UserByID(ctx, inv.OrgID, inv.InviterID); err != nil && !roster.IsNotFound(err) {
 			return mail.Message{}, err
 		}
 	}

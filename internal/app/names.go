@@ -26,10 +26,11 @@ func freeName(base string, taken func(string) (bool, error)) (string, error) {
 	return truncate(base, 50) + "-" + roster.NewID("")[2:10], nil
 }
 
-// freeUsername is a free username from base; selfID's own name counts as free.
-func freeUsername(ctx context.Context, tx *store.Tx, base, selfID string) (string, error) {
+// freeUsername is a free username in org from base; selfID's own name
+// counts as free.
+func freeUsername(ctx context.Context, tx *store.Tx, org, base, selfID string) (string, error) {
 	return freeName(base, func(cand string) (bool, error) {
-		other, err := tx.UserByUsername(ctx, cand)
+		other, err := tx.UserByUsername(ctx, org, cand)
 		if roster.IsNotFound(err) {
 			return false, nil
 		}

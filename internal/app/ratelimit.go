@@ -202,7 +202,7 @@ func (s *Service) UnlockUser(ctx context.Context, a roster.Actor, ref string) (*
 	var u *roster.User
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		var err error
-		if u, err = findUser(ctx, tx, ref); err != nil {
+		if u, err = findUser(ctx, tx, orgID(a), ref); err != nil {
 			return err
 		}
 		n, err := tx.ClearUserAuthFailures(ctx, u.ID)

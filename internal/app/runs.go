@@ -30,9 +30,9 @@ func creditedAuthor(ctx context.Context, tx *store.Tx, a roster.Actor, teamID, c
 	var u *roster.User
 	var err error
 	if strings.Contains(credit, "@") {
-		u, err = tx.UserByEmail(ctx, credit)
+		u, err = tx.UserByEmail(ctx, orgID(a), credit)
 	} else {
-		u, err = tx.UserByUsername(ctx, credit)
+		u, err = tx.UserByUsername(ctx, orgID(a), credit)
 	}
 	if roster.IsNotFound(err) {
 		return a.PrincipalID(), nil

@@ -149,7 +149,7 @@ func (s *Service) scimIdentity(ctx context.Context, tx *store.Tx, cur *Directory
 	// adopts keep the username they sign in with.
 	base := roster.UsernameFromSCIM(in.UserName)
 	if u.Status != roster.StatusInvited && (u.Username == "" || cur.Profile != nil && base != roster.UsernameFromSCIM(oldName)) {
-		name, err := freeUsername(ctx, tx, base, u.ID)
+		name, err := freeUsername(ctx, tx, u.OrgID, base, u.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -190,7 +190,7 @@ func (s *Service) scimEmail(ctx context.Context, tx *store.Tx, u *roster.User, i
 		return err
 	}
 	if !known && !roster.SameEmail(email, u.Email) {
-		other, err := tx.UserByEmail(ctx, email)
+		other, err := tx.UserByEmail(ctx, u.OrgID, email)
 		if err == nil && other.ID != u.ID {
 			return roster.ReasonErrorf(roster.EConflict, roster.ReasonEmailTaken, "a user with email %s already exists", email)
 		}

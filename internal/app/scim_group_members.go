@@ -209,7 +209,7 @@ func scimMemberUsers(ctx context.Context, tx *store.Tx, org string, refs []strin
 		case current[ref]:
 			u = &roster.User{ID: ref}
 		case u == nil && strings.Contains(ref, "@"):
-			if u, err = tx.UserByEmail(ctx, ref); err != nil && !roster.IsNotFound(err) {
+			if u, err = tx.UserByEmail(ctx, org, ref); err != nil && !roster.IsNotFound(err) {
 				return nil, err
 			}
 		}

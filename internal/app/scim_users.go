@@ -235,7 +235,7 @@ func adoptionCandidate(ctx context.Context, tx *store.Tx, org string, in SCIMUse
 	}
 	emailFree := false
 	if email, err := roster.NormalizeEmail(roster.PickEmail(in.Emails, in.UserName)); err == nil {
-		u, err := tx.UserByEmail(ctx, email)
+		u, err := tx.UserByEmail(ctx, org, email)
 		switch {
 		case err == nil && u.OrgID == org && u.Status != roster.StatusRemoved && !slices.Contains(ids, u.ID):
 			ids = append(ids, u.ID)

@@ -115,8 +115,18 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Service {
 // DB returns the service's database, for health checks.
 func (s *Service) DB() *store.DB { return s.db }
 
-// orgID is the organization an actor acts in: today always the default.
-func orgID(roster.Actor) string { return roster.DefaultOrgID }
+// orgID is the organization an actor acts in: the acting user's or service
+// account's; the first organization for anonymous callers and the server's
+// own command line.
+func orgID(a roster.Actor) string {
+	switch {
+	case a.User != nil:
+		return a.User.OrgID
+	case a.ServiceAccount != nil:
+		return a.ServiceAccount.OrgID
+	}
+	return roster.DefaultOrgID
+}
 
 // audit appends one entry for a change by actor on target in tx.
 func audit(ctx context.Context, tx *store.Tx, a roster.Actor, action string, target *roster.User, details string) error {
@@ -125,6 +135,9 @@ func audit(ctx context.Context, tx *store.Tx, a roster.Actor, action string, tar
 
 // where names what an audited change touched.
 type where struct {
+	// org is the organization whose log the entry goes to, when it is not
+	// the actor's: an instance admin's change of another organization.
+	org                string
 	user               *roster.User
 	team, teamID       string
 	project, projectID string
@@ -159,6 +172,9 @@ func auditAt(ctx context.Context, tx *store.Tx, a roster.Actor, action string, w
 		ProjectName:  w.project,
 		ProjectAsset: w.projectID,
 		ResponseCode: a.ResponseCode,
+	}
+	if w.org != "" {
+		e.OrgID = w.org
 	}
 	if w.user != nil {
 		e.UserAsset, e.UserEmail = w.user.ID, w.user.Email

@@ -60,7 +60,7 @@ func sessionOwner(ctx context.Context, tx *store.Tx, a roster.Actor, ref string)
 	if err := requireUser(a); err != nil {
 		return nil, err
 	}
-	u, err := findUser(ctx, tx, ref)
+	u, err := findUser(ctx, tx, orgID(a), ref)
 	if a.IsOrgAdmin() {
 		return u, err
 	}

@@ -77,7 +77,7 @@ func (s *Service) Signup(ctx context.Context, a roster.Actor, in SignupInput) (*
 	if err != nil {
 		return nil, err
 	}
-	u.Role = roster.OrgAdmin
+	u.Role, u.InstanceAdmin = roster.OrgAdmin, true
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.LockOrg(ctx, u.OrgID); err != nil {
 			return err
@@ -97,7 +97,7 @@ func (s *Service) Signup(ctx context.Context, a roster.Actor, in SignupInput) (*
 			return err
 		}
 		a.User = u
-		return audit(ctx, tx, a, roster.ActUserSignup, u, "first user, made organization admin")
+		return audit(ctx, tx, a, roster.ActUserSignup, u, "first user, made organization admin and instance admin")
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sign up: %w", err)
@@ -113,6 +113,10 @@ var errBadCredentials = roster.ReasonErrorf(roster.EUnauthenticated, roster.Reas
 type LoginInput struct {
 	Login    string // username or email
 	Password string
+	// Org names the organization to sign in to, by name or id; empty means
+	// the instance's first. Usernames and emails are unique per
+	// organization (#18).
+	Org string
 	// Device is the device token the client presented (its device
 	// cookie), if any: proof that it signed in to an account before.
 	Device string
@@ -145,7 +149,7 @@ func (s *Service) Login(ctx context.Context, a roster.Actor, in LoginInput) (*Lo
 	if login == "" || len(login) > 254 || in.Password == "" || len(in.Password) > roster.MaxPasswordLen {
 		return nil, errBadCredentials
 	}
-	att, blocked, err := s.startLogin(ctx, a, login, in.Device)
+	att, blocked, err := s.startLogin(ctx, a, in.Org, login, in.Device)
 	if err != nil {
 		return nil, err
 	}
@@ -177,15 +181,20 @@ func (s *Service) Login(ctx context.Context, a roster.Actor, in LoginInput) (*Lo
 
 // startLogin finds the account and the device, picks the failure budgets
 // the attempt spends and reports whether one of them is used up.
-func (s *Service) startLogin(ctx context.Context, a roster.Actor, login, device string) (loginAttempt, bool, error) {
+func (s *Service) startLogin(ctx context.Context, a roster.Actor, orgRef, login, device string) (loginAttempt, bool, error) {
 	att := loginAttempt{login: login}
 	var blocked bool
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		if strings.Contains(login, "@") {
-			att.user, err = tx.UserByEmail(ctx, login)
-		} else {
-			att.user, err = tx.UserByUsername(ctx, login)
+		org, found, err := signInOrg(ctx, tx, orgRef)
+		switch {
+		case err != nil:
+			return err
+		case !found:
+			err = roster.ErrNotFound // an unknown organization is a wrong login, not a hint
+		case strings.Contains(login, "@"):
+			att.user, err = tx.UserByEmail(ctx, org, login)
+		default:
+			att.user, err = tx.UserByUsername(ctx, org, login)
 		}
 		if roster.IsNotFound(err) {
 			att.user, err = nil, nil
@@ -283,8 +292,12 @@ func (s *Service) createSession(ctx context.Context, tx *store.Tx, a roster.Acto
 }
 
 // createSessionNoted is createSession opened by method, with a detail on
-// its audit entry.
+// its audit entry. Every sign-in opens its session here, so a member of a
+// suspended organization is refused here, whichever way they came.
 func (s *Service) createSessionNoted(ctx context.Context, tx *store.Tx, a roster.Actor, u *roster.User, action, method, detail string) (string, error) {
+	if err := requireOpenOrg(ctx, tx, u.OrgID); err != nil {
+		return "", err
+	}
 	token, hash := auth.NewToken()
 	sess := &roster.Session{ID: roster.NewID("s"), UserID: u.ID, TokenHash: hash,
 		ExpiresAt: tx.Now().Add(s.cfg.SessionLength), IP: a.IP, Method: method, UserAgent: cleanUserAgent(a.UserAgent)}
@@ -318,10 +331,12 @@ func (s *Service) SessionActor(ctx context.Context, token string, a roster.Actor
 	}
 	var sess *roster.Session
 	var u *roster.User
-	err := s.db.ReadNow(ctx, func(tx *store.Tx) error { // one statement, every request
+	err := s.db.ReadNow(ctx, func(tx *store.Tx) error { // two statements, every request
 		var err error
-		sess, u, err = tx.SessionUser(ctx, auth.HashToken(token))
-		return err
+		if sess, u, err = tx.SessionUser(ctx, auth.HashToken(token)); err != nil {
+			return err
+		}
+		return requireOpenOrg(ctx, tx, u.OrgID)
 	})
 	if roster.IsNotFound(err) {
 		return a, roster.ReasonErrorf(roster.EUnauthenticated, roster.ReasonSessionExpired, "your session has ended; sign in again")
@@ -376,15 +391,19 @@ func (s *Service) resolveKey(ctx context.Context, key string, a roster.Actor) (r
 	var k *roster.APIKey
 	var u *roster.User
 	var sa *roster.ServiceAccount
-	// Every request with a key reads it: one or two statements, each
-	// on its own (a key is one row; no snapshot across them is needed).
+	// Every request with a key reads it, and its organization's status:
+	// two or three statements, each on its own (a key is one row; no
+	// snapshot across them is needed).
 	err := s.db.ReadNow(ctx, func(tx *store.Tx) error {
 		var err error
 		k, u, err = tx.APIKeyUser(ctx, hash)
 		if roster.IsNotFound(err) {
 			k, sa, err = tx.APIKeyServiceAccount(ctx, hash)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return requireOpenOrg(ctx, tx, k.OrgID)
 	})
 	if roster.IsNotFound(err) {
 		return fail("this API key is unknown or was deleted")

@@ -9,6 +9,11 @@ import (
 	"roster/internal/store"
 )
 
+// ssoOrg is the organization SSO and LDAP sign-ins find people in and
+// provision them into: the instance's first. A per-organization target (a
+// setting, or a domain-to-organization map) is still to come (#18).
+const ssoOrg = roster.DefaultOrgID
+
 // Refusals of an SSO sign-in; the browser edge shows a page for each.
 var (
 	errSSONoIdentity = roster.ReasonErrorf(roster.EInvalid, roster.ReasonSSOClaimsInvalid,
@@ -107,7 +112,7 @@ func (s *Service) externalSignIn(ctx context.Context, a roster.Actor, c roster.S
 		// Syncing groups may join the user to several teams, whose locks
 		// only the organization lock's holder may take (store/tx.go).
 		if syncGroups {
-			if err := tx.LockOrg(ctx, orgID(a)); err != nil {
+			if err := tx.LockOrg(ctx, ssoOrg); err != nil {
 				return err
 			}
 		}
@@ -170,7 +175,7 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c r
 		if err := tx.LockUser(ctx, id); err != nil {
 			return nil, nil, err
 		}
-		found, err := tx.UserByID(ctx, id)
+		found, err := tx.UserByID(ctx, ssoOrg, id)
 		if err == nil {
 			u, err = s.admit(ctx, tx, a, found, c)
 			return u, found, err
@@ -186,7 +191,7 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c r
 	if !c.EmailVerified {
 		return nil, nil, errSSOUnverified(c)
 	}
-	found, err := lockUserByEmail(ctx, tx, c.Email)
+	found, err := lockUserByEmail(ctx, tx, ssoOrg, c.Email)
 	if err == nil {
 		if err := s.proveBySSO(ctx, tx, a, found, signedIn); err != nil {
 			return nil, found, err
@@ -207,15 +212,15 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c r
 // lockUserByEmail finds the user with email and locks their row, then
 // reads them again under the lock; a user whose email changed meanwhile
 // runs the transaction again.
-func lockUserByEmail(ctx context.Context, tx *store.Tx, email string) (*roster.User, error) {
-	u, err := tx.UserByEmail(ctx, email)
+func lockUserByEmail(ctx context.Context, tx *store.Tx, org, email string) (*roster.User, error) {
+	u, err := tx.UserByEmail(ctx, org, email)
 	if err != nil {
 		return nil, err
 	}
 	if err := tx.LockUser(ctx, u.ID); err != nil {
 		return nil, err
 	}
-	again, err := tx.UserByEmail(ctx, email)
+	again, err := tx.UserByEmail(ctx, org, email)
 	if err == nil && again.ID != u.ID || roster.IsNotFound(err) {
 		return nil, store.ErrUserChanged
 	}
@@ -286,14 +291,14 @@ func (s *Service) acceptInviteBySSO(ctx context.Context, tx *store.Tx, a roster.
 // provisionSSOUser creates an active organization member for a person the
 // identity provider vouched for, if a seat is free (S3).
 func (s *Service) provisionSSOUser(ctx context.Context, tx *store.Tx, a roster.Actor, c roster.SSOClaims) (*roster.User, error) {
-	if err := s.ReserveSeat(ctx, tx, orgID(a)); err != nil {
+	if err := s.ReserveSeat(ctx, tx, ssoOrg); err != nil {
 		return nil, err
 	}
 	username, err := s.pickUsername(ctx, tx, c)
 	if err != nil {
 		return nil, err
 	}
-	u := &roster.User{ID: roster.NewID("u"), OrgID: orgID(a), Username: username, Email: c.Email,
+	u := &roster.User{ID: roster.NewID("u"), OrgID: ssoOrg, Username: username, Email: c.Email,
 		Name: nameFrom(c, username), Role: roster.OrgMember, Status: roster.StatusActive, EmailProven: true}
 	if err := tx.CreateUser(ctx, u); err != nil {
 		return nil, err
@@ -317,7 +322,7 @@ func (s *Service) pickUsername(ctx context.Context, tx *store.Tx, c roster.SSOCl
 	if base == "" {
 		base = "user"
 	}
-	return freeUsername(ctx, tx, base, "")
+	return freeUsername(ctx, tx, ssoOrg, base, "")
 }
 
 // nameFrom is the display name for a new account: the name claim, else

@@ -107,7 +107,7 @@ func (s *Service) AddTeamMember(ctx context.Context, a roster.Actor, teamRef str
 // memberToAdd finds the user to add, inviting an unknown email.
 func (s *Service) memberToAdd(ctx context.Context, tx *store.Tx, a roster.Actor, in AddMemberInput, res *AddMemberResult) (*roster.User, error) {
 	if in.Username != "" {
-		u, err := tx.UserByUsername(ctx, strings.TrimSpace(in.Username))
+		u, err := tx.UserByUsername(ctx, orgID(a), strings.TrimSpace(in.Username))
 		if roster.IsNotFound(err) {
 			return nil, roster.Errorf(roster.ENotFound, "no user %q in this organization", truncate(in.Username, 64))
 		}
@@ -117,7 +117,7 @@ func (s *Service) memberToAdd(ctx context.Context, tx *store.Tx, a roster.Actor,
 	if err != nil {
 		return nil, err
 	}
-	u, err := tx.UserByEmail(ctx, email)
+	u, err := tx.UserByEmail(ctx, orgID(a), email)
 	if err == nil || !roster.IsNotFound(err) {
 		return u, err
 	}
@@ -125,7 +125,7 @@ func (s *Service) memberToAdd(ctx context.Context, tx *store.Tx, a roster.Actor,
 		return nil, roster.Errorf(roster.EForbidden, "service accounts cannot invite people to the organization")
 	}
 	res.Invite = &InviteResult{}
-	if err := s.inviteInTx(ctx, tx, a, email, roster.OrgMember, res.Invite); err != nil {
+	if err := s.inviteInTx(ctx, tx, a, orgID(a), email, roster.OrgMember, res.Invite); err != nil {
 		return nil, err
 	}
 	return res.Invite.User, nil
@@ -190,7 +190,7 @@ func (s *Service) ListTeamMembersPage(ctx context.Context, a roster.Actor, teamR
 
 // memberTarget loads the membership of the user named by ref in team v.
 func memberTarget(ctx context.Context, tx *store.Tx, v *teamView, ref string) (*roster.User, *roster.Membership, error) {
-	u, err := findUser(ctx, tx, ref)
+	u, err := findUser(ctx, tx, v.team.OrgID, ref)
 	if err != nil {
 		return nil, nil, err
 	}

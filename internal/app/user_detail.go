@@ -37,7 +37,7 @@ func (s *Service) UserDetail(ctx context.Context, a roster.Actor, ref string) (*
 	}
 	d := &UserDetails{LDAP: s.LDAPEnabled()}
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		u, err := findUser(ctx, tx, ref)
+		u, err := findUser(ctx, tx, orgID(a), ref)
 		if err != nil {
 			return err
 		}

@@ -58,7 +58,7 @@ func (s *Service) GetUser(ctx context.Context, a roster.Actor, ref string) (*ros
 	var u *roster.User
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		u, err = findUser(ctx, tx, ref)
+		u, err = findUser(ctx, tx, orgID(a), ref)
 		return err
 	})
 	if err != nil {
@@ -101,16 +101,16 @@ func (s *Service) recordUserRead(ctx context.Context, a roster.Actor, u *roster.
 }
 
 // findUser looks a user up by id, then by username, then by email.
-func findUser(ctx context.Context, tx *store.Tx, ref string) (*roster.User, error) {
+func findUser(ctx context.Context, tx *store.Tx, org, ref string) (*roster.User, error) {
 	if ref == "" || len(ref) > 254 {
 		return nil, roster.Errorf(roster.ENotFound, "no user %q", truncate(ref, 64))
 	}
-	u, err := tx.UserByID(ctx, ref)
+	u, err := tx.UserByID(ctx, org, ref)
 	if roster.IsNotFound(err) {
-		u, err = tx.UserByUsername(ctx, ref)
+		u, err = tx.UserByUsername(ctx, org, ref)
 	}
 	if roster.IsNotFound(err) {
-		u, err = tx.UserByEmail(ctx, ref)
+		u, err = tx.UserByEmail(ctx, org, ref)
 	}
 	if roster.IsNotFound(err) {
 		return nil, roster.Errorf(roster.ENotFound, "no user %q in this organization", truncate(ref, 64))
@@ -141,7 +141,7 @@ func lockUser(ctx context.Context, tx *store.Tx, a roster.Actor, ref string) (*r
 	if err := tx.LockOrg(ctx, orgID(a)); err != nil {
 		return nil, err
 	}
-	return findUser(ctx, tx, ref)
+	return findUser(ctx, tx, orgID(a), ref)
 }
 
 // ChangeRole changes a user's organization role (O10).
@@ -357,7 +357,7 @@ func (s *Service) UpdateProfile(ctx context.Context, a roster.Actor, name string
 			return err
 		}
 		var err error
-		if u, err = tx.UserByID(ctx, a.UserID()); err != nil {
+		if u, err = tx.UserByID(ctx, orgID(a), a.UserID()); err != nil {
 			return err
 		}
 		u.Name = name

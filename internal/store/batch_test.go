@@ -51,7 +51,7 @@ func TestConcurrentWritesAreIsolated(t *testing.T) {
 	wg.Wait()
 	err := db.Read(ctx, func(tx *store.Tx) error {
 		for i := 0; i < 60; i++ {
-			_, err := tx.UserByID(ctx, fmt.Sprintf("u_%d", i))
+			_, err := tx.UserByID(ctx, roster.DefaultOrgID, fmt.Sprintf("u_%d", i))
 			if failed := i%7 == 2 || i%7 == 3; failed != roster.IsNotFound(err) {
 				t.Errorf("user %d: %v", i, err)
 			}

@@ -35,10 +35,10 @@ func TestMigration0009RekeysEmails(t *testing.T) {
 		t.Fatalf("backfill: %v", err)
 	}
 	err = db.Tx(ctx, func(tx *store.Tx) error {
-		if u, err := tx.UserByEmail(ctx, "kate@example.test"); err == nil {
+		if u, err := tx.UserByEmail(ctx, roster.DefaultOrgID, "kate@example.test"); err == nil {
 			t.Errorf("kate@example.test finds %s (%s)", u.ID, u.Email)
 		}
-		if u, err := tx.UserByEmail(ctx, "\u212aate@example.test"); err != nil || u.ID != "u_kelvin" {
+		if u, err := tx.UserByEmail(ctx, roster.DefaultOrgID, "\u212aate@example.test"); err != nil || u.ID != "u_kelvin" {
 			t.Errorf("the Kelvin address finds %v, %v", u, err)
 		}
 		// The real kate can now be created.
@@ -47,7 +47,7 @@ func TestMigration0009RekeysEmails(t *testing.T) {
 			t.Errorf("create kate: %v", err)
 		}
 		for _, e := range []string{"ana@bücher.test", "ana@xn--bcher-kva.test"} {
-			if u, err := tx.UserByEmail(ctx, e); err != nil || u.ID != "u_alabel" {
+			if u, err := tx.UserByEmail(ctx, roster.DefaultOrgID, e); err != nil || u.ID != "u_alabel" {
 				t.Errorf("%s finds %v, %v; want the row that held the canonical key", e, u, err)
 			}
 		}

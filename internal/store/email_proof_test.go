@@ -76,6 +76,11 @@ func TestMigrationBackfillsEmailProof(t *testing.T) {
 		for _, c := range []string{"method", "user_agent", "last_seen_at"} {
 			exec(tx, `ALTER TABLE sessions DROP COLUMN `+c) // 0018 adds them again
 		}
+		exec(tx, `DROP INDEX organizations_name_key`) // 0019 adds them again
+		for _, c := range []string{"display_name", "name_key", "status", "updated_at"} {
+			exec(tx, `ALTER TABLE organizations DROP COLUMN `+c)
+		}
+		exec(tx, `ALTER TABLE users DROP COLUMN instance_admin`)
 		exec(tx, `DROP TABLE team_idp_groups`)       // 0015 makes it anew
 		exec(tx, `DROP INDEX users_org_last_active`) // 0013 adds them again
 		exec(tx, `DROP INDEX users_org_email`)
@@ -100,7 +105,7 @@ func TestMigrationBackfillsEmailProof(t *testing.T) {
 		"byadmin": true, "bymail": true, "byhand": false}
 	err = db.Read(ctx, func(tx *store.Tx) error {
 		for id, proven := range want {
-			u, err := tx.UserByID(ctx, id)
+			u, err := tx.UserByID(ctx, roster.DefaultOrgID, id)
 			if err != nil {
 				return err
 			}

@@ -184,6 +184,14 @@ func (tx *Tx) SCIMUserIDs(ctx context.Context, orgID string, k SCIMUserKeys) ([]
 		}
 		return out
 	}
+	// users.username_key and email_key hold keys qualified by organization.
+	userFold := func(vals []string) []string {
+		out := fold(vals)
+		for i, v := range out {
+			out[i] = userKey(orgID, v)
+		}
+		return out
+	}
 	lookups := []struct {
 		q    string
 		vals []string
@@ -191,11 +199,11 @@ func (tx *Tx) SCIMUserIDs(ctx context.Context, orgID string, k SCIMUserKeys) ([]
 		{`SELECT id FROM users WHERE org_id = ? AND status <> 'removed' AND id IN (%s)`, k.IDs},
 		{`SELECT user_id AS id FROM scim_users WHERE org_id = ? AND user_name_key IN (%s)`, fold(k.UserNames)},
 		{`SELECT u.id FROM users u WHERE u.org_id = ? AND u.username_key IN (%s)
-			AND NOT EXISTS (SELECT 1 FROM scim_users s WHERE s.user_id = u.id)`, fold(k.UserNames)},
+			AND NOT EXISTS (SELECT 1 FROM scim_users s WHERE s.user_id = u.id)`, userFold(k.UserNames)},
 		{`SELECT u.id FROM users u WHERE u.org_id = ? AND u.email_key IN (%s)
-			AND NOT EXISTS (SELECT 1 FROM scim_users s WHERE s.user_id = u.id)`, fold(k.UserNames)},
+			AND NOT EXISTS (SELECT 1 FROM scim_users s WHERE s.user_id = u.id)`, userFold(k.UserNames)},
 		{`SELECT user_id AS id FROM scim_users WHERE org_id = ? AND external_id IN (%s)`, k.ExternalIDs},
-		{`SELECT id FROM users WHERE org_id = ? AND email_key IN (%s)`, fold(k.Emails)},
+		{`SELECT id FROM users WHERE org_id = ? AND email_key IN (%s)`, userFold(k.Emails)},
 		{`SELECT user_id AS id FROM scim_user_emails WHERE org_id = ? AND email_key IN (%s)`, fold(k.Emails)},
 	}
 	seen := map[string]bool{}

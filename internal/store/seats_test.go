@@ -30,7 +30,10 @@ func TestSeatCountsMigrationAndCommit(t *testing.T) {
 		// undo here.
 		for _, q := range []string{`DROP TABLE seat_counts`, `DROP TABLE team_idp_groups`,
 			`DROP TABLE jwt_replays`, `DROP TABLE access_tokens`, `DROP TABLE federated_subjects`, `DROP TABLE jwt_issuers`,
-			`ALTER TABLE sessions DROP COLUMN method`, `ALTER TABLE sessions DROP COLUMN user_agent`, `ALTER TABLE sessions DROP COLUMN last_seen_at`} {
+			`ALTER TABLE sessions DROP COLUMN method`, `ALTER TABLE sessions DROP COLUMN user_agent`, `ALTER TABLE sessions DROP COLUMN last_seen_at`,
+			`DROP INDEX organizations_name_key`, `ALTER TABLE organizations DROP COLUMN display_name`,
+			`ALTER TABLE organizations DROP COLUMN name_key`, `ALTER TABLE organizations DROP COLUMN status`,
+			`ALTER TABLE organizations DROP COLUMN updated_at`, `ALTER TABLE users DROP COLUMN instance_admin`} {
 			if err := tx.ExecForTest(ctx, q); err != nil {
 				return err
 			}

@@ -13,17 +13,30 @@ import (
 	"roster"
 )
 
-const userColumns = `id, org_id, username, email, name, role, status, password_hash, created_at, updated_at, last_active_at, email_proven`
+const userColumns = `id, org_id, username, email, name, role, status, password_hash, created_at, updated_at, last_active_at, email_proven, instance_admin`
 
 func scanUser(row interface{ Scan(...any) error }) (*roster.User, error) {
 	var u roster.User
 	var created, updated, active sql.NullInt64
 	if err := row.Scan(&u.ID, &u.OrgID, &u.Username, &u.Email, &u.Name, &u.Role, &u.Status,
-		&u.PasswordHash, &created, &updated, &active, &u.EmailProven); err != nil {
+		&u.PasswordHash, &created, &updated, &active, &u.EmailProven, &u.InstanceAdmin); err != nil {
 		return nil, mapError(err)
 	}
 	u.CreatedAt, u.UpdatedAt, u.LastActiveAt = fromMicros(created), fromMicros(updated), fromMicros(active)
 	return &u, nil
+}
+
+// userKey qualifies a folded username or canonical email with its
+// organization, so that the instance-wide unique indexes on
+// users.username_key and email_key (inline UNIQUE constraints of 0001,
+// which SQLite cannot drop) keep them unique per organization (#18): the
+// first organization's keys are as they always were, any other's start
+// with "@<organization id>/", which no username or email can.
+func userKey(orgID, key string) string {
+	if orgID == roster.DefaultOrgID || orgID == "" {
+		return key
+	}
+	return "@" + orgID + "/" + key
 }
 
 // userKeys derives the stored comparison, ordering and search columns.
@@ -33,9 +46,9 @@ func userKeys(u *roster.User) (usernameKey, emailKey sql.NullString, sortKey, se
 		return sql.NullString{}, sql.NullString{}, roster.Fold(u.Email), ""
 	}
 	if u.Username != "" {
-		usernameKey = sql.NullString{String: roster.Fold(u.Username), Valid: true}
+		usernameKey = sql.NullString{String: userKey(u.OrgID, roster.Fold(u.Username)), Valid: true}
 	}
-	emailKey = sql.NullString{String: roster.CanonicalEmail(u.Email), Valid: true}
+	emailKey = sql.NullString{String: userKey(u.OrgID, roster.CanonicalEmail(u.Email)), Valid: true}
 	sortKey = roster.Fold(u.Username)
 	if sortKey == "" {
 		sortKey = roster.Fold(u.Email)
@@ -49,10 +62,11 @@ func (tx *Tx) CreateUser(ctx context.Context, u *roster.User) error {
 	u.CreatedAt, u.UpdatedAt = tx.now, tx.now
 	uk, ek, sk, search := userKeys(u)
 	_, err := tx.exec(ctx, `INSERT INTO users (id, org_id, username, username_key, email, email_key, name, role, status,
-		password_hash, sort_key, search, created_at, updated_at, last_active_at, email_proven)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		password_hash, sort_key, search, created_at, updated_at, last_active_at, email_proven, instance_admin)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.OrgID, u.Username, uk, u.Email, ek, u.Name, string(u.Role), string(u.Status),
-		u.PasswordHash, sk, search, micros(u.CreatedAt), micros(u.UpdatedAt), micros(u.LastActiveAt), u.EmailProven)
+		u.PasswordHash, sk, search, micros(u.CreatedAt), micros(u.UpdatedAt), micros(u.LastActiveAt), u.EmailProven,
+		u.InstanceAdmin)
 	if err != nil {
 		return fmt.Errorf("insert user: %w", err)
 	}
@@ -74,9 +88,9 @@ func (tx *Tx) UpdateUser(ctx context.Context, u *roster.User) error {
 	uk, ek, sk, search := userKeys(u)
 	res, err := tx.exec(ctx, `UPDATE users SET username = ?, username_key = ?, email = ?, email_key = ?, name = ?,
 		role = ?, status = ?, password_hash = ?, sort_key = ?, search = ?, updated_at = ?, last_active_at = ?,
-		email_proven = ? WHERE id = ? AND updated_at = ?`,
+		email_proven = ?, instance_admin = ? WHERE id = ? AND updated_at = ?`,
 		u.Username, uk, u.Email, ek, u.Name, string(u.Role), string(u.Status), u.PasswordHash, sk, search,
-		micros(u.UpdatedAt), micros(u.LastActiveAt), u.EmailProven, u.ID, read.UnixMicro())
+		micros(u.UpdatedAt), micros(u.LastActiveAt), u.EmailProven, u.InstanceAdmin, u.ID, read.UnixMicro())
 	if err != nil {
 		return fmt.Errorf("update user %s: %w", u.ID, err)
 	}
@@ -84,7 +98,7 @@ func (tx *Tx) UpdateUser(ctx context.Context, u *roster.User) error {
 		return nil
 	}
 	u.UpdatedAt = read
-	if _, err := tx.UserByID(ctx, u.ID); err != nil {
+	if _, err := tx.UserByID(ctx, u.OrgID, u.ID); err != nil {
 		return fmt.Errorf("update user %s: %w", u.ID, err)
 	}
 	return fmt.Errorf("update user %s: %w", u.ID, ErrUserChanged)
@@ -122,28 +136,31 @@ func (tx *Tx) TouchUser(ctx context.Context, userID string) error {
 	return err
 }
 
-// UserByID returns a user that has not been removed.
-func (tx *Tx) UserByID(ctx context.Context, id string) (*roster.User, error) {
-	u, err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ? AND status <> 'removed'`, id))
+// UserByID returns a user of the organization that has not been removed;
+// another organization's user is not found, as a nonexistent one is.
+func (tx *Tx) UserByID(ctx context.Context, orgID, id string) (*roster.User, error) {
+	u, err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ? AND org_id = ? AND status <> 'removed'`, id, orgID))
 	if err != nil {
 		return nil, fmt.Errorf("user %s: %w", id, err)
 	}
 	return u, nil
 }
 
-// UserByUsername finds a user by username, case-insensitively.
-func (tx *Tx) UserByUsername(ctx context.Context, username string) (*roster.User, error) {
-	u, err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE username_key = ?`, roster.Fold(username)))
+// UserByUsername finds a user of the organization by username,
+// case-insensitively.
+func (tx *Tx) UserByUsername(ctx context.Context, orgID, username string) (*roster.User, error) {
+	u, err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE username_key = ?`, userKey(orgID, roster.Fold(username))))
 	if err != nil {
 		return nil, fmt.Errorf("user %q: %w", username, err)
 	}
 	return u, nil
 }
 
-// UserByEmail finds a user by email, compared by roster.CanonicalEmail: the
-// stored email_key is computed by the same function (migration 0009).
-func (tx *Tx) UserByEmail(ctx context.Context, email string) (*roster.User, error) {
-	u, err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email_key = ?`, roster.CanonicalEmail(email)))
+// UserByEmail finds a user of the organization by email, compared by
+// roster.CanonicalEmail: the stored email_key is computed by the same
+// function (migration 0009), qualified by organization (userKey).
+func (tx *Tx) UserByEmail(ctx context.Context, orgID, email string) (*roster.User, error) {
+	u, err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email_key = ?`, userKey(orgID, roster.CanonicalEmail(email))))
 	if err != nil {
 		return nil, fmt.Errorf("user with email %q: %w", email, err)
 	}

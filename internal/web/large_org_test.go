@@ -34,7 +34,7 @@ func bulkMembers(t *testing.T, env *apitest.Env, team string, n int) {
 	ctx := t.Context()
 	now := env.Clock.Now().UnixMicro()
 	err := env.DB.Tx(ctx, func(tx *store.Tx) error {
-		ada, err := tx.UserByUsername(ctx, "ada")
+		ada, err := tx.UserByUsername(ctx, roster.DefaultOrgID, "ada")
 		if err != nil {
 			return err
 		}
@@ -480,7 +480,7 @@ func TestBrowserAuditNewestPastAThousand(t *testing.T) {
 	env.MustSignup("ada")
 	ctx := t.Context()
 	err := env.DB.Tx(ctx, func(tx *store.Tx) error {
-		ada, err := tx.UserByUsername(ctx, "ada")
+		ada, err := tx.UserByUsername(ctx, roster.DefaultOrgID, "ada")
 		if err != nil {
 			return err
 		}
