@@ -26,7 +26,8 @@ func (api *API) login(w http.ResponseWriter, r *http.Request, a roster.Actor) er
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	res, err := api.app.SignIn(r.Context(), a, in.Method, app.LoginInput{Login: in.Login, Password: in.Password, Device: httpx.DeviceToken(r)})
+	res, err := api.app.SignIn(r.Context(), a, in.Method, app.LoginInput{Login: in.Login, Password: in.Password,
+		Org: in.Organization, Device: httpx.DeviceToken(r)})
 	if err != nil {
 		return err
 	}

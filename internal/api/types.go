@@ -92,6 +92,10 @@ type LoginRequest struct {
 	// Method is local (the default: the Roster password) or ldap (the
 	// password is checked by the LDAP directory, LOCAL_LDAP_LOGIN).
 	Method string `json:"method,omitempty" enum:"local,ldap"`
+	// Organization names the organization to sign in to, by name or id;
+	// omitted, the instance's first. Usernames and emails are unique per
+	// organization.
+	Organization string `json:"organization,omitempty"`
 }
 
 // LoginResponse is the signed-in user; the session travels in a cookie.

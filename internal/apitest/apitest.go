@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"roster"
 	"roster/internal/app"
 	"roster/internal/auth"
 	"roster/internal/auth/oidc"
@@ -283,10 +284,18 @@ func (e *Env) MustSignup(username string) User {
 	return u
 }
 
-// MustLogin signs in and returns the session cookie's value.
+// MustLogin signs in to the first organization and returns the session
+// cookie's value.
 func (e *Env) MustLogin(login, password string) Session {
 	e.TB.Helper()
-	r := e.Must(200, "POST", "/api/v1/login", map[string]string{"login": login, "password": password}, Anonymous)
+	return e.MustLoginIn("", login, password)
+}
+
+// MustLoginIn signs in to organization org (a name or id; "" for the
+// first) and returns the session cookie's value.
+func (e *Env) MustLoginIn(org, login, password string) Session {
+	e.TB.Helper()
+	r := e.Must(200, "POST", "/api/v1/login", map[string]string{"login": login, "password": password, "organization": org}, Anonymous)
 	for _, c := range r.Cookies() {
 		if c.Name == "roster_session" {
 			return Session(c.Value)
@@ -323,6 +332,46 @@ func (e *Env) MustUser(admin Cred, username, role string) User {
 	e.Must(200, "POST", "/api/v1/invites/accept", map[string]string{"token": token, "username": username, "password": Password}, Anonymous)
 	u := User{ID: id, Username: username, Email: email}
 	u.Session = e.MustLogin(username, Password)
+	u.Key = e.MustKey(u.Session)
+	return u
+}
+
+// Org is an organization made by MustOrg, with its first admin.
+type Org struct {
+	ID, Name string
+	Admin    User
+}
+
+// MustOrg creates organization name from the server's command line, its
+// first admin adminName invited, accepted and signed in with a key.
+func (e *Env) MustOrg(name, adminName string) Org {
+	e.TB.Helper()
+	cli := roster.Actor{Via: roster.ViaCLI}
+	email := adminName + "@example.com"
+	res, err := e.App.CreateOrganization(e.TB.Context(), cli, app.OrgInput{Name: name, AdminEmail: email})
+	if err != nil {
+		e.TB.Fatalf("create organization %s: %v", name, err)
+	}
+	if res.Invite == nil || res.Invite.URL == "" {
+		e.TB.Fatalf("organization %s: its admin's invite has no link", name)
+	}
+	url := res.Invite.URL
+	e.Must(200, "POST", "/api/v1/invites/accept", map[string]string{"token": url[strings.LastIndex(url, "/")+1:],
+		"username": adminName, "password": Password}, Anonymous)
+	o := Org{ID: res.Org.ID, Name: name, Admin: User{ID: res.Invite.User.ID, Username: adminName, Email: email}}
+	o.Admin.Session = e.MustLoginIn(name, adminName, Password)
+	o.Admin.Key = e.MustKey(o.Admin.Session)
+	return o
+}
+
+// MustUserIn is MustUser in organization o, invited by its admin.
+func (e *Env) MustUserIn(o Org, username, role string) User {
+	e.TB.Helper()
+	email := username + "@example.com"
+	id, token := e.MustInvite(o.Admin.Key, email, role)
+	e.Must(200, "POST", "/api/v1/invites/accept", map[string]string{"token": token, "username": username, "password": Password}, Anonymous)
+	u := User{ID: id, Username: username, Email: email}
+	u.Session = e.MustLoginIn(o.Name, username, Password)
 	u.Key = e.MustKey(u.Session)
 	return u
 }
