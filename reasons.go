@@ -211,4 +211,7 @@ const (
 	// ReasonDefaultOrg refuses suspending or deleting the instance's first
 	// organization, which every path without an organization means.
 	ReasonDefaultOrg Reason = "default_organization"
+	// ReasonSSOOrgUnknown refuses an SSO or LDAP sign-in whose configured
+	// target organization does not exist.
+	ReasonSSOOrgUnknown Reason = "sso_organization_unknown"
 )

@@ -56,6 +56,7 @@ func newService(db *store.DB, cfg config.Config, log *slog.Logger) (*app.Service
 		License: cfg.License, LicenseKey: cfg.LicensePublicKey,
 		AllowUserTeamCreation: cfg.AllowUserTeamCreation, DisableAdminTeamAccess: cfg.DisableAdminTeamAccess,
 		DisableSSOProvisioning: cfg.DisableSSOProvisioning, UseIdentifierClaims: cfg.UseIdentifierClaims,
+		SSOOrganization: cfg.SSOOrganization, SSOOrgDomains: cfg.SSOOrgDomains,
 		EnableSSOGroupClaims: cfg.EnableSSOGroupClaims, SCIMDeleteRemoves: cfg.SCIMDelete == "remove",
 		DisableTeamServiceAccountCreation: cfg.DisableTeamServiceAccountCreation,
 		SkipAudienceValidation:            cfg.SkipAudienceValidation}

@@ -51,6 +51,12 @@ type Config struct {
 	DisableAdminTeamAccess bool
 	// DisableSSOProvisioning admits only known people through SSO and LDAP (S4).
 	DisableSSOProvisioning bool
+	// SSOOrganization names the organization SSO and LDAP sign-ins
+	// provision into (ROSTER_SSO_ORGANIZATION); empty, the first.
+	SSOOrganization string
+	// SSOOrgDomains maps lower-case email domains to the organization their
+	// people are provisioned into (ROSTER_SSO_ORG_DOMAINS).
+	SSOOrgDomains map[string]string
 	// UseIdentifierClaims takes usernames from preferred_username and
 	// names from name (S6).
 	UseIdentifierClaims bool

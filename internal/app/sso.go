@@ -8,12 +8,6 @@ import (
 	"roster"
 	"roster/internal/store"
 )
-
-// ssoOrg is the organization SSO and LDAP sign-ins find people in and
-// provision them into: the instance's first. A per-organization target (a
-// setting, or a domain-to-organization map) is still to come (#18).
-const ssoOrg = roster.DefaultOrgID
-
 // Refusals of an SSO sign-in; the browser edge shows a page for each.
 var (
 	errSSONoIdentity = roster.ReasonErrorf(roster.EInvalid, roster.ReasonSSOClaimsInvalid,
@@ -109,15 +103,18 @@ func (s *Service) externalSignIn(ctx context.Context, a roster.Actor, c roster.S
 	var u, seen *roster.User
 	var token string
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		org, err := s.ssoOrg(ctx, tx, c)
+		if err != nil {
+			return err
+		}
 		// Syncing groups may join the user to several teams, whose locks
 		// only the organization lock's holder may take (store/tx.go).
 		if syncGroups {
-			if err := tx.LockOrg(ctx, ssoOrg); err != nil {
+			if err := tx.LockOrg(ctx, org); err != nil {
 				return err
 			}
 		}
-		var err error
-		if u, seen, err = s.ssoUser(ctx, tx, a, c, signedIn); err != nil {
+		if u, seen, err = s.ssoUser(ctx, tx, a, org, c, signedIn); err != nil {
 			return err
 		}
 		a.User = u
@@ -161,13 +158,13 @@ func cleanClaims(c roster.SSOClaims) (roster.SSOClaims, error) {
 
 // ssoUser finds or makes the user the claims name and admits them. On a
 // refusal it also returns the user it refused, if any, for the audit log.
-func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c roster.SSOClaims, signedIn *roster.User) (u, seen *roster.User, err error) {
+func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, org string, c roster.SSOClaims, signedIn *roster.User) (u, seen *roster.User, err error) {
 	// No organization lock: an existing user is changed under their row's
 	// lock (two sign-ins of one person take turns), and a new one is kept
 	// from being made twice by the unique identity and email indexes (the
 	// loser runs again and signs in as the winner's user), a seat by the
 	// seat counter.
-	id, err := tx.SSOIdentityUser(ctx, c.Issuer, c.Subject)
+	id, _, err := tx.SSOIdentityUser(ctx, c.Issuer, c.Subject)
 	if err != nil && !roster.IsNotFound(err) {
 		return nil, nil, err
 	}
@@ -175,7 +172,7 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c r
 		if err := tx.LockUser(ctx, id); err != nil {
 			return nil, nil, err
 		}
-		found, err := tx.UserByID(ctx, ssoOrg, id)
+		found, err := tx.UserByID(ctx, org, id)
 		if err == nil {
 			u, err = s.admit(ctx, tx, a, found, c)
 			return u, found, err
@@ -191,7 +188,7 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c r
 	if !c.EmailVerified {
 		return nil, nil, errSSOUnverified(c)
 	}
-	found, err := lockUserByEmail(ctx, tx, ssoOrg, c.Email)
+	found, err := lockUserByEmail(ctx, tx, org, c.Email)
 	if err == nil {
 		if err := s.proveBySSO(ctx, tx, a, found, signedIn); err != nil {
 			return nil, found, err
@@ -205,7 +202,7 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, c r
 	if s.cfg.DisableSSOProvisioning {
 		return nil, nil, errSSONotProvisioned(a.Via, c.Email)
 	}
-	u, err = s.provisionSSOUser(ctx, tx, a, c)
+	u, err = s.provisionSSOUser(ctx, tx, a, org, c)
 	return u, nil, err
 }
 
@@ -277,7 +274,7 @@ func (s *Service) acceptInviteBySSO(ctx context.Context, tx *store.Tx, a roster.
 	if err := tx.CancelInviteMail(ctx, u.ID); err != nil {
 		return err
 	}
-	if u.Username, err = s.pickUsername(ctx, tx, c); err != nil {
+	if u.Username, err = s.pickUsername(ctx, tx, u.OrgID, c); err != nil {
 		return err
 	}
 	u.Status, u.Name, u.EmailProven = roster.StatusActive, nameFrom(c, u.Username), true
@@ -288,17 +285,17 @@ func (s *Service) acceptInviteBySSO(ctx context.Context, tx *store.Tx, a roster.
 	return audit(ctx, tx, a, roster.ActUserAcceptInvite, u, "through "+string(a.Via)+" as "+string(u.Role))
 }
 
-// provisionSSOUser creates an active organization member for a person the
+// provisionSSOUser creates an active member of org for a person the
 // identity provider vouched for, if a seat is free (S3).
-func (s *Service) provisionSSOUser(ctx context.Context, tx *store.Tx, a roster.Actor, c roster.SSOClaims) (*roster.User, error) {
-	if err := s.ReserveSeat(ctx, tx, ssoOrg); err != nil {
+func (s *Service) provisionSSOUser(ctx context.Context, tx *store.Tx, a roster.Actor, org string, c roster.SSOClaims) (*roster.User, error) {
+	if err := s.ReserveSeat(ctx, tx, org); err != nil {
 		return nil, err
 	}
-	username, err := s.pickUsername(ctx, tx, c)
+	username, err := s.pickUsername(ctx, tx, org, c)
 	if err != nil {
 		return nil, err
 	}
-	u := &roster.User{ID: roster.NewID("u"), OrgID: ssoOrg, Username: username, Email: c.Email,
+	u := &roster.User{ID: roster.NewID("u"), OrgID: org, Username: username, Email: c.Email,
 		Name: nameFrom(c, username), Role: roster.OrgMember, Status: roster.StatusActive, EmailProven: true}
 	if err := tx.CreateUser(ctx, u); err != nil {
 		return nil, err
@@ -307,10 +304,10 @@ func (s *Service) provisionSSOUser(ctx context.Context, tx *store.Tx, a roster.A
 	return u, audit(ctx, tx, a, roster.ActUserCreate, u, "provisioned through "+string(a.Via)+" as member")
 }
 
-// pickUsername derives a free username: from preferred_username when
-// identifier claims are on (S6), else from the email's local part, with a
-// numeric suffix when taken.
-func (s *Service) pickUsername(ctx context.Context, tx *store.Tx, c roster.SSOClaims) (string, error) {
+// pickUsername derives a username free in org: from preferred_username
+// when identifier claims are on (S6), else from the email's local part,
+// with a numeric suffix when taken.
+func (s *Service) pickUsername(ctx context.Context, tx *store.Tx, org string, c roster.SSOClaims) (string, error) {
 	base := ""
 	if s.cfg.UseIdentifierClaims {
 		base = roster.UsernameFrom(c.PreferredUsername)
@@ -322,7 +319,7 @@ func (s *Service) pickUsername(ctx context.Context, tx *store.Tx, c roster.SSOCl
 	if base == "" {
 		base = "user"
 	}
-	return freeUsername(ctx, tx, ssoOrg, base, "")
+	return freeUsername(ctx, tx, org, base, "")
 }
 
 // nameFrom is the display name for a new account: the name claim, else

@@ -7,6 +7,7 @@ import (
 	netmail "net/mail"
 	"net/netip"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -23,12 +24,16 @@ type Config struct {
 	License                string        // LICENSE
 	LicensePublicKey       string        // ROSTER_LICENSE_PUBLIC_KEY
 	DisableSSOProvisioning bool          // DISABLE_SSO_PROVISIONING
-	OIDCIssuer             string        // OIDC_ISSUER
-	OIDCClientID           string        // OIDC_CLIENT_ID
-	OIDCClientSecret       string        // OIDC_CLIENT_SECRET or GORILLA_OIDC_SECRET
-	OIDCCustomScopes       string        // GORILLA_OIDC_CUSTOM_SCOPES
-	OIDCAuthMethod         string        // OIDC_AUTH_METHOD: pkce, the only flow Roster runs
-	OIDCTrustEmail         bool          // OIDC_TRUST_EMAIL: every address the provider sends counts as verified
+	SSOOrganization        string        // ROSTER_SSO_ORGANIZATION: the organization SSO and LDAP provision into
+	// SSOOrgDomains maps email domains to organization names
+	// (ROSTER_SSO_ORG_DOMAINS=corp-a.example=corp-a,corp-b.example=corp-b).
+	SSOOrgDomains    map[string]string
+	OIDCIssuer       string // OIDC_ISSUER
+	OIDCClientID     string // OIDC_CLIENT_ID
+	OIDCClientSecret string // OIDC_CLIENT_SECRET or GORILLA_OIDC_SECRET
+	OIDCCustomScopes string // GORILLA_OIDC_CUSTOM_SCOPES
+	OIDCAuthMethod   string // OIDC_AUTH_METHOD: pkce, the only flow Roster runs
+	OIDCTrustEmail   bool   // OIDC_TRUST_EMAIL: every address the provider sends counts as verified
 	// SkipAudienceValidation is W&B's SKIP_AUDIENCE_VALIDATION: the JWT
 	// exchange of identity federation (/oidc/token) skips its aud check;
 	// the browser sign-in always checks the audience.
@@ -63,6 +68,7 @@ func Load(getenv func(string) string) (Config, error) {
 		DB:               or(getenv("ROSTER_DB"), "sqlite:roster.db"),
 		License:          getenv("LICENSE"),
 		LicensePublicKey: getenv("ROSTER_LICENSE_PUBLIC_KEY"),
+		SSOOrganization:  strings.TrimSpace(getenv("ROSTER_SSO_ORGANIZATION")),
 		OIDCIssuer:       getenv("OIDC_ISSUER"),
 		OIDCClientID:     getenv("OIDC_CLIENT_ID"),
 		OIDCClientSecret: or(getenv("OIDC_CLIENT_SECRET"), getenv("GORILLA_OIDC_SECRET")),
@@ -140,6 +146,11 @@ func Load(getenv func(string) string) (Config, error) {
 	} else {
 		c.TrustedProxies = proxies
 	}
+	if domains, err := ParseOrgDomains(getenv("ROSTER_SSO_ORG_DOMAINS")); err != nil {
+		errs = append(errs, err.Error())
+	} else {
+		c.SSOOrgDomains = domains
+	}
 	var ldapErrs []string
 	c.LDAP, ldapErrs = loadLDAP(getenv)
 	errs = append(errs, ldapErrs...)
@@ -211,6 +222,8 @@ func (c Config) Masked() [][2]string {
 		{"LICENSE", secret(c.License)},
 		{"ROSTER_LICENSE_PUBLIC_KEY", c.LicensePublicKey},
 		{"DISABLE_SSO_PROVISIONING", strconv.FormatBool(c.DisableSSOProvisioning)},
+		{"ROSTER_SSO_ORGANIZATION", c.SSOOrganization},
+		{"ROSTER_SSO_ORG_DOMAINS", formatOrgDomains(c.SSOOrgDomains)},
 		{"OIDC_ISSUER", c.OIDCIssuer},
 		{"OIDC_CLIENT_ID", c.OIDCClientID},
 		{"OIDC_CLIENT_SECRET", secret(c.OIDCClientSecret)},
@@ -285,4 +298,36 @@ func or(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// ParseOrgDomains reads ROSTER_SSO_ORG_DOMAINS: domain=organization pairs
+// separated by commas, such as corp-a.example=corp-a; domains are folded
+// to lower case.
+func ParseOrgDomains(v string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		domain, org, ok := strings.Cut(f, "=")
+		domain, org = strings.ToLower(strings.TrimSpace(domain)), strings.TrimSpace(org)
+		if !ok || domain == "" || org == "" || strings.ContainsAny(domain, "@ ") {
+			return nil, fmt.Errorf("ROSTER_SSO_ORG_DOMAINS must list domain=organization pairs such as corp-a.example=corp-a separated by commas, not %q", f)
+		}
+		if _, dup := out[domain]; dup {
+			return nil, fmt.Errorf("ROSTER_SSO_ORG_DOMAINS names domain %s twice", domain)
+		}
+		out[domain] = org
+	}
+	return out, nil
+}
+
+// formatOrgDomains writes ParseOrgDomains' input back, sorted by domain.
+func formatOrgDomains(m map[string]string) string {
+	pairs := make([]string, 0, len(m))
+	for d, o := range m {
+		pairs = append(pairs, d+"="+o)
+	}
+	sort.Strings(pairs)
+	return strings.Join(pairs, ",")
 }

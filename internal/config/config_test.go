@@ -75,3 +75,28 @@ func TestTrustedProxies(t *testing.T) {
 		}
 	}
 }
+
+// ROSTER_SSO_ORG_DOMAINS maps email domains, folded to lower case, to
+// organization names; a malformed or repeated entry stops the server with
+// a message naming the variable (#18).
+func TestSSOOrgDomains(t *testing.T) {
+	c, err := load(map[string]string{"ROSTER_SSO_ORG_DOMAINS": " Corp-A.example=corp-a, corp-b.example = corp-b ,",
+		"ROSTER_SSO_ORGANIZATION": " corp-a "})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SSOOrgDomains["corp-a.example"] != "corp-a" || c.SSOOrgDomains["corp-b.example"] != "corp-b" ||
+		len(c.SSOOrgDomains) != 2 || c.SSOOrganization != "corp-a" {
+		t.Errorf("domains %v, organization %q", c.SSOOrgDomains, c.SSOOrganization)
+	}
+	for _, kv := range c.Masked() {
+		if kv[0] == "ROSTER_SSO_ORG_DOMAINS" && kv[1] != "corp-a.example=corp-a,corp-b.example=corp-b" {
+			t.Errorf("shown as %q", kv[1])
+		}
+	}
+	for _, bad := range []string{"corp-a.example", "=corp-a", "corp-a.example=", "a@corp.example=x", "d.example=a,D.example=b"} {
+		if _, err := load(map[string]string{"ROSTER_SSO_ORG_DOMAINS": bad}); err == nil || !strings.Contains(err.Error(), "ROSTER_SSO_ORG_DOMAINS") {
+			t.Errorf("%q: %v, want a message naming ROSTER_SSO_ORG_DOMAINS", bad, err)
+		}
+	}
+}

@@ -10,15 +10,15 @@ import (
 	"roster"
 )
 
-// SSOIdentityUser returns the id of the user linked to an identity at an
-// identity provider.
-func (tx *Tx) SSOIdentityUser(ctx context.Context, issuer, subject string) (string, error) {
-	var id string
-	err := tx.queryRow(ctx, `SELECT user_id FROM sso_identities WHERE issuer = ? AND subject = ?`, issuer, subject).Scan(&id)
+// SSOIdentityUser returns the id and organization of the user linked to
+// an identity at an identity provider.
+func (tx *Tx) SSOIdentityUser(ctx context.Context, issuer, subject string) (userID, orgID string, err error) {
+	err = tx.queryRow(ctx, `SELECT i.user_id, u.org_id FROM sso_identities i JOIN users u ON u.id = i.user_id
+		WHERE i.issuer = ? AND i.subject = ?`, issuer, subject).Scan(&userID, &orgID)
 	if err != nil {
-		return "", fmt.Errorf("sso identity: %w", mapError(err))
+		return "", "", fmt.Errorf("sso identity: %w", mapError(err))
 	}
-	return id, nil
+	return userID, orgID, nil
 }
 
 // SaveSSOIdentity links an identity to a user, or moves and refreshes an
