@@ -8,6 +8,7 @@ import (
 	"roster"
 	"roster/internal/store"
 )
+
 // Refusals of an SSO sign-in; the browser edge shows a page for each.
 var (
 	errSSONoIdentity = roster.ReasonErrorf(roster.EInvalid, roster.ReasonSSOClaimsInvalid,
