@@ -15,6 +15,10 @@ type APIKey struct {
 	Hash        []byte
 	CreatedAt   time.Time
 	LastUsedAt  time.Time // zero when never used
+	// OrgStatus is the status of the key's organization, read with the key
+	// where it authenticates a request (store.Tx.APIKeyUser); empty
+	// elsewhere.
+	OrgStatus OrgStatus
 }
 
 // ValidateKeyName checks an API key's name.
@@ -41,6 +45,10 @@ type Session struct {
 	// LastSeenAt is when the session last authenticated a request, to the
 	// minute; zero until then.
 	LastSeenAt time.Time
+	// OrgStatus is the status of the user's organization, read with the
+	// session where it authenticates a request (store.Tx.SessionUser);
+	// empty elsewhere.
+	OrgStatus OrgStatus
 }
 
 // How a session was opened.

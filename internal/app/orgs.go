@@ -274,6 +274,11 @@ func requireOpenOrg(ctx context.Context, tx *store.Tx, org string) error {
 	if err != nil {
 		return err
 	}
+	return orgRefusal(st)
+}
+
+// orgRefusal is requireOpenOrg's answer for an organization in status st.
+func orgRefusal(st roster.OrgStatus) error {
 	switch st {
 	case roster.OrgSuspended:
 		return roster.ReasonErrorf(roster.EUnauthenticated, roster.ReasonOrgSuspended,

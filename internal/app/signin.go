@@ -331,12 +331,12 @@ func (s *Service) SessionActor(ctx context.Context, token string, a roster.Actor
 	}
 	var sess *roster.Session
 	var u *roster.User
-	err := s.db.ReadNow(ctx, func(tx *store.Tx) error { // two statements, every request
+	err := s.db.ReadNow(ctx, func(tx *store.Tx) error { // one statement, every request
 		var err error
 		if sess, u, err = tx.SessionUser(ctx, auth.HashToken(token)); err != nil {
 			return err
 		}
-		return requireOpenOrg(ctx, tx, u.OrgID)
+		return orgRefusal(sess.OrgStatus)
 	})
 	if roster.IsNotFound(err) {
 		return a, roster.ReasonErrorf(roster.EUnauthenticated, roster.ReasonSessionExpired, "your session has ended; sign in again")
@@ -391,19 +391,21 @@ func (s *Service) resolveKey(ctx context.Context, key string, a roster.Actor) (r
 	var k *roster.APIKey
 	var u *roster.User
 	var sa *roster.ServiceAccount
-	// Every request with a key reads it, and its organization's status:
-	// two or three statements, each on its own (a key is one row; no
-	// snapshot across them is needed).
+	// Every request with a key reads it with its organization's status:
+	// one statement for a user's key, three for a service account's, each
+	// on its own (a key is one row; no snapshot across them is needed).
 	err := s.db.ReadNow(ctx, func(tx *store.Tx) error {
 		var err error
 		k, u, err = tx.APIKeyUser(ctx, hash)
 		if roster.IsNotFound(err) {
-			k, sa, err = tx.APIKeyServiceAccount(ctx, hash)
+			if k, sa, err = tx.APIKeyServiceAccount(ctx, hash); err == nil {
+				k.OrgStatus, err = tx.OrgStatus(ctx, k.OrgID)
+			}
 		}
 		if err != nil {
 			return err
 		}
-		return requireOpenOrg(ctx, tx, k.OrgID)
+		return orgRefusal(k.OrgStatus)
 	})
 	if roster.IsNotFound(err) {
 		return fail("this API key is unknown or was deleted")

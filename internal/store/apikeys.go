@@ -69,16 +69,17 @@ func (tx *Tx) APIKeyByHash(ctx context.Context, hash []byte) (*roster.APIKey, er
 	return k, nil
 }
 
-// APIKeyUser finds a user's key by the hash of its secret, with its user,
-// in one round trip.
+// APIKeyUser finds a user's key by the hash of its secret, with its user
+// and its organization's status, in one round trip.
 func (tx *Tx) APIKeyUser(ctx context.Context, hash []byte) (*roster.APIKey, *roster.User, error) {
 	var k roster.APIKey
 	var kHash string
 	var created, used sql.NullInt64
-	row := tx.queryRow(ctx, `SELECT k.id, k.org_id, k.principal_id, k.name, k.hint, k.hash, k.created_at, k.last_used_at, `+
-		prefixed("u", userColumns)+` FROM api_keys k JOIN users u ON u.id = k.principal_id WHERE k.hash = ?`,
+	row := tx.queryRow(ctx, `SELECT k.id, k.org_id, k.principal_id, k.name, k.hint, k.hash, k.created_at, k.last_used_at, o.status, `+
+		prefixed("u", userColumns)+` FROM api_keys k JOIN users u ON u.id = k.principal_id JOIN organizations o ON o.id = k.org_id
+		WHERE k.hash = ?`,
 		hex.EncodeToString(hash))
-	u, err := scanUser(scanFront{row, []any{&k.ID, &k.OrgID, &k.PrincipalID, &k.Name, &k.Hint, &kHash, &created, &used}})
+	u, err := scanUser(scanFront{row, []any{&k.ID, &k.OrgID, &k.PrincipalID, &k.Name, &k.Hint, &kHash, &created, &used, &k.OrgStatus}})
 	if err != nil {
 		return nil, nil, fmt.Errorf("api key: %w", err)
 	}

@@ -26,10 +26,11 @@ func (tx *Tx) SessionUser(ctx context.Context, hash []byte) (*roster.Session, *r
 	var s roster.Session
 	var sHash string
 	var created, expires, seen sql.NullInt64
-	row := tx.queryRow(ctx, `SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.ip, s.last_seen_at, `+prefixed("u", userColumns)+`
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`,
+	row := tx.queryRow(ctx, `SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.ip, s.last_seen_at, o.status, `+
+		prefixed("u", userColumns)+` FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.org_id
+		WHERE s.token_hash = ? AND s.expires_at > ?`,
 		hex.EncodeToString(hash), tx.now.UnixMicro())
-	u, err := scanUser(scanFront{row, []any{&s.ID, &s.UserID, &sHash, &created, &expires, &s.IP, &seen}})
+	u, err := scanUser(scanFront{row, []any{&s.ID, &s.UserID, &sHash, &created, &expires, &s.IP, &seen, &s.OrgStatus}})
 	if err != nil {
 		return nil, nil, fmt.Errorf("session: %w", err)
 	}
