@@ -133,10 +133,12 @@ func (tx *Tx) PendingInvites(ctx context.Context, userIDs []string) (map[string]
 	return out, mapError(rows.Err())
 }
 
-// OrgName returns an organization's name.
+// OrgName returns the name an organization is shown by: its display name,
+// else its name.
 func (tx *Tx) OrgName(ctx context.Context, orgID string) (string, error) {
 	var name string
-	if err := tx.queryRow(ctx, `SELECT name FROM organizations WHERE id = ?`, orgID).Scan(&name); err != nil {
+	if err := tx.queryRow(ctx, `SELECT CASE WHEN display_name <> '' THEN display_name ELSE name END
+		FROM organizations WHERE id = ?`, orgID).Scan(&name); err != nil {
 		return "", fmt.Errorf("organization %s: %w", orgID, mapError(err))
 	}
 	return name, nil
