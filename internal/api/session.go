@@ -68,7 +68,7 @@ func (api *API) viewer(w http.ResponseWriter, r *http.Request, a roster.Actor) e
 		sa := saJSON(a.ServiceAccount)
 		return httpx.WriteJSON(w, http.StatusOK, Viewer{Kind: string(roster.KindServiceAccount), ServiceAccount: &sa, Via: via})
 	}
-	u, err := api.app.GetUser(r.Context(), a, a.UserID())
+	u, err := api.app.Viewer(a)
 	if err != nil {
 		return err
 	}

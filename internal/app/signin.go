@@ -457,6 +457,10 @@ func (s *Service) touchSession(ctx context.Context, u *roster.User, sess *roster
 	})
 	if err != nil {
 		s.log.Warn("record session activity", "user", u.ID, "err", err)
+		return
+	}
+	if u.LastActiveAt.IsZero() || now.Sub(u.LastActiveAt) >= time.Minute {
+		u.LastActiveAt = now // the request's user, as TouchUser left the row
 	}
 }
 
@@ -466,7 +470,10 @@ func (s *Service) touchUser(ctx context.Context, u *roster.User) {
 	if !u.LastActiveAt.IsZero() && s.db.Now().Sub(u.LastActiveAt) < time.Minute {
 		return
 	}
+	now := s.db.Now()
 	if err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.TouchUser(ctx, u.ID) }); err != nil {
 		s.log.Warn("record user activity", "user", u.ID, "err", err)
+		return
 	}
+	u.LastActiveAt = now // the request's user, as the row now says
 }

@@ -49,6 +49,17 @@ func (s *Service) ListUsers(ctx context.Context, a roster.Actor, f store.UserFil
 	return page, err
 }
 
+// Viewer returns the signed-in user as the request's credential found them:
+// the session or key check read the row in this request already, so no
+// second read is needed (GET /api/v1/viewer on every SDK start, #12).
+func (s *Service) Viewer(a roster.Actor) (*roster.User, error) {
+	if err := requireUser(a); err != nil {
+		return nil, err
+	}
+	u := *a.User
+	return &u, nil
+}
+
 // GetUser returns a user by id or username: any user to an admin, and
 // oneself to anyone signed in.
 func (s *Service) GetUser(ctx context.Context, a roster.Actor, ref string) (*roster.User, error) {
