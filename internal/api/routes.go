@@ -5,6 +5,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"roster"
 	"roster/internal/app"
@@ -224,15 +225,40 @@ func (api *API) table() []route {
 	}
 }
 
-// Register adds the API's routes and its OpenAPI document to mux.
+// Register adds the API's routes and its OpenAPI document to mux. Every
+// route for signed-in callers is served also under /api/v1/orgs/{org}/,
+// which names the organization (#18): the same call, refused as "not
+// found" unless org is the caller's.
 func (api *API) Register(mux *http.ServeMux) {
 	for _, rt := range api.routes {
 		mux.Handle(rt.method+" "+rt.path, api.adapter.Handle(api.withActor(rt.handle, rt.status)))
+		if path, ok := orgPath(rt); ok {
+			mux.Handle(rt.method+" "+path, api.adapter.Handle(api.withActor(api.inNamedOrg(rt.handle), rt.status)))
+		}
 	}
 	mux.Handle("GET /api/v1/openapi.json", api.adapter.Handle(api.openAPI))
 	mux.HandleFunc("POST /oidc/token", api.oidcToken)
 	mux.HandleFunc("/api/", httpx.NotFound)
 	mux.HandleFunc("/admin/", httpx.NotFound)
+}
+
+// orgPath is where route rt is served in a named organization, if it is.
+func orgPath(rt route) (string, bool) {
+	rest, ok := strings.CutPrefix(rt.path, "/api/v1/")
+	if !ok || rt.access == public || strings.HasPrefix(rest, "orgs") || strings.Contains(rest, "{org}") {
+		return "", false
+	}
+	return "/api/v1/orgs/{org}/" + rest, true
+}
+
+// inNamedOrg runs h once the organization the path names is the caller's.
+func (api *API) inNamedOrg(h func(http.ResponseWriter, *http.Request, roster.Actor) error) func(http.ResponseWriter, *http.Request, roster.Actor) error {
+	return func(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
+		if err := api.app.ActsIn(r.Context(), a, r.PathValue("org")); err != nil {
+			return err
+		}
+		return h(w, r, a)
+	}
 }
 
 // withActor authenticates the request before the handler runs; the
