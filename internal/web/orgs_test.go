@@ -166,6 +166,7 @@ func TestOrgsPageRefusesAllButInstanceAdmins(t *testing.T) {
 // first organization refuses to be suspended, with the app's reason.
 func TestOrgsPageManagesOrganizations(t *testing.T) {
 	f := newOrgsFixture(t)
+	f.env.Must(201, "POST", "/api/v1/teams", map[string]any{"name": "vision", "storage": map[string]string{"type": "default"}}, f.b.Admin.Key)
 	c := f.rootWeb
 	before := map[string]int{}
 	for _, action := range []string{roster.ActOrgCreate, roster.ActOrgRename, roster.ActOrgSuspend, roster.ActOrgResume, roster.ActOrgDelete} {
@@ -179,13 +180,13 @@ func TestOrgsPageManagesOrganizations(t *testing.T) {
 		t.Fatalf("GET /instance/organizations: %d %.300s", status, body)
 	}
 	row := rowOf(t, body, "corp-b")
-	for _, want := range []string{"<code>corp-b</code>", ">Active<", `data-label="Users">2<`, `data-label="Seats used">2<`, `data-label="Teams">0<`} {
+	for _, want := range []string{"<code>corp-b</code>", ">Active<", `data-label="Users">2<`, `data-label="Seats used">2<`, `data-label="Teams">1<`} {
 		if !strings.Contains(row, want) {
 			t.Errorf("corp-b's row lacks %q: %s", want, row)
 		}
 	}
-	if !strings.Contains(rowOf(t, body, "Roster"), `data-label="Users">2<`) {
-		t.Errorf("the first organization's row does not count root and carl: %s", rowOf(t, body, "Roster"))
+	if first := rowOf(t, body, "Roster"); !strings.Contains(first, `data-label="Users">2<`) || !strings.Contains(first, `data-label="Teams">0<`) {
+		t.Errorf("the first organization's row does not count root and carl, and no team: %s", first)
 	}
 
 	status, body = c.post("/instance/organizations", url.Values{"name": {"corp-c"}, "display_name": {"Corp C"}, "admin_email": {"cleo@example.com"}})
