@@ -22,7 +22,7 @@ func (web *Web) RenderError(w http.ResponseWriter, r *http.Request, status int, 
 	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	h.Set("Cache-Control", "no-store")
 	if status == http.StatusUnauthorized {
-		redirect(w, r, signInAgain(r))
+		redirect(w, r, signInAgain(r, err))
 		return
 	}
 	data := ErrorPage{Page: Page{Title: http.StatusText(status)}, Status: status, Message: roster.ErrorMessage(err)}
@@ -69,11 +69,15 @@ func formErrors(err error, byReason map[string]string) (Errors, int, error) {
 // signInAgain is where a request without a session is sent: the sign-in
 // page, which returns to the page the request came from and, when the
 // request was a change made in a page whose session had ended (in another
-// tab, or by time), says that the change was not saved.
-func signInAgain(r *http.Request) string {
+// tab, or by time), says that the change was not saved; when err ended the
+// session because its organization is suspended, it says that.
+func signInAgain(r *http.Request, err error) string {
 	q := url.Values{}
+	if roster.ErrorReason(err) == roster.ReasonOrgSuspended {
+		q.Set("suspended", "1")
+	}
 	switch {
-	case !isHTMX(r) && r.Method == http.MethodGet:
+	case !isHTMX(r) && r.Method == http.MethodGet && r.URL.Path != "/sign-in":
 		q.Set("next", r.URL.RequestURI())
 	case isHTMX(r):
 		if cur, err := url.Parse(r.Header.Get("HX-Current-URL")); err == nil && cur.Host == r.Host && httpx.IsLocalPath(cur.RequestURI()) {

@@ -82,6 +82,13 @@ func (web *Web) table() []route {
 		{"POST", "/org/settings/jwt-issuers", signedIn, web.addJWTIssuer},
 		{"POST", "/org/settings/jwt-issuers/{id}/delete", signedIn, web.deleteJWTIssuer},
 
+		{"GET", "/instance/organizations", signedIn, web.organizations},
+		{"POST", "/instance/organizations", signedIn, web.createOrganization},
+		{"POST", "/instance/organizations/{org}/rename", signedIn, web.renameOrganization},
+		{"POST", "/instance/organizations/{org}/suspend", signedIn, web.suspendOrganization},
+		{"POST", "/instance/organizations/{org}/resume", signedIn, web.resumeOrganization},
+		{"POST", "/instance/organizations/{org}/delete", signedIn, web.deleteOrganization},
+
 		{"GET", "/teams/{team}", signedIn, web.team},
 		{"GET", "/teams/{team}/avatar", signedIn, web.teamAvatar},
 		{"GET", "/teams/{team}/settings", signedIn, web.teamSettings},

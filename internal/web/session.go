@@ -52,7 +52,9 @@ func (web *Web) wrap(rt route) httpx.HandlerFunc {
 var errSignIn = roster.ReasonErrorf(roster.EUnauthenticated, roster.ReasonSignIn, "sign in to continue")
 
 // actor resolves the session cookie; a stale cookie is cleared and the
-// visitor treated as signed out.
+// visitor treated as signed out. The session of a suspended organization's
+// member is cleared too, and its refusal returned, so that the visitor
+// learns why on the sign-in page.
 func (web *Web) actor(w http.ResponseWriter, r *http.Request) (roster.Actor, error) {
 	a := roster.Actor{IP: httpx.ClientIP(r), UserAgent: r.UserAgent(), Via: roster.ViaUI}
 	c, err := r.Cookie(httpx.SessionCookie)
@@ -62,6 +64,10 @@ func (web *Web) actor(w http.ResponseWriter, r *http.Request) (roster.Actor, err
 	got, err := web.app.SessionActor(r.Context(), c.Value, a)
 	if roster.ErrorCode(err) == roster.EUnauthenticated {
 		web.setSession(w, "", time.Time{})
+		if roster.ErrorReason(err) == roster.ReasonOrgSuspended {
+			// Sent to the sign-in page, which says why the session ended.
+			return a, err
+		}
 		return a, nil
 	}
 	if err != nil {

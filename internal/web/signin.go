@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"roster"
@@ -20,6 +21,14 @@ type SignInPage struct {
 	LDAPLogin  string
 	LDAPErrors Errors
 	Ended      bool // sent here by a change made after the session ended
+	// Suspended says the session ended because its organization was
+	// suspended (#18).
+	Suspended bool
+	// Org is the organization to sign in to (its name; "" for the first).
+	// OrgFromLink is set when the link named it (?org=NAME): the field is
+	// then prefilled and folded away behind "Change organization".
+	Org         string
+	OrgFromLink bool
 }
 
 // SignUpPage is the first user's sign-up form (O1).
@@ -62,8 +71,10 @@ func (web *Web) signInPage(w http.ResponseWriter, r *http.Request, a roster.Acto
 	} else if open {
 		return redirect(w, r, "/sign-up")
 	}
+	q := r.URL.Query()
+	org := strings.ToValidUTF8(strings.TrimSpace(q.Get("org")), "\uFFFD")
 	return web.page(w, http.StatusOK, "signin", SignInPage{Page: web.basePage(w, r, a, "Sign in", ""), Next: next, LDAP: web.app.LDAPEnabled(),
-		Ended: r.URL.Query().Get("ended") != ""})
+		Ended: q.Get("ended") != "", Suspended: q.Get("suspended") != "", Org: org, OrgFromLink: org != ""})
 }
 
 // signIn checks the local form, or the LDAP form (method=ldap). A refused
@@ -72,7 +83,8 @@ func (web *Web) signInPage(w http.ResponseWriter, r *http.Request, a roster.Acto
 // form stays there for local administrators.
 func (web *Web) signIn(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
 	login, next, method := form(r, "login"), safeNext(r.PostFormValue("next")), r.PostFormValue("method")
-	in := app.LoginInput{Login: login, Password: r.PostFormValue("password"), Device: httpx.DeviceToken(r)}
+	org := form(r, "org")
+	in := app.LoginInput{Login: login, Password: r.PostFormValue("password"), Org: org, Device: httpx.DeviceToken(r)}
 	res, err := web.app.SignIn(r.Context(), a, method, in)
 	if err != nil {
 		byReason := map[string]string{roster.ReasonBadCredentials: "password"}
@@ -83,7 +95,8 @@ func (web *Web) signIn(w http.ResponseWriter, r *http.Request, a roster.Actor) e
 		if err != nil {
 			return err
 		}
-		p := SignInPage{Page: web.basePage(w, r, a, "Sign in", ""), Next: next, LDAP: web.app.LDAPEnabled()}
+		p := SignInPage{Page: web.basePage(w, r, a, "Sign in", ""), Next: next, LDAP: web.app.LDAPEnabled(),
+			Org: org, OrgFromLink: org != "" && r.PostFormValue("org_from_link") != ""}
 		block := "signin-form"
 		if method == app.LoginLDAP {
 			p.LDAPLogin, p.LDAPErrors, block = login, errs, "ldap-form"
@@ -121,12 +134,13 @@ func (web *Web) signUp(w http.ResponseWriter, r *http.Request, a roster.Actor) e
 		p := SignUpPage{Page: web.basePage(w, r, a, "Create the first account", ""), Name: in.Name, Username: in.Username, Email: in.Email, Errors: errs}
 		return web.show(w, r, status, "signup", "signup-form", p)
 	}
-	return web.openSession(w, r, a, in.Username, in.Password, "/org/users")
+	return web.openSession(w, r, a, "", in.Username, in.Password, "/org/users")
 }
 
-// openSession signs in a user who just chose their password.
-func (web *Web) openSession(w http.ResponseWriter, r *http.Request, a roster.Actor, login, password, next string) error {
-	res, err := web.app.Login(r.Context(), a, app.LoginInput{Login: login, Password: password, Device: httpx.DeviceToken(r)})
+// openSession signs in to organization org ("" for the first) a user who
+// just chose their password.
+func (web *Web) openSession(w http.ResponseWriter, r *http.Request, a roster.Actor, org, login, password, next string) error {
+	res, err := web.app.Login(r.Context(), a, app.LoginInput{Login: login, Password: password, Org: org, Device: httpx.DeviceToken(r)})
 	if err != nil {
 		return err
 	}
@@ -165,7 +179,8 @@ func (web *Web) acceptInvite(w http.ResponseWriter, r *http.Request, a roster.Ac
 			Errors: Errors{"": roster.ErrorMessage(lookErr)}}
 		return web.page(w, httpx.Status(lookErr), "invite", p)
 	}
-	if _, err := web.app.AcceptInvite(r.Context(), a, in); err != nil {
+	u, err := web.app.AcceptInvite(r.Context(), a, in)
+	if err != nil {
 		errs, status, err := formErrors(err, signUpFields)
 		if err != nil {
 			return err
@@ -176,7 +191,7 @@ func (web *Web) acceptInvite(w http.ResponseWriter, r *http.Request, a roster.Ac
 		}
 		return web.show(w, r, status, "invite", "invite-form", p)
 	}
-	return web.openSession(w, r, a, in.Username, in.Password, "/")
+	return web.openSession(w, r, a, u.OrgID, in.Username, in.Password, "/")
 }
 
 func (web *Web) signOut(w http.ResponseWriter, r *http.Request, a roster.Actor) error {

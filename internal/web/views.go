@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"roster"
+	"roster/internal/app"
 )
 
 // Page is what the layout needs on every page.
@@ -23,6 +24,11 @@ type Page struct {
 type Me struct {
 	ID, Name, Username, Email string
 	Admin                     bool
+	// InstanceAdmin offers the instance's Organizations page (#18).
+	InstanceAdmin bool
+	// Org names the user's own organization in the header; "" when it
+	// could not be read.
+	Org string
 }
 
 // Notice is a message above the page or inside a fragment. Copy, when set,
@@ -48,9 +54,21 @@ func (web *Web) basePage(w http.ResponseWriter, r *http.Request, a roster.Actor,
 		if name == "" {
 			name = u.Username
 		}
-		p.Me = &Me{ID: u.ID, Name: name, Username: u.Username, Email: u.Email, Admin: a.IsOrgAdmin()}
+		p.Me = &Me{ID: u.ID, Name: name, Username: u.Username, Email: u.Email, Admin: a.IsOrgAdmin(),
+			InstanceAdmin: app.IsInstanceAdmin(a), Org: web.orgName(r, a)}
 	}
 	return p
+}
+
+// orgName is the name of the actor's own organization for the header;
+// the header goes without it, logged, when it cannot be read.
+func (web *Web) orgName(r *http.Request, a roster.Actor) string {
+	name, err := web.app.OrgName(r.Context(), a)
+	if err != nil {
+		web.log.Warn("read the organization's name for the header", "err", err)
+		return ""
+	}
+	return name
 }
 
 // ok is a success notice.
