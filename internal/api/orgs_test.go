@@ -3,6 +3,7 @@ package api_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"roster"
 	"roster/internal/api"
@@ -108,7 +109,13 @@ func TestOrgChangesAudited(t *testing.T) {
 	var b api.CreatedOrg
 	e.Must(201, "POST", "/api/v1/orgs", map[string]string{"name": "corp-b", "admin_email": "bella@example.com"}, root.Key).JSON(t, &b)
 	e.Must(200, "PATCH", "/api/v1/orgs/corp-b", map[string]string{"name": "corp-c", "status": "suspended"}, root.Key)
-	e.Must(200, "PATCH", "/api/v1/orgs/corp-c", map[string]string{"name": "corp-c", "status": "suspended"}, root.Key)
+	var before, after api.Org
+	e.Must(200, "GET", "/api/v1/orgs/corp-c", nil, root.Key).JSON(t, &before)
+	e.Clock.Advance(time.Second)
+	e.Must(200, "PATCH", "/api/v1/orgs/corp-c", map[string]string{"name": "corp-c", "status": "suspended"}, root.Key).JSON(t, &after)
+	if !after.UpdatedAt.Equal(before.UpdatedAt) {
+		t.Errorf("a PATCH that changes nothing moved updated_at from %s to %s", before.UpdatedAt, after.UpdatedAt)
+	}
 	e.Must(200, "PATCH", "/api/v1/orgs/corp-c", map[string]string{"status": "active"}, root.Key)
 	e.Must(204, "DELETE", "/api/v1/orgs/corp-c", nil, root.Key)
 	for action, want := range map[string]int{roster.ActOrgCreate: 1, roster.ActOrgRename: 1, roster.ActOrgSuspend: 1,

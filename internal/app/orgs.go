@@ -360,10 +360,10 @@ func requireOpenOrg(ctx context.Context, tx *store.Tx, org string) error {
 }
 
 // SetInstanceAdmin makes the user ref names (id, username or email) in the
-// first organization an instance admin, or no longer one; only the server's
-// command line may, so that the instance is never left without a way back.
-// Instance admins are people of the first organization, which cannot be
-// suspended or deleted under them.
+// first organization an instance admin, or no longer one. Only the
+// server's command line may, which is an instance admin itself, so even
+// revoking the last one leaves a way back. Instance admins are people of
+// the first organization, which cannot be suspended or deleted under them.
 func (s *Service) SetInstanceAdmin(ctx context.Context, a roster.Actor, ref string, grant bool) (*roster.User, error) {
 	if !isSystem(a) {
 		return nil, roster.ReasonErrorf(roster.EForbidden, roster.ReasonNotInstanceAdmin,
