@@ -45,6 +45,7 @@ var AuditActions = []string{
 	ActRunCreate, ActRunUpdate, ActRunStop, ActRunDelete,
 	ActOrgCreateJWTIssuer, ActOrgDeleteJWTIssuer, ActJWTExchange, ActJWTExchangeFailed,
 	ActOrgCreate, ActOrgRename, ActOrgSuspend, ActOrgResume, ActOrgDelete,
+	ActUserGrantInstanceAdmin, ActUserRevokeInstanceAdmin,
 }
 
 // AuditEntry is one immutable line of the audit log.
@@ -124,6 +125,10 @@ const (
 	ActOrgSuspend = "organization:suspend"
 	ActOrgResume  = "organization:resume"
 	ActOrgDelete  = "organization:delete"
+	// The command line makes a user of the first organization an instance
+	// admin, or no longer one.
+	ActUserGrantInstanceAdmin  = "user:grant_instance_admin"
+	ActUserRevokeInstanceAdmin = "user:revoke_instance_admin"
 )
 
 // Audit actions of identity federation (issue 17).

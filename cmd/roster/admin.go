@@ -20,7 +20,13 @@ var cliActor = roster.Actor{Via: roster.ViaCLI, IP: "local"}
 
 func cmdAdmin(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usageError{"admin needs a subcommand: create, reset-password or api-key create"}
+		return usageError{"admin needs a subcommand: create, reset-password, api-key create, org or instance-admin"}
+	}
+	switch args[0] {
+	case "org":
+		return cmdAdminOrg(ctx, args[1:], getenv, stdout)
+	case "instance-admin":
+		return cmdInstanceAdmin(ctx, args[1:], getenv, stdout)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {

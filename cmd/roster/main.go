@@ -31,6 +31,12 @@ Usage:
                                         set a user's password and end their sessions
   roster admin api-key create --user U [--name N]
                                         print a new API key for a user
+  roster admin org list|create NAME [--display-name D] [--admin-email E]
+  roster admin org rename ORG [NEW-NAME] [--display-name D]
+  roster admin org suspend|resume|delete ORG
+                                        manage the instance's organizations
+  roster admin instance-admin grant|revoke USER
+                                        let a user of the first organization manage organizations, or not
   roster license keygen                 print a new license signing key pair
   roster license issue --private-key K --licensee NAME --seats N [--features a,b] --expires YYYY-MM-DD
                                         print a signed license document on one line

@@ -30,7 +30,7 @@ type Options struct {
 // New returns the API for svc.
 func New(svc *app.Service, log *slog.Logger, opt Options) *API {
 	api := &API{app: svc, adapter: &httpx.Adapter{Log: log}, mailSink: opt.MailSink, secure: opt.SecureCookie}
-	api.routes = append(api.table(), api.keyRoutes()...)
+	api.routes = append(append(api.table(), api.keyRoutes()...), api.orgRoutes()...)
 	return api
 }
 
@@ -42,6 +42,8 @@ const (
 	public   access = "public"
 	signedIn access = "signed-in"
 	admin    access = "admin"
+	// instanceAdmin routes manage the instance's organizations (#18).
+	instanceAdmin access = "instance-admin"
 )
 
 // route is one endpoint: what serves it and what documents it.

@@ -24,6 +24,9 @@ func requireInstanceAdmin(a roster.Actor) error {
 	if isSystem(a) {
 		return nil
 	}
+	if a.ServiceAccount != nil {
+		return errNotInstanceAdmin
+	}
 	if err := requireUser(a); err != nil {
 		return err
 	}
@@ -96,6 +99,10 @@ func checkOrgNames(name, display string) error {
 	if err := roster.ValidateUsername(name); err != nil {
 		return roster.Errorf(roster.EInvalid, "organization name %q: use 1 to 64 letters, digits, '-' or '_'", truncate(name, 64))
 	}
+	if strings.HasPrefix(roster.Fold(name), "org_") {
+		// Organizations are found by id or name alike; ids start so.
+		return roster.Errorf(roster.EInvalid, "organization name %q: names starting with org_ are kept for organization ids", name)
+	}
 	return roster.ValidateText("display_name", display, roster.MaxNameLen)
 }
 
@@ -152,60 +159,123 @@ func orgNameConflict(err error, name string) error {
 	return err
 }
 
+// OrgChange is what one PATCH of an organization changes; nil fields stay
+// as they are.
+type OrgChange struct {
+	Name        *string
+	DisplayName *string // "" sets it back to the name
+	// Status is active (resume) or suspended (suspend); deleting is
+	// DeleteOrganization.
+	Status *roster.OrgStatus
+}
+
 // UpdateOrganization renames an organization, or changes its display name.
 func (s *Service) UpdateOrganization(ctx context.Context, a roster.Actor, ref string, in OrgInput) (*roster.Organization, error) {
-	return s.changeOrg(ctx, a, ref, func(o *roster.Organization) (string, string, error) {
-		name, display := strings.TrimSpace(in.Name), strings.TrimSpace(in.DisplayName)
-		if name == "" {
-			name = o.Name
-		}
-		if display == "" {
-			display = o.DisplayName
-		}
-		if err := checkOrgNames(name, display); err != nil {
-			return "", "", err
-		}
-		detail := fmt.Sprintf("name %s -> %s, display name %q -> %q", o.Name, name, o.DisplayName, display)
-		o.Name, o.DisplayName = name, display
-		return roster.ActOrgRename, detail, nil
-	})
+	var c OrgChange
+	if name := strings.TrimSpace(in.Name); name != "" {
+		c.Name = &name
+	}
+	if display := strings.TrimSpace(in.DisplayName); display != "" {
+		c.DisplayName = &display
+	}
+	return s.ChangeOrganization(ctx, a, ref, c)
 }
 
 // SuspendOrganization makes an organization refuse its members' sign-ins
 // and keys until it is resumed; the first organization cannot be.
 func (s *Service) SuspendOrganization(ctx context.Context, a roster.Actor, ref string) (*roster.Organization, error) {
-	return s.setOrgStatus(ctx, a, ref, roster.OrgSuspended, roster.ActOrgSuspend)
+	st := roster.OrgSuspended
+	return s.ChangeOrganization(ctx, a, ref, OrgChange{Status: &st})
 }
 
 // ResumeOrganization lets a suspended organization's members in again.
 func (s *Service) ResumeOrganization(ctx context.Context, a roster.Actor, ref string) (*roster.Organization, error) {
-	return s.setOrgStatus(ctx, a, ref, roster.OrgActive, roster.ActOrgResume)
+	st := roster.OrgActive
+	return s.ChangeOrganization(ctx, a, ref, OrgChange{Status: &st})
+}
+
+// ChangeOrganization applies every change of c in one transaction, each
+// kind audited once (organization:rename for the names,
+// organization:suspend or organization:resume for the status). A change
+// to what the organization already is writes nothing.
+func (s *Service) ChangeOrganization(ctx context.Context, a roster.Actor, ref string, c OrgChange) (*roster.Organization, error) {
+	if c.Status != nil && *c.Status != roster.OrgActive && *c.Status != roster.OrgSuspended {
+		return nil, roster.Errorf(roster.EInvalid, "status %q: use active or suspended; delete an organization with DELETE",
+			truncate(string(*c.Status), 32))
+	}
+	return s.changeOrg(ctx, a, ref, func(o *roster.Organization) ([]orgEvent, error) {
+		var out []orgEvent
+		ev, err := renameOrg(o, c)
+		if err != nil {
+			return nil, err
+		}
+		if ev != nil {
+			out = append(out, *ev)
+		}
+		if c.Status != nil && *c.Status != o.Status {
+			ev, err := setOrgStatus(o, *c.Status)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ev)
+		}
+		return out, nil
+	})
+}
+
+// renameOrg applies c's names to o; nil when they are o's already.
+func renameOrg(o *roster.Organization, c OrgChange) (*orgEvent, error) {
+	name, display := o.Name, o.DisplayName
+	if c.Name != nil {
+		name = strings.TrimSpace(*c.Name)
+	}
+	if c.DisplayName != nil {
+		if display = strings.TrimSpace(*c.DisplayName); display == "" {
+			display = name
+		}
+	}
+	if err := checkOrgNames(name, display); err != nil {
+		return nil, err
+	}
+	if name == o.Name && display == o.DisplayName {
+		return nil, nil
+	}
+	detail := fmt.Sprintf("name %s -> %s, display name %q -> %q", o.Name, name, o.DisplayName, display)
+	o.Name, o.DisplayName = name, display
+	return &orgEvent{roster.ActOrgRename, detail}, nil
 }
 
 // DeleteOrganization deletes an organization: its name is free again and
 // it answers as if it never existed, while its rows, the audit log above
 // all (L3), are kept. The first organization cannot be deleted.
 func (s *Service) DeleteOrganization(ctx context.Context, a roster.Actor, ref string) error {
-	_, err := s.setOrgStatus(ctx, a, ref, roster.OrgDeleted, roster.ActOrgDelete)
+	_, err := s.changeOrg(ctx, a, ref, func(o *roster.Organization) ([]orgEvent, error) {
+		ev, err := setOrgStatus(o, roster.OrgDeleted)
+		return []orgEvent{ev}, err
+	})
 	return err
 }
 
-func (s *Service) setOrgStatus(ctx context.Context, a roster.Actor, ref string, to roster.OrgStatus, action string) (*roster.Organization, error) {
-	return s.changeOrg(ctx, a, ref, func(o *roster.Organization) (string, string, error) {
-		if o.ID == roster.DefaultOrgID && to != roster.OrgActive {
-			return "", "", roster.ReasonErrorf(roster.EConflict, roster.ReasonDefaultOrg,
-				"the instance's first organization cannot be suspended or deleted: every path without an organization means it")
-		}
-		detail := fmt.Sprintf("status %s -> %s", o.Status, to)
-		o.Status = to
-		return action, detail, nil
-	})
+// orgEvent is one audited change of an organization.
+type orgEvent struct{ action, detail string }
+
+// setOrgStatus moves o to status to; the first organization stays active.
+func setOrgStatus(o *roster.Organization, to roster.OrgStatus) (orgEvent, error) {
+	if o.ID == roster.DefaultOrgID && to != roster.OrgActive {
+		return orgEvent{}, roster.ReasonErrorf(roster.EConflict, roster.ReasonDefaultOrg,
+			"the instance's first organization cannot be suspended or deleted: every path without an organization means it")
+	}
+	action := map[roster.OrgStatus]string{roster.OrgActive: roster.ActOrgResume,
+		roster.OrgSuspended: roster.ActOrgSuspend, roster.OrgDeleted: roster.ActOrgDelete}[to]
+	ev := orgEvent{action, fmt.Sprintf("status %s -> %s", o.Status, to)}
+	o.Status = to
+	return ev, nil
 }
 
 // changeOrg applies change to the organization ref names under its lock
-// and audits it.
+// and audits each event it returns; without events nothing is written.
 func (s *Service) changeOrg(ctx context.Context, a roster.Actor, ref string,
-	change func(o *roster.Organization) (action, detail string, err error)) (*roster.Organization, error) {
+	change func(o *roster.Organization) ([]orgEvent, error)) (*roster.Organization, error) {
 	if err := requireInstanceAdmin(a); err != nil {
 		return nil, err
 	}
@@ -223,14 +293,19 @@ func (s *Service) changeOrg(ctx context.Context, a roster.Actor, ref string,
 		if o, err = tx.Organization(ctx, o.ID); err != nil {
 			return err
 		}
-		action, detail, err := change(o)
-		if err != nil {
+		events, err := change(o)
+		if err != nil || len(events) == 0 {
 			return err
 		}
 		if err := tx.UpdateOrganization(ctx, o); err != nil {
 			return orgNameConflict(err, o.Name)
 		}
-		return s.auditOrg(ctx, tx, a, action, o, detail)
+		for _, ev := range events {
+			if err := s.auditOrg(ctx, tx, a, ev.action, o, ev.detail); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("change organization %s: %w", truncate(ref, 64), err)
@@ -287,4 +362,42 @@ func orgRefusal(st roster.OrgStatus) error {
 		return errUnauthenticated
 	}
 	return nil
+}
+
+// SetInstanceAdmin makes the user ref names (id, username or email) in the
+// first organization an instance admin, or no longer one. Only the
+// server's command line may, which is an instance admin itself, so even
+// revoking the last one leaves a way back. Instance admins are people of
+// the first organization, which cannot be suspended or deleted under them.
+func (s *Service) SetInstanceAdmin(ctx context.Context, a roster.Actor, ref string, grant bool) (*roster.User, error) {
+	if !isSystem(a) {
+		return nil, roster.ReasonErrorf(roster.EForbidden, roster.ReasonNotInstanceAdmin,
+			"instance admins are granted and revoked with roster admin instance-admin on the server")
+	}
+	var u *roster.User
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		if u, err = findUser(ctx, tx, roster.DefaultOrgID, ref); err != nil {
+			return err
+		}
+		if u.InstanceAdmin == grant {
+			return nil
+		}
+		if grant && u.Status != roster.StatusActive {
+			return roster.Errorf(roster.EConflict, "%s is %s; only active users can be instance admins", display(u), u.Status)
+		}
+		u.InstanceAdmin = grant
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		action, detail := roster.ActUserGrantInstanceAdmin, "made an instance admin"
+		if !grant {
+			action, detail = roster.ActUserRevokeInstanceAdmin, "no longer an instance admin"
+		}
+		return auditAt(ctx, tx, a, action, where{user: u}, detail)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("instance admin %s: %w", truncate(ref, 64), err)
+	}
+	return u, nil
 }

@@ -68,7 +68,8 @@ func (tx *Tx) OrgStatus(ctx context.Context, orgID string) (roster.OrgStatus, er
 }
 
 // ListOrganizations returns the organizations that are not deleted, by
-// name, each with its number of users, seat holders and teams.
+// name, each with its number of users, seat holders and teams (archived
+// ones not counted).
 func (tx *Tx) ListOrganizations(ctx context.Context) ([]*roster.OrgSummary, error) {
 	rows, err := tx.query(ctx, `SELECT o.id, o.name, o.display_name, o.status, o.created_at, o.updated_at,
 		(SELECT COUNT(*) FROM users u WHERE u.org_id = o.id AND u.status <> 'removed'),
