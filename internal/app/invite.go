@@ -136,11 +136,25 @@ func (s *Service) issueInvite(ctx context.Context, tx *store.Tx, a roster.Actor,
 }
 
 // mayHandOverLinks reports whether a may be shown an invite link to pass
-// on by hand: an active organization admin, or the server's command line.
+// on by hand: an active organization or instance admin, or the server's
+// command line.
 // Anyone else could accept the invite themselves and keep the account
 // when its owner later signs in with SSO (H2).
 func mayHandOverLinks(a roster.Actor) bool {
-	return isSystem(a) || a.ServiceAccount == nil && a.IsOrgAdmin()
+	return isSystem(a) || a.ServiceAccount == nil && (a.IsOrgAdmin() || IsInstanceAdmin(a))
+}
+
+// inviteOrgOpen refuses accepting an invite of a suspended organization,
+// saying so, and of a deleted one as an invalid link, which it now is.
+func inviteOrgOpen(ctx context.Context, tx *store.Tx, org string) error {
+	st, err := tx.OrgStatus(ctx, org)
+	if err != nil {
+		return err
+	}
+	if st == roster.OrgDeleted {
+		return errInviteInvalid
+	}
+	return orgRefusal(st)
 }
 
 // InviteURL is the link that accepts an invite.
@@ -362,6 +376,9 @@ func (s *Service) AcceptInvite(ctx context.Context, a roster.Actor, in AcceptInp
 			return errInviteInvalid
 		}
 		if err != nil {
+			return err
+		}
+		if err := inviteOrgOpen(ctx, tx, inv.OrgID); err != nil {
 			return err
 		}
 		if u, err = tx.UserByID(ctx, inv.OrgID, inv.UserID); err != nil || u.Status != roster.StatusInvited {
