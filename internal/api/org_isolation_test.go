@@ -1,0 +1,234 @@
+package api_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"roster/internal/apitest"
+)
+
+// isoCalls are the REST routes that name an object (issue 18): each is
+// called with another organization's objects and with made-up ones that
+// exist nowhere, and both answers must be the same. Placeholders are the
+// keys of isoOrg.vals; {n} is a fresh number.
+var isoCalls = []struct{ call, body string }{
+	// Users, their sessions and invites (O5-O12)
+	{"GET /api/v1/users/{user}", ""},
+	{"GET /api/v1/users/{uname}", ""},
+	{"GET /api/v1/users/{email}", ""},
+	{"GET /api/v1/users/{invitee}", ""},
+	{"GET /api/v1/users/{scim}", ""},
+	{"PATCH /api/v1/users/{user}", `{"role":"viewer"}`},
+	{"PATCH /api/v1/users/{uname}", `{"name":"Renamed"}`},
+	{"POST /api/v1/users/{user}/deactivate", ""},
+	{"POST /api/v1/users/{user}/reactivate", ""},
+	{"POST /api/v1/users/{uname}/unlock", ""},
+	{"GET /api/v1/users/{user}/sessions", ""},
+	{"DELETE /api/v1/users/{user}/sessions/{session}", ""},
+	{"DELETE /api/v1/users/me/sessions/{session}", ""},
+	{"POST /api/v1/users/{invitee}/invite/resend", ""},
+	{"POST /api/v1/users/{invitee}/invite/link", ""},
+	{"POST /api/v1/users/{user}/invite/resend", ""},
+	{"DELETE /api/v1/users/{invitee}/invite", ""},
+	{"DELETE /api/v1/users/{scim}", ""},
+	// API keys
+	{"PATCH /api/v1/users/me/api-keys/{apikey}", `{"name":"renamed-{n}"}`},
+	{"DELETE /api/v1/users/me/api-keys/{apikey}", ""},
+	{"GET /api/v1/api-keys?owner={uname}", ""},
+	{"DELETE /api/v1/api-keys/{apikey}", ""},
+	{"DELETE /api/v1/api-keys/{sakey}", ""},
+	{"POST /api/v1/api-keys/revoke", `{"ids":["{apikey}"]}`},
+	// Custom roles (R3, R4)
+	{"GET /api/v1/roles/{role}", ""},
+	{"PUT /api/v1/roles/{role}", `{"name":"{role}","base":"viewer","permissions":["run:stop"]}`},
+	{"DELETE /api/v1/roles/{role}", ""},
+	// Service accounts and their keys (A1)
+	{"POST /api/v1/service-accounts", `{"name":"iso-bot-{n}","default_team":"{team}"}`},
+	{"GET /api/v1/service-accounts/{sa}/api-keys", ""},
+	{"POST /api/v1/service-accounts/{sa}/api-keys", `{"name":"k-{n}"}`},
+	{"PATCH /api/v1/service-accounts/{sa}/api-keys/{sakey}", `{"name":"renamed-{n}"}`},
+	{"DELETE /api/v1/service-accounts/{sa}/api-keys/{sakey}", ""},
+	{"DELETE /api/v1/service-accounts/{sa}", ""},
+	// Teams (T1-T11)
+	{"GET /api/v1/teams/{team}", ""},
+	{"PATCH /api/v1/teams/{team}", `{"display_name":"Renamed {n}"}`},
+	{"POST /api/v1/teams/{team}/restore", ""},
+	{"PUT /api/v1/teams/{team}/avatar", "<png>"},
+	{"GET /api/v1/teams/{team}/avatar", ""},
+	{"GET /api/v1/teams/{team}/usage", ""},
+	{"GET /api/v1/teams/{team}/alerts/deliveries", ""},
+	{"GET /api/v1/teams/{team}/members", ""},
+	{"POST /api/v1/teams/{team}/members", `{"username":"{uname}"}`},
+	{"POST /api/v1/teams/{team}/members", `{"username":"{uname}","role":"{role}"}`},
+	{"PATCH /api/v1/teams/{team}/members/{uname}", `{"role":"viewer"}`},
+	{"PATCH /api/v1/teams/{team}/members/{user}", `{"role":"{role}"}`},
+	{"DELETE /api/v1/teams/{team}/members/{uname}", ""},
+	{"GET /api/v1/teams/{team}/service-accounts", ""},
+	{"POST /api/v1/teams/{team}/service-accounts", `{"name":"tbot-{n}"}`},
+	{"DELETE /api/v1/teams/{team}/service-accounts/{sa}", ""},
+	// Projects and runs (W1, W2)
+	{"GET /api/v1/teams/{team}/projects", ""},
+	{"POST /api/v1/teams/{team}/projects", `{"name":"new-{n}"}`},
+	{"GET /api/v1/teams/{team}/projects/{project}", ""},
+	{"PATCH /api/v1/teams/{team}/projects/{project}", `{"description":"d{n}"}`},
+	{"POST /api/v1/teams/{team}/projects/{project}/members", `{"username":"{uname}"}`},
+	{"DELETE /api/v1/teams/{team}/projects/{project}/members/{uname}", ""},
+	{"GET /api/v1/teams/{team}/projects/{project}/runs", ""},
+	{"POST /api/v1/teams/{team}/projects/{project}/runs", `{"name":"r-{n}"}`},
+	{"GET /api/v1/teams/{team}/projects/{project}/runs/{run}", ""},
+	{"PATCH /api/v1/teams/{team}/projects/{project}/runs/{run}", `{"summary":{"loss":{n}}}`},
+	{"POST /api/v1/teams/{team}/projects/{project}/runs/{run}/stop", ""},
+	{"DELETE /api/v1/teams/{team}/projects/{project}/runs/{run}", ""},
+	{"DELETE /api/v1/teams/{team}/projects/{project}", ""},
+	{"DELETE /api/v1/teams/{team}", ""},
+	// The audit log (I2), filtered by another organization's user
+	{"GET /admin/audit_logs?actor={uname}&limit=100", ""},
+}
+
+// isoPlaceholderRE finds the placeholders of a call.
+var isoPlaceholderRE = regexp.MustCompile(`\{[a-z]+\}`)
+
+// isoCaller is a caller of one organization.
+type isoCaller struct {
+	name string
+	cred apitest.Cred
+}
+
+func (o *isoOrg) callers() []isoCaller {
+	return []isoCaller{{"admin", o.admin.Key}, {"member", o.member.Key}, {"service account", o.saKey}}
+}
+
+// TestOrgIsolationMatrix: every caller of corp-b (admin, member, service
+// account key), on every route that names an object, gets for an object
+// of the first organization exactly the answer a made-up id gets: same
+// status, same problem code, same message once the names are swapped, and
+// nothing of the first organization in the body. Where a call names
+// several objects, every mix of corp-b's own and the other's is tried.
+// The first organization's admin (an instance admin who has not switched)
+// and member are checked the other way round.
+func TestOrgIsolationMatrix(t *testing.T) {
+	e := apitest.New(t)
+	f := newIsoFixture(t, e)
+	n := 0
+	for _, dir := range []struct {
+		name          string
+		caller, owner *isoOrg
+	}{{"b on first", f.b, f.a}, {"first on b", f.a, f.b}} {
+		callers := dir.caller.callers()
+		if dir.caller == f.a {
+			callers = callers[:2]
+		}
+		for _, c := range isoCalls {
+			names := isoPlaceholders(c.call + " " + c.body)
+			for mix := 1; mix < 1<<len(names); mix++ {
+				theirs := map[string]bool{}
+				for i, p := range names {
+					theirs[p] = mix&(1<<i) != 0
+				}
+				for _, who := range callers {
+					n++
+					label := fmt.Sprintf("%s/%s/%s %s %s", dir.name, who.name, c.call, c.body, isoMixLabel(names, theirs))
+					t.Run(label, func(t *testing.T) {
+						isoCompare(within(e, t), dir.caller, dir.owner, who, c.call, c.body, theirs, n)
+					})
+				}
+			}
+		}
+	}
+}
+
+// isoPlaceholders lists a call's placeholders once each, {n} left out.
+func isoPlaceholders(s string) []string {
+	var out []string
+	for _, p := range isoPlaceholderRE.FindAllString(s, -1) {
+		if p != "{n}" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// isoMixLabel says which placeholders name the other organization's objects.
+func isoMixLabel(names []string, theirs map[string]bool) string {
+	var parts []string
+	for _, p := range names {
+		if theirs[p] {
+			parts = append(parts, p+"=other")
+		} else {
+			parts = append(parts, p+"=own")
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// isoCompare makes one call with the owner's objects where theirs says so
+// (the caller's own elsewhere), then the same call with made-up ones in
+// their place, and reports every difference between the answers.
+func isoCompare(e *apitest.Env, caller, owner *isoOrg, who isoCaller, call, body string, theirs map[string]bool, n int) {
+	t := e.TB
+	fill := func(s string, other map[string]string, num int) (string, []string) {
+		var asked []string
+		s = strings.ReplaceAll(s, "{n}", fmt.Sprint(num))
+		for p, mine := range theirs {
+			v := caller.vals[p]
+			if mine {
+				v = other[p]
+				asked = append(asked, v)
+			}
+			s = strings.ReplaceAll(s, p, v)
+		}
+		return s, asked
+	}
+	do := func(other map[string]string, num int) (*apitest.Response, []string) {
+		c, asked := fill(call, other, num)
+		b, _ := fill(body, other, num)
+		method, path, _ := strings.Cut(c, " ")
+		var payload any
+		switch b {
+		case "":
+		case "<png>":
+			payload = teamPNG(16, 16)
+		default:
+			payload = b
+		}
+		return e.Do(method, path, payload, who.cred), asked
+	}
+	real, asked := do(owner.vals, 2*n)
+	fake, _ := do(isoFake, 2*n+1)
+	if real.StatusCode >= 500 || fake.StatusCode >= 500 {
+		t.Errorf("server error: %d %s / %d %s", real.StatusCode, real.Body, fake.StatusCode, fake.Body)
+	}
+	rp, fp := isoProblem(real.Body, theirs, owner.vals), isoProblem(fake.Body, theirs, isoFake)
+	if real.StatusCode != fake.StatusCode || rp.Code != fp.Code || rp.Detail != fp.Detail {
+		t.Errorf("the other organization's objects answer %d %q %q,\nmade-up ones %d %q %q",
+			real.StatusCode, rp.Code, rp.Detail, fake.StatusCode, fp.Code, fp.Detail)
+	}
+	if l := owner.leaks(real.Body, asked); len(l) > 0 {
+		t.Errorf("answer shows the other organization's %q: %s", l, real.Body)
+	}
+}
+
+// isoProblem decodes a problem document with the values a call named
+// replaced by their placeholders, so that two answers compare.
+func isoProblem(body []byte, theirs map[string]bool, vals map[string]string) problem {
+	var p problem
+	if json.Unmarshal(body, &p) != nil {
+		return p
+	}
+	var phs []string
+	for ph, mine := range theirs {
+		if mine {
+			phs = append(phs, ph)
+		}
+	}
+	// longest first, so that an email is replaced before its username
+	slices.SortFunc(phs, func(a, b string) int { return len(vals[b]) - len(vals[a]) })
+	for _, ph := range phs {
+		p.Detail = strings.ReplaceAll(p.Detail, vals[ph], ph)
+	}
+	return p
+}
