@@ -232,3 +232,107 @@ func isoProblem(body []byte, theirs map[string]bool, vals map[string]string) pro
 	}
 	return p
 }
+
+// isoLists are the lists, searches and counters an organization's callers
+// read: none may show the other organization's users, teams, projects,
+// roles, keys or audit entries. {other...} placeholders are the other
+// organization's names, searched for on purpose.
+var isoLists = []string{
+	"/api/v1/users",
+	"/api/v1/users?limit=200",
+	"/api/v1/users?query={other:uname}",
+	"/api/v1/users?query={other:email}",
+	"/api/v1/users?query={other:prefix}",
+	"/api/v1/users?status=invited",
+	"/api/v1/users?role=admin",
+	"/api/v1/viewer",
+	"/api/v1/users/me",
+	"/api/v1/teams",
+	"/api/v1/teams?archived=true",
+	"/api/v1/teams/{own:team}",
+	"/api/v1/teams/{own:team}/members",
+	"/api/v1/teams/{own:team}/usage",
+	"/api/v1/teams/{own:team}/projects",
+	"/api/v1/teams/{own:team}/service-accounts",
+	"/api/v1/roles",
+	"/api/v1/service-accounts",
+	"/api/v1/api-keys",
+	"/api/v1/api-keys?query={other:prefix}",
+	"/api/v1/license",
+	"/api/v1/organization",
+	"/api/v1/settings/email",
+	"/admin/audit_logs",
+	"/admin/audit_logs?limit=1000",
+	"/admin/audit_logs?actor={other:uname}&limit=100",
+}
+
+// TestOrgIsolationLists: every list, search and counter read by a caller
+// of one organization shows only that organization, in both directions;
+// an answer refused to a caller (403) is a problem document.
+func TestOrgIsolationLists(t *testing.T) {
+	e := apitest.New(t)
+	f := newIsoFixture(t, e)
+	for _, dir := range []struct {
+		name        string
+		own, other *isoOrg
+	}{{"b", f.b, f.a}, {"first", f.a, f.b}} {
+		for _, who := range dir.own.callers() {
+			for _, path := range isoLists {
+				p := strings.NewReplacer("{other:uname}", dir.other.member.Username, "{other:email}", dir.other.member.Email,
+					"{other:prefix}", dir.other.vals["{team}"][:4], "{own:team}", dir.own.vals["{team}"]).Replace(path)
+				t.Run(dir.name+"/"+who.name+" GET "+p, func(t *testing.T) {
+					r := e.For(t).Do("GET", p, nil, who.cred)
+					if r.StatusCode != 200 && r.StatusCode != 403 {
+						t.Fatalf("status %d: %s", r.StatusCode, r.Body)
+					}
+					asked := []string{dir.other.member.Username, dir.other.member.Email, dir.other.vals["{team}"][:4]}
+					if l := dir.other.leaks(r.Body, asked); len(l) > 0 {
+						t.Errorf("shows the other organization's %q: %s", l, r.Body)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestOrgIsolationCounts: the figures an admin reads are the caller's
+// organization's: the license page's seats, the organization's id, the
+// user list's size and the team's usage.
+func TestOrgIsolationCounts(t *testing.T) {
+	e := apitest.New(t)
+	f := newIsoFixture(t, e)
+	// The first organization gets more of everything, so that a figure
+	// over the instance is told from corp-b's own.
+	for i := range 3 {
+		e.MustInvite(f.a.admin.Key, fmt.Sprintf("acorn-extra-%d@example.com", i), "member")
+	}
+	for _, o := range []*isoOrg{f.a, f.b} {
+		users := listAll(t, e, o.admin.Key, nil)
+		seats := 0
+		for _, u := range users {
+			if u.Status == "active" || u.Status == "invited" {
+				seats++
+			}
+		}
+		var lic struct{ Seats struct{ Used int } }
+		e.Must(200, "GET", "/api/v1/license", nil, o.admin.Key).JSON(t, &lic)
+		if lic.Seats.Used != seats {
+			t.Errorf("%s: license says %d seats used, its users hold %d", o.ID, lic.Seats.Used, seats)
+		}
+		var org struct{ ID string }
+		e.Must(200, "GET", "/api/v1/organization", nil, o.admin.Key).JSON(t, &org)
+		if org.ID != o.ID {
+			t.Errorf("GET /api/v1/organization by %s's admin: id %q, want %q", o.ID, org.ID, o.ID)
+		}
+		var usage struct {
+			Members, Projects, Runs int
+		}
+		e.Must(200, "GET", "/api/v1/teams/"+o.vals["{team}"]+"/usage", nil, o.admin.Key).JSON(t, &usage)
+		if usage.Projects != 1 || usage.Runs != 1 {
+			t.Errorf("%s usage: %+v, want 1 project and 1 run", o.vals["{team}"], usage)
+		}
+	}
+	if got := len(listAll(t, e, f.b.admin.Key, nil)); got != 4 {
+		t.Errorf("corp-b lists %d users, want 4 (birch, beech, bramble-scim, the invitee)", got)
+	}
+}
