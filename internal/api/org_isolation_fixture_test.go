@@ -74,7 +74,9 @@ func (o *isoOrg) fill(t testing.TB, e *apitest.Env, prefix string) {
 	}
 	var sessions struct{ Sessions []struct{ ID string } }
 	e.Must(200, "GET", "/api/v1/users/"+o.member.ID+"/sessions", nil, adm).JSON(t, &sessions)
-	var keys struct{ APIKeys []struct{ ID string } `json:"api_keys"` }
+	var keys struct {
+		APIKeys []struct{ ID string } `json:"api_keys"`
+	}
 	e.Must(200, "GET", "/api/v1/users/me/api-keys", nil, o.member.Key).JSON(t, &keys)
 	if len(sessions.Sessions) == 0 || len(keys.APIKeys) == 0 {
 		t.Fatalf("%s: member has no session or key: %+v %+v", prefix, sessions, keys)

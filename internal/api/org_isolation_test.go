@@ -273,7 +273,7 @@ func TestOrgIsolationLists(t *testing.T) {
 	e := apitest.New(t)
 	f := newIsoFixture(t, e)
 	for _, dir := range []struct {
-		name        string
+		name       string
 		own, other *isoOrg
 	}{{"b", f.b, f.a}, {"first", f.a, f.b}} {
 		for _, who := range dir.own.callers() {
@@ -334,5 +334,23 @@ func TestOrgIsolationCounts(t *testing.T) {
 	}
 	if got := len(listAll(t, e, f.b.admin.Key, nil)); got != 4 {
 		t.Errorf("corp-b lists %d users, want 4 (birch, beech, bramble-scim, the invitee)", got)
+	}
+}
+
+// TestOrgOwnKeysRename: in corp-b, a user renames their own key and an
+// admin a service account's key, as in the first organization (the
+// renamed key was looked up in the first organization only).
+func TestOrgOwnKeysRename(t *testing.T) {
+	e := apitest.New(t)
+	f := newIsoFixture(t, e)
+	for _, o := range []*isoOrg{f.a, f.b} {
+		k := e.Must(200, "PATCH", "/api/v1/users/me/api-keys/"+o.vals["{apikey}"], map[string]string{"name": "renamed"}, o.member.Key).Map(t)
+		if k["name"] != "renamed" || k["id"] != o.vals["{apikey}"] {
+			t.Errorf("%s: renamed key %v", o.ID, k)
+		}
+		k = e.Must(200, "PATCH", "/api/v1/service-accounts/"+o.vals["{sa}"]+"/api-keys/"+o.vals["{sakey}"], map[string]string{"name": "renamed"}, o.admin.Key).Map(t)
+		if k["name"] != "renamed" || k["id"] != o.vals["{sakey}"] {
+			t.Errorf("%s: renamed service account key %v", o.ID, k)
+		}
 	}
 }

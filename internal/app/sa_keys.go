@@ -109,7 +109,7 @@ func (s *Service) RenameServiceAccountKey(ctx context.Context, a roster.Actor, s
 		if err != nil {
 			return err
 		}
-		if k, err = renameKey(ctx, tx, sa.ID, keyID, name); err != nil {
+		if k, err = renameKey(ctx, tx, sa.OrgID, sa.ID, keyID, name); err != nil {
 			return err
 		}
 		return auditAt(ctx, tx, a, roster.ActAPIKeyRename, where{team: sa.TeamName}, saKeyDetails(sa, k))
@@ -141,14 +141,15 @@ func (s *Service) DeleteServiceAccountKey(ctx context.Context, a roster.Actor, s
 	})
 }
 
-// renameKey renames one of a principal's keys and returns it.
-func renameKey(ctx context.Context, tx *store.Tx, principalID, keyID, name string) (*roster.APIKey, error) {
+// renameKey renames one of a principal's keys, in the principal's
+// organization org, and returns it.
+func renameKey(ctx context.Context, tx *store.Tx, org, principalID, keyID, name string) (*roster.APIKey, error) {
 	if err := tx.RenameAPIKey(ctx, principalID, keyID, name); roster.IsNotFound(err) {
 		return nil, roster.Errorf(roster.ENotFound, "no API key %q", truncate(keyID, 64))
 	} else if err != nil {
 		return nil, err
 	}
-	k, err := tx.APIKeyByID(ctx, roster.DefaultOrgID, keyID)
+	k, err := tx.APIKeyByID(ctx, org, keyID)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +167,7 @@ func (s *Service) RenameAPIKey(ctx context.Context, a roster.Actor, keyID, name 
 	var k *roster.APIKey
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		var err error
-		if k, err = renameKey(ctx, tx, a.User.ID, keyID, name); err != nil {
+		if k, err = renameKey(ctx, tx, orgID(a), a.User.ID, keyID, name); err != nil {
 			return err
 		}
 		return audit(ctx, tx, a, roster.ActAPIKeyRename, a.User, "key "+k.ID+" "+truncate(name, 64))
