@@ -354,3 +354,46 @@ func TestOrgOwnKeysRename(t *testing.T) {
 		}
 	}
 }
+
+// TestOrgIsolationSameNames: corp-b takes the first organization's names
+// for its own objects, as if they were free (201), and the first
+// organization's objects stay as they were.
+func TestOrgIsolationSameNames(t *testing.T) {
+	e := apitest.New(t)
+	f := newIsoFixture(t, e)
+	a, b := f.a, f.b.admin.Key
+	before := isoSnapshot(t, e, a)
+	e.Must(201, "POST", "/api/v1/teams", map[string]any{"name": a.vals["{team}"], "storage": map[string]string{"type": "default"}}, b)
+	e.Must(201, "POST", "/api/v1/roles", map[string]any{"name": a.vals["{role}"], "base": "member", "permissions": []string{"run:stop"}}, b)
+	e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": "acorn-bot", "default_team": a.vals["{team}"]}, b)
+	e.Must(201, "POST", "/api/v1/teams/"+a.vals["{team}"]+"/projects", map[string]string{"name": a.vals["{project}"]}, b)
+	u := decodeUser(t, e.Must(201, "POST", "/api/v1/users", map[string]string{"email": a.member.Email, "role": "member"}, b))
+	e.Must(200, "POST", "/api/v1/invites/accept", map[string]string{"token": inviteToken(t, u.InviteURL), "username": a.member.Username, "password": apitest.Password}, apitest.Anonymous)
+	e.Must(201, "POST", "/api/v1/teams/"+a.vals["{team}"]+"/members", map[string]string{"username": a.member.Username, "role": a.vals["{role}"]}, b)
+	if u.ID == a.member.ID {
+		t.Fatalf("corp-b's %s is the first organization's user", a.member.Username)
+	}
+	// Each organization's sign-in finds its own person under the name.
+	s := e.MustLoginIn("corp-b", a.member.Username, apitest.Password)
+	if got := getUser(t, e, s, "me"); got.ID != u.ID {
+		t.Errorf("signing in to corp-b as %s gives %s, want %s", a.member.Username, got.ID, u.ID)
+	}
+	if got := getUser(t, e, e.MustLogin(a.member.Username, apitest.Password), "me"); got.ID != a.member.ID {
+		t.Errorf("signing in to the first organization as %s gives %s, want %s", a.member.Username, got.ID, a.member.ID)
+	}
+	if after := isoSnapshot(t, e, a); !slices.Equal(before, after) {
+		t.Errorf("the first organization changed:\nbefore %v\nafter  %v", before, after)
+	}
+}
+
+// isoSnapshot is what o's admin reads of o's users, teams, roles,
+// service accounts and projects.
+func isoSnapshot(t testing.TB, e *apitest.Env, o *isoOrg) []string {
+	t.Helper()
+	var out []string
+	for _, path := range []string{"/api/v1/users?limit=200", "/api/v1/teams", "/api/v1/roles", "/api/v1/service-accounts",
+		"/api/v1/teams/" + o.vals["{team}"] + "/members", "/api/v1/teams/" + o.vals["{team}"] + "/projects"} {
+		out = append(out, string(e.Must(200, "GET", path, nil, o.admin.Key).Body))
+	}
+	return out
+}
