@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"roster"
 	"roster/internal/apitest"
 )
 
@@ -335,6 +336,35 @@ func TestOrgIsolationCounts(t *testing.T) {
 	if got := len(listAll(t, e, f.b.admin.Key, nil)); got != 4 {
 		t.Errorf("corp-b lists %d users, want 4 (birch, beech, bramble-scim, the invitee)", got)
 	}
+	// The dashboard's figures and a user's page (web only, read through
+	// the use cases): corp-b's admin sees corp-b's active users per day
+	// (birch and beech signed in), and the first organization's user as
+	// an unknown one.
+	e.MustUser(f.a.admin.Key, "acorn-active", "member")
+	bAdmin, err := e.App.KeyActor(t.Context(), string(f.b.admin.Key), roster.Actor{IP: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	days, err := e.App.OrgActivity(t.Context(), bAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, n := range days {
+		total += n
+	}
+	if total != 2 {
+		t.Errorf("corp-b's activity %v, want 2 active users in all", days)
+	}
+	seats, err := e.App.SeatUsage(t.Context(), bAdmin)
+	if err != nil || seats.Used != 4 {
+		t.Errorf("corp-b's seat usage %+v %v, want 4 used", seats, err)
+	}
+	_, realErr := e.App.UserDetail(t.Context(), bAdmin, f.a.member.ID)
+	_, fakeErr := e.App.UserDetail(t.Context(), bAdmin, isoFake["{user}"])
+	if realErr == nil || strings.ReplaceAll(realErr.Error(), f.a.member.ID, isoFake["{user}"]) != fakeErr.Error() {
+		t.Errorf("corp-b's admin opens the first organization's user: %v; an unknown one: %v", realErr, fakeErr)
+	}
 }
 
 // TestOrgOwnKeysRename: in corp-b, a user renames their own key and an
@@ -396,4 +426,39 @@ func isoSnapshot(t testing.TB, e *apitest.Env, o *isoOrg) []string {
 		out = append(out, string(e.Must(200, "GET", path, nil, o.admin.Key).Body))
 	}
 	return out
+}
+
+// TestOrgIsolationLogin: signing in to one organization with a name, an
+// email and the password of the other's user answers as an unknown name
+// does, and failed sign-ins there do not lock the other's user out.
+func TestOrgIsolationLogin(t *testing.T) {
+	e := apitest.New(t)
+	f := newIsoFixture(t, e)
+	for _, c := range []struct {
+		org        string
+		user       apitest.User
+		unknownRef string
+	}{{"corp-b", f.a.member, "nobody-here"}, {"corp-b", f.a.admin, "nobody-there"}, {"", f.b.member, "nobody-else"}} {
+		for _, ref := range []string{c.user.Username, c.user.Email} {
+			real := e.Do("POST", "/api/v1/login", map[string]string{"login": ref, "password": apitest.Password, "organization": c.org}, apitest.Anonymous)
+			unknown := strings.Replace(ref, c.user.Username, c.unknownRef, 1)
+			fake := e.Do("POST", "/api/v1/login", map[string]string{"login": unknown, "password": apitest.Password, "organization": c.org}, apitest.Anonymous)
+			rp, fp := wantProblem(t, real, 401, "bad_credentials"), wantProblem(t, fake, 401, "bad_credentials")
+			if strings.ReplaceAll(rp.Detail, ref, unknown) != fp.Detail {
+				t.Errorf("sign-in to %q as %s: %q; as unknown %s: %q", c.org, ref, rp.Detail, unknown, fp.Detail)
+			}
+		}
+	}
+	// The name's budget in corp-b runs out; the first organization's
+	// user of that name is another account with a budget of its own.
+	limited := false
+	for i := range 12 {
+		r := e.Do("POST", "/api/v1/login", map[string]string{"login": f.a.member.Username,
+			"password": fmt.Sprintf("wrong %d", i), "organization": "corp-b"}, apitest.Anonymous)
+		limited = limited || r.StatusCode == 429
+	}
+	if !limited {
+		t.Errorf("12 failed sign-ins to corp-b as %s were never limited", f.a.member.Username)
+	}
+	e.MustLogin(f.a.member.Username, apitest.Password)
 }

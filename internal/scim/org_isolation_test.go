@@ -25,6 +25,7 @@ type isoSCIM struct {
 	a, b               *idp
 	aUser, aGroup      string // the first organization's SCIM user and group ids
 	bUser, bGroup      string
+	aRole              string // the first organization's custom role id
 	aMember, aMemberID string // a user of the first organization made through REST
 }
 
@@ -39,12 +40,14 @@ func newIsoSCIM(t *testing.T) *isoSCIM {
 	group := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"%s-group","members":[{"value":"%s"}]}`
 	s.aGroup = s.a.do(201, "POST", "/Groups", fmt.Sprintf(group, "acorn", s.aUser))["id"].(string)
 	s.bGroup = s.b.do(201, "POST", "/Groups", fmt.Sprintf(group, "bramble", s.bUser))["id"].(string)
+	role := e.Must(201, "POST", "/api/v1/roles", map[string]any{"name": "acorn-role", "base": "member", "permissions": []string{"run:delete"}}, root.Key)
+	s.aRole = role.Map(t)["id"].(string)
 	return s
 }
 
 // isoSecrets are the first organization's names and ids.
 func (s *isoSCIM) secrets() []string {
-	return []string{"acorn", "alder", "aspen", s.aUser, s.aGroup, s.aMemberID}
+	return []string{"acorn", "alder", "aspen", s.aUser, s.aGroup, s.aMemberID, s.aRole}
 }
 
 // leaks reports the first organization's names in body once the asked
@@ -92,7 +95,7 @@ func TestOrgIsolationSCIMFilters(t *testing.T) {
 			t.Errorf("corp-b's group filter %s: %d %s, want totalResults 0", filter, r.StatusCode, r.Body)
 		}
 	}
-	for _, path := range []string{"/Users", "/Users?count=1000", "/Users?startIndex=1&count=2", "/Groups", "/Groups?count=1000"} {
+	for _, path := range []string{"/Users", "/Users?count=1000", "/Users?startIndex=1&count=2", "/Groups", "/Groups?count=1000", "/Roles"} {
 		r := s.e.For(t).Do("GET", "/scim/v2"+path, nil, s.b.key)
 		if r.StatusCode != 200 {
 			t.Fatalf("GET %s: %d %s", path, r.StatusCode, r.Body)
@@ -110,7 +113,10 @@ func TestOrgIsolationSCIMIDs(t *testing.T) {
 	s := newIsoSCIM(t)
 	before := s.e.Do("GET", "/scim/v2/Users/"+s.aUser, nil, s.a.key).Body
 	beforeGroup := s.e.Do("GET", "/scim/v2/Groups/"+s.aGroup, nil, s.a.key).Body
-	const fakeUser, fakeGroup = "u_00000000000000000000", "t_00000000000000000000"
+	beforeRole := s.e.Do("GET", "/scim/v2/Roles/"+s.aRole, nil, s.a.key).Body
+	s.a.do(200, "GET", "/Roles/"+s.aRole, nil)
+	s.a.do(200, "GET", "/Groups/"+s.aGroup, nil)
+	const fakeUser, fakeGroup, fakeRole = "u_00000000000000000000", "t_00000000000000000000", "role_00000000000000000000"
 	calls := []struct{ method, path, body string }{
 		{"GET", "/Users/{u}", ""},
 		{"PUT", "/Users/{u}", isoSCIMUser("bramble-put")},
@@ -126,21 +132,27 @@ func TestOrgIsolationSCIMIDs(t *testing.T) {
 		{"PATCH", "/Groups/" + s.bGroup, fmt.Sprintf(isoPatchOp, `{"op":"add","path":"members","value":[{"value":"{u}"}]}`)},
 		{"PUT", "/Groups/" + s.bGroup, `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"bramble-group","members":[{"value":"{u}"}]}`},
 		{"POST", "/Groups", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"bramble-new","members":[{"value":"{u}"}]}`},
+		{"GET", "/Roles/{r}", ""},
+		{"PUT", "/Roles/{r}", `{"schemas":["urn:ietf:params:scim:schemas:extension:roster:2.0:Role"],"displayName":"taken-over","inheritedFrom":"viewer"}`},
+		{"PATCH", "/Roles/{r}", fmt.Sprintf(isoPatchOp, `{"op":"replace","path":"description","value":"taken over"}`)},
+		{"DELETE", "/Roles/{r}", ""},
+		{"POST", "/Users/.search", `{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"id eq \"{u}\""}`},
+		{"POST", "/Groups/.search", `{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"id eq \"{g}\""}`},
 	}
 	for _, c := range calls {
 		t.Run(c.method+" "+c.path+" "+c.body, func(t *testing.T) {
 			e := s.e.For(t)
-			fill := func(s, u, g string) string { return strings.NewReplacer("{u}", u, "{g}", g).Replace(s) }
-			real := e.Do(c.method, "/scim/v2"+fill(c.path, s.aUser, s.aGroup), fill(c.body, s.aUser, s.aGroup), s.b.key)
-			fake := e.Do(c.method, "/scim/v2"+fill(c.path, fakeUser, fakeGroup), fill(c.body, fakeUser, fakeGroup), s.b.key)
-			if real.StatusCode < 400 {
+			fill := func(s, u, g, r string) string { return strings.NewReplacer("{u}", u, "{g}", g, "{r}", r).Replace(s) }
+			real := e.Do(c.method, "/scim/v2"+fill(c.path, s.aUser, s.aGroup, s.aRole), fill(c.body, s.aUser, s.aGroup, s.aRole), s.b.key)
+			fake := e.Do(c.method, "/scim/v2"+fill(c.path, fakeUser, fakeGroup, fakeRole), fill(c.body, fakeUser, fakeGroup, fakeRole), s.b.key)
+			if real.StatusCode < 400 && !strings.HasSuffix(c.path, ".search") {
 				t.Errorf("the first organization's ids: status %d: %s", real.StatusCode, real.Body)
 			}
-			got := strings.NewReplacer(s.aUser, fakeUser, s.aGroup, fakeGroup).Replace(string(real.Body))
+			got := strings.NewReplacer(s.aUser, fakeUser, s.aGroup, fakeGroup, s.aRole, fakeRole).Replace(string(real.Body))
 			if real.StatusCode != fake.StatusCode || got != string(fake.Body) {
 				t.Errorf("the first organization's ids: %d %s\nunknown ids: %d %s", real.StatusCode, real.Body, fake.StatusCode, fake.Body)
 			}
-			s.leaks(t, c.method+" "+c.path, real.Body, s.aUser, s.aGroup)
+			s.leaks(t, c.method+" "+c.path, real.Body, s.aUser, s.aGroup, s.aRole)
 		})
 	}
 	if after := s.e.Do("GET", "/scim/v2/Users/"+s.aUser, nil, s.a.key).Body; string(after) != string(before) {
@@ -148,6 +160,9 @@ func TestOrgIsolationSCIMIDs(t *testing.T) {
 	}
 	if after := s.e.Do("GET", "/scim/v2/Groups/"+s.aGroup, nil, s.a.key).Body; string(after) != string(beforeGroup) {
 		t.Errorf("the first organization's SCIM group changed:\n%s\n%s", beforeGroup, after)
+	}
+	if after := s.e.Do("GET", "/scim/v2/Roles/"+s.aRole, nil, s.a.key).Body; string(after) != string(beforeRole) {
+		t.Errorf("the first organization's SCIM role changed:\n%s\n%s", beforeRole, after)
 	}
 }
 
