@@ -68,6 +68,9 @@ var isoCalls = []struct{ call, body string }{
 	{"PATCH /api/v1/teams/{team}/members/{uname}", `{"role":"viewer"}`},
 	{"PATCH /api/v1/teams/{team}/members/{user}", `{"role":"{role}"}`},
 	{"DELETE /api/v1/teams/{team}/members/{uname}", ""},
+	{"DELETE /api/v1/teams/{team}/members/{sa}", ""},
+	{"PATCH /api/v1/teams/{team}/members/{sa}", `{"role":"viewer"}`},
+	{"POST /api/v1/teams/{team}/members", `{"username":"{email}"}`},
 	{"GET /api/v1/teams/{team}/service-accounts", ""},
 	{"POST /api/v1/teams/{team}/service-accounts", `{"name":"tbot-{n}"}`},
 	{"DELETE /api/v1/teams/{team}/service-accounts/{sa}", ""},
@@ -78,6 +81,8 @@ var isoCalls = []struct{ call, body string }{
 	{"PATCH /api/v1/teams/{team}/projects/{project}", `{"description":"d{n}"}`},
 	{"POST /api/v1/teams/{team}/projects/{project}/members", `{"username":"{uname}"}`},
 	{"DELETE /api/v1/teams/{team}/projects/{project}/members/{uname}", ""},
+	{"POST /api/v1/teams/{team}/projects/{project}/members", `{"username":"{sa}"}`},
+	{"DELETE /api/v1/teams/{team}/projects/{project}/members/{sa}", ""},
 	{"GET /api/v1/teams/{team}/projects/{project}/runs", ""},
 	{"POST /api/v1/teams/{team}/projects/{project}/runs", `{"name":"r-{n}"}`},
 	{"GET /api/v1/teams/{team}/projects/{project}/runs/{run}", ""},
@@ -87,7 +92,7 @@ var isoCalls = []struct{ call, body string }{
 	{"DELETE /api/v1/teams/{team}/projects/{project}", ""},
 	{"DELETE /api/v1/teams/{team}", ""},
 	// The audit log (I2), filtered by another organization's user
-	{"GET /admin/audit_logs?actor={uname}&limit=100", ""},
+	{"GET /admin/audit_logs?actor={email}&limit=100", ""},
 }
 
 // isoPlaceholderRE finds the placeholders of a call.
@@ -264,7 +269,7 @@ var isoLists = []string{
 	"/api/v1/settings/email",
 	"/admin/audit_logs",
 	"/admin/audit_logs?limit=1000",
-	"/admin/audit_logs?actor={other:uname}&limit=100",
+	"/admin/audit_logs?actor={other:email}&limit=100",
 }
 
 // TestOrgIsolationLists: every list, search and counter read by a caller
