@@ -196,3 +196,29 @@ func TestOrgIsolationSCIMSameNames(t *testing.T) {
 	list(t, s.a.do(200, "GET", "/Users?filter="+url.QueryEscape(`userName eq "acorn-scim"`), nil), 1)
 	list(t, s.a.do(200, "GET", "/Users?filter="+url.QueryEscape(`externalId eq "ext-acorn"`), nil), 1)
 }
+
+// With corp-b's key, the first organization's team and role names in a
+// user's teamRoles answer as made-up names do.
+func TestOrgIsolationSCIMNames(t *testing.T) {
+	s := newIsoSCIM(t)
+	calls := []struct{ method, path, body string }{
+		{"POST", "/Users", `{"userName":"new-{n}@example.com","teamRoles":[{"teamName":"{team}"}]}`},
+		{"POST", "/Users", `{"userName":"new-{n}@example.com","teamRoles":[{"teamName":"bramble-group","roleName":"{role}"}]}`},
+		{"PATCH", "/Users/" + s.bUser, fmt.Sprintf(isoPatchOp, `{"op":"add","path":"teamRoles","value":[{"teamName":"{team}"}]}`)},
+		{"PATCH", "/Users/" + s.bUser, fmt.Sprintf(isoPatchOp, `{"op":"add","path":"teamRoles","value":[{"teamName":"bramble-group","roleName":"{role}"}]}`)},
+	}
+	for i, c := range calls {
+		t.Run(c.method+" "+c.body, func(t *testing.T) {
+			e := s.e.For(t)
+			fill := func(team, role string, n int) string {
+				return strings.NewReplacer("{team}", team, "{role}", role, "{n}", fmt.Sprint(n)).Replace(c.body)
+			}
+			real := e.Do(c.method, "/scim/v2"+c.path, fill("acorn-group", "acorn-role", 2*i), s.b.key)
+			fake := e.Do(c.method, "/scim/v2"+c.path, fill("no-such-team", "no-such-role", 2*i+1), s.b.key)
+			got := strings.NewReplacer("acorn-group", "no-such-team", "acorn-role", "no-such-role", fmt.Sprintf("new-%d@", 2*i), fmt.Sprintf("new-%d@", 2*i+1)).Replace(string(real.Body))
+			if real.StatusCode < 400 || real.StatusCode != fake.StatusCode || got != string(fake.Body) {
+				t.Errorf("the first organization's names: %d %s\nmade-up ones: %d %s", real.StatusCode, real.Body, fake.StatusCode, fake.Body)
+			}
+		})
+	}
+}
