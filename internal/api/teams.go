@@ -200,7 +200,7 @@ func (api *API) getOrganization(w http.ResponseWriter, r *http.Request, a roster
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, Organization{ID: roster.DefaultOrgID, Enforced: p, DisableAPIKeyCreation: off})
+	return httpx.WriteJSON(w, http.StatusOK, Organization{ID: api.app.CallerOrgID(a), Enforced: p, DisableAPIKeyCreation: off})
 }
 
 func (api *API) updateOrganization(w http.ResponseWriter, r *http.Request, a roster.Actor) error {

@@ -70,17 +70,21 @@ func (s *Service) InviteByToken(ctx context.Context, token string) (*InviteDetai
 	return d, err
 }
 
-// OrgName returns the name of the caller's organization; any active user
-// or service account may read it.
-func (s *Service) OrgName(ctx context.Context, a roster.Actor) (string, error) {
+// OrgName returns the id and name of the caller's organization; any
+// active user or service account may read them.
+func (s *Service) OrgName(ctx context.Context, a roster.Actor) (id, name string, err error) {
 	if err := requirePrincipal(a); err != nil {
-		return "", err
+		return "", "", err
 	}
-	var name string
-	err := s.db.Read(ctx, func(tx *store.Tx) error {
+	id = orgID(a)
+	err = s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		name, err = tx.OrgName(ctx, orgID(a))
+		name, err = tx.OrgName(ctx, id)
 		return err
 	})
-	return name, err
+	return id, name, err
 }
+
+// CallerOrgID is the id of the organization the actor acts in: its user's
+// or service account's, the first organization for the command line.
+func (s *Service) CallerOrgID(a roster.Actor) string { return orgID(a) }

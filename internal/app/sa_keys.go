@@ -141,7 +141,8 @@ func (s *Service) DeleteServiceAccountKey(ctx context.Context, a roster.Actor, s
 	})
 }
 
-// renameKey renames one of the keys of a principal of org and returns it.
+// renameKey renames one of a principal's keys, in the principal's
+// organization org, and returns it.
 func renameKey(ctx context.Context, tx *store.Tx, org, principalID, keyID, name string) (*roster.APIKey, error) {
 	if err := tx.RenameAPIKey(ctx, principalID, keyID, name); roster.IsNotFound(err) {
 		return nil, roster.Errorf(roster.ENotFound, "no API key %q", truncate(keyID, 64))

@@ -123,9 +123,10 @@ func loadSCIMUsers(ctx context.Context, tx *store.Tx, users []*roster.User) ([]*
 	return out, nil
 }
 
-// loadSCIMUser loads one user by id for SCIM.
-func loadSCIMUser(ctx context.Context, tx *store.Tx, id string) (*DirectoryUser, error) {
-	users, err := tx.UsersByIDs(ctx, orgID(roster.Actor{}), []string{id})
+// loadSCIMUser loads one user of organization org by id for SCIM; another
+// organization's user is not found, as an unknown id is.
+func loadSCIMUser(ctx context.Context, tx *store.Tx, org, id string) (*DirectoryUser, error) {
+	users, err := tx.UsersByIDs(ctx, org, []string{id})
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +148,7 @@ func (s *Service) GetSCIMUser(ctx context.Context, a roster.Actor, id string) (*
 	var v *DirectoryUser
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		v, err = loadSCIMUser(ctx, tx, id)
+		v, err = loadSCIMUser(ctx, tx, orgID(a), id)
 		return err
 	})
 	return v, err
@@ -207,7 +208,7 @@ func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUse
 			cur = &DirectoryUser{User: u, namesFree: namesFree}
 		}
 		if out, err = s.applySCIMUser(ctx, tx, a, cur, in, hash); err == nil && (len(in.TeamRoles) > 0 || adopting) {
-			out, err = loadSCIMUser(ctx, tx, cur.User.ID) // the memberships or the profile changed
+			out, err = loadSCIMUser(ctx, tx, orgID(a), cur.User.ID) // the memberships or the profile changed
 		}
 		return err
 	})
@@ -252,7 +253,7 @@ func adoptionCandidate(ctx context.Context, tx *store.Tx, org string, in SCIMUse
 		return nil, false, roster.ReasonErrorf(roster.EConflict, roster.ReasonUsernameTaken,
 			"userName %s and email %s belong to two different users", truncate(in.UserName, 64), roster.PickEmail(in.Emails, in.UserName))
 	}
-	cur, err = loadSCIMUser(ctx, tx, ids[0])
+	cur, err = loadSCIMUser(ctx, tx, org, ids[0])
 	switch {
 	case roster.IsNotFound(err):
 		return nil, false, nil // removed: the uniqueness checks answer
@@ -276,7 +277,7 @@ func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string,
 	orgLock := false // set when a run finds a rule at stake: the next takes the lock first
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		read := func() (*DirectoryUser, SCIMUserInput, error) {
-			cur, err := loadSCIMUser(ctx, tx, id)
+			cur, err := loadSCIMUser(ctx, tx, orgID(a), id)
 			if err != nil {
 				return nil, SCIMUserInput{}, err
 			}
@@ -300,7 +301,7 @@ func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string,
 		if _, err := s.applySCIMUser(ctx, tx, a, cur, in, hash); err != nil {
 			return err
 		}
-		out, err = loadSCIMUser(ctx, tx, id)
+		out, err = loadSCIMUser(ctx, tx, orgID(a), id)
 		return err
 	})
 	return out, err
@@ -347,7 +348,7 @@ func (s *Service) DeleteSCIMUser(ctx context.Context, a roster.Actor, id string,
 		if err := lockSCIMUser(ctx, tx, orgID(a), id, orgLock); err != nil {
 			return err
 		}
-		cur, err := loadSCIMUser(ctx, tx, id)
+		cur, err := loadSCIMUser(ctx, tx, orgID(a), id)
 		if err != nil {
 			return err
 		}

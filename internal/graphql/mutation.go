@@ -204,7 +204,7 @@ func (q *root) RemoveUserFromOrganization(ctx context.Context, args struct {
 		OrganizationID gql.ID
 	}
 }) (*successPayload, error) {
-	if kind, id := decodeID(string(args.Input.OrganizationID)); kind != kindOrganization || id != roster.DefaultOrgID {
+	if kind, id := decodeID(string(args.Input.OrganizationID)); kind != kindOrganization || id != q.h.app.CallerOrgID(actor(ctx)) {
 		return nil, roster.Errorf(roster.ENotFound, "no organization %q", truncate(string(args.Input.OrganizationID), 64))
 	}
 	if err := q.h.app.RemoveUser(ctx, actor(ctx), args.Input.UserName); err != nil {

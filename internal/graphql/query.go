@@ -149,9 +149,9 @@ func (q *root) Organization(ctx context.Context, args struct{ Name *string }) (*
 }
 
 func (h *Handler) org(ctx context.Context) (*orgRes, error) {
-	name, err := h.app.OrgName(ctx, actor(ctx))
+	id, name, err := h.app.OrgName(ctx, actor(ctx))
 	if err != nil {
 		return nil, err
 	}
-	return &orgRes{h: h, id: roster.DefaultOrgID, name: name}, nil
+	return &orgRes{h: h, id: id, name: name}, nil
 }

@@ -60,10 +60,10 @@ func (web *Web) basePage(w http.ResponseWriter, r *http.Request, a roster.Actor,
 	return p
 }
 
-// orgName is the name of the actor's own organization for the header;
+// orgName is the display name of the actor's own organization for the header;
 // the header goes without it, logged, when it cannot be read.
 func (web *Web) orgName(r *http.Request, a roster.Actor) string {
-	name, err := web.app.OrgName(r.Context(), a)
+	_, name, err := web.app.OrgName(r.Context(), a)
 	if err != nil {
 		web.log.Warn("read the organization's name for the header", "err", err)
 		return ""
