@@ -7,11 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
+
 	"strings"
 
 	"roster"
-	"roster/internal/config"
+	"roster/internal/app"
 )
 
 // cliActor is the server's own command line, trusted because it holds the
@@ -27,10 +27,6 @@ func cmdAdmin(ctx context.Context, args []string, getenv func(string) string, st
 		return cmdAdminOrg(ctx, args[1:], getenv, stdout)
 	case "instance-admin":
 		return cmdInstanceAdmin(ctx, args[1:], getenv, stdout)
-	}
-	cfg, err := config.Load(getenv)
-	if err != nil {
-		return err
 	}
 	fs := flag.NewFlagSet("admin "+args[0], flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -50,19 +46,20 @@ func cmdAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	if err := fs.Parse(rest); err != nil {
 		return usageError{err.Error()}
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := openDB(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	svc, err := newService(db, cfg, log)
-	if err != nil {
-		return err
-	}
+	return withService(ctx, getenv, func(svc *app.Service) error {
+		return adminRun(ctx, svc, sub, args[0], adminFlags{*username, *email, *user, *password, *name}, stdin, stdout)
+	})
+}
+
+// adminFlags are the flags of roster admin create, reset-password and
+// api-key create.
+type adminFlags struct{ username, email, user, password, name string }
+
+// adminRun runs one of those subcommands on svc.
+func adminRun(ctx context.Context, svc *app.Service, sub, arg string, f adminFlags, stdin io.Reader, stdout io.Writer) error {
 	readPassword := func() (string, error) {
-		if *password != "" {
-			return *password, nil
+		if f.password != "" {
+			return f.password, nil
 		}
 		line, err := bufio.NewReader(stdin).ReadString('\n')
 		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
@@ -72,42 +69,42 @@ func cmdAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	switch sub {
 	case "create":
-		if *username == "" || *email == "" {
+		if f.username == "" || f.email == "" {
 			return usageError{"admin create needs --username and --email"}
 		}
 		pw, err := readPassword()
 		if err != nil {
 			return err
 		}
-		u, err := svc.CreateAdmin(ctx, cliActor, *username, *email, pw)
+		u, err := svc.CreateAdmin(ctx, cliActor, f.username, f.email, pw)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "created admin %s (%s)\n", u.Username, u.ID)
 	case "reset-password":
-		if *user == "" {
+		if f.user == "" {
 			return usageError{"admin reset-password needs --user"}
 		}
 		pw, err := readPassword()
 		if err != nil {
 			return err
 		}
-		u, err := svc.ResetPassword(ctx, cliActor, *user, pw)
+		u, err := svc.ResetPassword(ctx, cliActor, f.user, pw)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "password of %s reset; their sessions have ended\n", u.Username)
 	case "api-key create":
-		if *user == "" {
+		if f.user == "" {
 			return usageError{"admin api-key create needs --user"}
 		}
-		k, err := svc.CreateAPIKeyFor(ctx, cliActor, *user, *name)
+		k, err := svc.CreateAPIKeyFor(ctx, cliActor, f.user, f.name)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, k.Secret)
 	default:
-		return usageError{fmt.Sprintf("unknown admin subcommand %q", args[0])}
+		return usageError{fmt.Sprintf("unknown admin subcommand %q", arg)}
 	}
 	return nil
 }
