@@ -48,7 +48,7 @@ func TestBrowserOrganizations(t *testing.T) {
 	bella.fill("#password", password)
 	bella.click("#invite-form button[type=submit]")
 	bella.waitPath("/")
-	bella.waitText("#top-org", "corp-b")
+	bella.waitText("#top-org", "Corp B") // the display name, as invite mails give it
 
 	row := `tr[data-org="corp-b"]`
 	b.waitText(row+` td[data-label="Users"]`, "1")
@@ -81,9 +81,9 @@ func TestBrowserOrganizations(t *testing.T) {
 	bella.fill("#password", password)
 	bella.click("#signin-form button[type=submit]")
 	bella.waitPath("/profile") // back to the page her ended session asked for
-	bella.waitText("#top-org", "bravo")
+	bella.waitText("#top-org", "Bravo Corp")
 	bella.click("#avatar-menu summary")
-	bella.waitText("#menu-org", "Organization: bravo")
+	bella.waitText("#menu-org", "Organization: Bravo Corp")
 	bella.waitGone("#menu-organizations")
 
 	// The same sign-in from a link that names the organization.
@@ -98,7 +98,7 @@ func TestBrowserOrganizations(t *testing.T) {
 	again.fill("#password", password)
 	again.click("#signin-form button[type=submit]")
 	again.waitPath("/")
-	again.waitText("#top-org", "bravo")
+	again.waitText("#top-org", "Bravo Corp")
 
 	b.fill("#org-name", "scratch")
 	b.fill("#org-admin-email", "")
