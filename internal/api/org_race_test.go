@@ -94,17 +94,7 @@ func TestOrgLastAdminRaceTrials(t *testing.T) {
 			apitest.Race(func() { res[0][0] = act(orgs[0], 0) }, func() { res[0][1] = act(orgs[0], 1) },
 				func() { res[1][0] = act(orgs[1], 0) }, func() { res[1][1] = act(orgs[1], 1) })
 			for k, o := range orgs {
-				won := 0
-				for by, r := range res[k] {
-					switch {
-					case r.status/100 == 2:
-						won++
-					case r.status == 409 && (r.code() == "last_admin" || strings.Contains(string(r.body), "at least one active admin")),
-						r.status == 403, r.status == 401:
-					default:
-						t.Fatalf("trial %d, %s, request %d: status %d: %s %v", i, o.org.ID, by, r.status, r.body, r.err)
-					}
-				}
+				won := lastAdminWins(t, fmt.Sprintf("trial %d, %s", i, o.org.ID), res[k][:])
 				admins := orgActiveAdmins(t, e[0], o.org.ID)
 				if won != 1 || len(admins) != 1 {
 					violations++
