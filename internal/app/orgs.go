@@ -82,16 +82,22 @@ func (s *Service) ListOrganizations(ctx context.Context, a roster.Actor) ([]*ros
 // Organization returns the organization ref names (its id or name), with
 // its use.
 func (s *Service) Organization(ctx context.Context, a roster.Actor, ref string) (*roster.OrgSummary, error) {
-	all, err := s.ListOrganizations(ctx, a)
-	if err != nil {
+	if err := requireInstanceAdmin(a); err != nil {
 		return nil, err
 	}
-	for _, o := range all {
-		if o.ID == ref || roster.Fold(o.Name) == roster.Fold(ref) {
-			return o, nil
-		}
+	var o *roster.OrgSummary
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		o, err = tx.OrganizationSummary(ctx, ref)
+		return err
+	})
+	if roster.IsNotFound(err) {
+		return nil, errNoOrg(ref)
 	}
-	return nil, errNoOrg(ref)
+	if err != nil {
+		return nil, fmt.Errorf("organization %s: %w", truncate(ref, 64), err)
+	}
+	return o, nil
 }
 
 // checkOrgNames validates an organization's name and display name.

@@ -71,11 +71,29 @@ func (tx *Tx) OrgStatus(ctx context.Context, orgID string) (roster.OrgStatus, er
 // name, each with its number of users, seat holders and teams (archived
 // ones not counted).
 func (tx *Tx) ListOrganizations(ctx context.Context) ([]*roster.OrgSummary, error) {
+	return tx.orgSummaries(ctx, ``)
+}
+
+// OrganizationSummary is the organization ref names (its id or name,
+// case-insensitively) with its use, as ListOrganizations gives it.
+func (tx *Tx) OrganizationSummary(ctx context.Context, ref string) (*roster.OrgSummary, error) {
+	out, err := tx.orgSummaries(ctx, `AND (o.id = ? OR o.name_key = ?)`, ref, roster.Fold(ref))
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("organization %q: %w", ref, roster.ErrNotFound)
+	}
+	return out[0], nil
+}
+
+// orgSummaries lists the organizations that are not deleted and meet cond.
+func (tx *Tx) orgSummaries(ctx context.Context, cond string, args ...any) ([]*roster.OrgSummary, error) {
 	rows, err := tx.query(ctx, `SELECT o.id, o.name, o.display_name, o.status, o.created_at, o.updated_at,
 		(SELECT COUNT(*) FROM users u WHERE u.org_id = o.id AND u.status <> 'removed'),
 		(SELECT COALESCE(SUM(c.used), 0) FROM seat_counts c WHERE c.org_id = o.id),
 		(SELECT COUNT(*) FROM teams t WHERE t.org_id = o.id AND t.archived_at IS NULL)
-		FROM organizations o WHERE o.status <> 'deleted' ORDER BY o.name_key`)
+		FROM organizations o WHERE o.status <> 'deleted' `+cond+` ORDER BY o.name_key`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list organizations: %w", err)
 	}

@@ -98,6 +98,12 @@ func TestOrganizationNamesAndList(t *testing.T) {
 			list[1].ID != roster.DefaultOrgID || list[1].Users != 0 || list[1].SeatsUsed != 0 {
 			t.Errorf("list: %+v %+v", list[0], list[len(list)-1])
 		}
+		if one, err := tx.OrganizationSummary(ctx, "CORP-B"); err != nil || one.ID != b.ID || one.Users != 1 || one.SeatsUsed != 1 {
+			t.Errorf("summary by name: %+v %v", one, err)
+		}
+		if _, err := tx.OrganizationSummary(ctx, "nowhere"); !roster.IsNotFound(err) {
+			t.Errorf("summary of no organization: %v, want not found", err)
+		}
 		got, err := tx.Organization(ctx, "Corp-B")
 		if err != nil || got.ID != b.ID || got.Status != roster.OrgActive {
 			t.Errorf("by name: %+v %v", got, err)
