@@ -104,18 +104,18 @@ func (s *Service) externalSignIn(ctx context.Context, a roster.Actor, c roster.S
 	var u, seen *roster.User
 	var token string
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		org, err := s.ssoOrg(ctx, tx, c)
+		to, err := s.ssoOrg(ctx, tx, c)
 		if err != nil {
 			return err
 		}
 		// Syncing groups may join the user to several teams, whose locks
 		// only the organization lock's holder may take (store/tx.go).
 		if syncGroups {
-			if err := tx.LockOrg(ctx, org); err != nil {
+			if err := tx.LockOrg(ctx, to.org); err != nil {
 				return err
 			}
 		}
-		if u, seen, err = s.ssoUser(ctx, tx, a, org, c, signedIn); err != nil {
+		if u, seen, err = s.ssoUser(ctx, tx, a, to, c, signedIn); err != nil {
 			return err
 		}
 		a.User = u
@@ -159,17 +159,14 @@ func cleanClaims(c roster.SSOClaims) (roster.SSOClaims, error) {
 
 // ssoUser finds or makes the user the claims name and admits them. On a
 // refusal it also returns the user it refused, if any, for the audit log.
-func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, org string, c roster.SSOClaims, signedIn *roster.User) (u, seen *roster.User, err error) {
+func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, to ssoTarget, c roster.SSOClaims, signedIn *roster.User) (u, seen *roster.User, err error) {
+	org := to.org
 	// No organization lock: an existing user is changed under their row's
 	// lock (two sign-ins of one person take turns), and a new one is kept
 	// from being made twice by the unique identity and email indexes (the
 	// loser runs again and signs in as the winner's user), a seat by the
 	// seat counter.
-	id, _, err := tx.SSOIdentityUser(ctx, c.Issuer, c.Subject)
-	if err != nil && !roster.IsNotFound(err) {
-		return nil, nil, err
-	}
-	if err == nil {
+	if id := to.linked; id != "" {
 		if err := tx.LockUser(ctx, id); err != nil {
 			return nil, nil, err
 		}
