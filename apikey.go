@@ -55,6 +55,7 @@ type Session struct {
 const (
 	SessionPassword = "password"
 	SessionSSO      = "sso"
+	SessionSwitch   = "switch" // moved from the person's membership in another organization
 )
 
 // MaxUserAgentLen bounds the user agent kept with a session.

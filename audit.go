@@ -45,7 +45,7 @@ var AuditActions = []string{
 	ActRunCreate, ActRunUpdate, ActRunStop, ActRunDelete,
 	ActOrgCreateJWTIssuer, ActOrgDeleteJWTIssuer, ActJWTExchange, ActJWTExchangeFailed,
 	ActOrgCreate, ActOrgRename, ActOrgSuspend, ActOrgResume, ActOrgDelete,
-	ActUserGrantInstanceAdmin, ActUserRevokeInstanceAdmin,
+	ActUserGrantInstanceAdmin, ActUserRevokeInstanceAdmin, ActUserSwitchOrg, ActOrgEnter,
 }
 
 // AuditEntry is one immutable line of the audit log.
@@ -129,6 +129,13 @@ const (
 	// admin, or no longer one.
 	ActUserGrantInstanceAdmin  = "user:grant_instance_admin"
 	ActUserRevokeInstanceAdmin = "user:revoke_instance_admin"
+	// A person moved their session to their membership in another
+	// organization: one entry in each organization's log, neither naming
+	// the other organization.
+	ActUserSwitchOrg = "user:switch_organization"
+	// An instance admin entered an organization as its admin: written to
+	// that organization's log, and to the admin's own with its name.
+	ActOrgEnter = "organization:enter"
 )
 
 // Audit actions of identity federation (issue 17).

@@ -126,3 +126,12 @@ func NewID(prefix string) string {
 	}
 	return string(out)
 }
+
+// OrgMembership is one organization a person's account belongs to (#18):
+// the users row that acts there, with its role.
+type OrgMembership struct {
+	UserID  string
+	Org     Organization
+	Role    OrgRole
+	Current bool // the row the caller acts as
+}

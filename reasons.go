@@ -214,4 +214,15 @@ const (
 	// ReasonSSOOrgUnknown refuses an SSO or LDAP sign-in whose configured
 	// target organization does not exist.
 	ReasonSSOOrgUnknown Reason = "sso_organization_unknown"
+	// ReasonNotAMember refuses switching to an organization the caller's
+	// account has no active membership in, or that does not exist: the
+	// two answer alike.
+	ReasonNotAMember Reason = "not_a_member"
+	// ReasonSessionRequired refuses switching organizations with an API
+	// key, which belongs to one organization.
+	ReasonSessionRequired Reason = "session_required"
+	// ReasonSharedAccountPassword refuses setting, through SCIM, the
+	// password of a person whose account also belongs to another
+	// organization: only they, or an operator, change it.
+	ReasonSharedAccountPassword Reason = "password_of_shared_account"
 )

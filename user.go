@@ -71,6 +71,19 @@ type User struct {
 	// (#18): the first sign-up is one, as are the admins an instance had
 	// before it held several organizations.
 	InstanceAdmin bool
+	// AccountID names the account this row shares with the person's rows
+	// in other organizations (#18): one password for all of them. Empty
+	// for a row that is an account of its own.
+	AccountID string
+}
+
+// Account is the id of the account u belongs to: its AccountID, or its
+// own id when it shares none.
+func (u *User) Account() string {
+	if u.AccountID != "" {
+		return u.AccountID
+	}
+	return u.ID
 }
 
 // MaxNameLen bounds display names.

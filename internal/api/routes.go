@@ -30,7 +30,7 @@ type Options struct {
 // New returns the API for svc.
 func New(svc *app.Service, log *slog.Logger, opt Options) *API {
 	api := &API{app: svc, adapter: &httpx.Adapter{Log: log}, mailSink: opt.MailSink, secure: opt.SecureCookie}
-	api.routes = append(append(api.table(), api.keyRoutes()...), api.orgRoutes()...)
+	api.routes = append(append(append(api.table(), api.keyRoutes()...), api.orgRoutes()...), api.membershipRoutes()...)
 	return api
 }
 
@@ -247,7 +247,7 @@ func (api *API) Register(mux *http.ServeMux) {
 // orgPath is where route rt is served in a named organization, if it is.
 func orgPath(rt route) (string, bool) {
 	rest, ok := strings.CutPrefix(rt.path, "/api/v1/")
-	if !ok || rt.access == public || strings.HasPrefix(rest, "orgs") || strings.Contains(rest, "{org}") {
+	if !ok || rt.access == public || strings.HasPrefix(rest, "orgs") || strings.HasPrefix(rest, "memberships") || strings.Contains(rest, "{org}") {
 		return "", false
 	}
 	return "/api/v1/orgs/{org}/" + rest, true

@@ -181,6 +181,10 @@ type AcceptInviteRequest struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
 	Name     string `json:"name,omitempty"`
+	// JoinAccount accepts with the account the caller is signed in with in
+	// another organization (#18): no password; username and name default
+	// to the caller's.
+	JoinAccount bool `json:"join_account,omitempty"`
 }
 
 // AuditEntry is one audit log line (L2).

@@ -188,7 +188,8 @@ func (api *API) acceptInvite(w http.ResponseWriter, r *http.Request, a roster.Ac
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	u, err := api.app.AcceptInvite(r.Context(), a, app.AcceptInput{Token: in.Token, Username: in.Username, Password: in.Password, Name: in.Name})
+	u, err := api.app.AcceptInvite(r.Context(), a, app.AcceptInput{Token: in.Token, Username: in.Username, Password: in.Password, Name: in.Name,
+		JoinAccount: in.JoinAccount})
 	if err != nil {
 		return err
 	}

@@ -376,6 +376,19 @@ func (e *Env) MustUserIn(o Org, username, role string) User {
 	return u
 }
 
+// MustJoin makes person u, signed in elsewhere, a member of organization o
+// with role: o's admin invites u's email and u accepts with their account
+// (#18). The answer is u's row in o, signed in there with a key.
+func (e *Env) MustJoin(o Org, u User, role string) User {
+	e.TB.Helper()
+	id, token := e.MustInvite(o.Admin.Key, u.Email, role)
+	e.Must(200, "POST", "/api/v1/invites/accept", map[string]any{"token": token, "join_account": true}, u.Session)
+	in := User{ID: id, Username: u.Username, Email: u.Email}
+	in.Session = e.MustLoginIn(o.Name, u.Username, Password)
+	in.Key = e.MustKey(in.Session)
+	return in
+}
+
 // AuditCount counts audit entries with action ("" for all).
 func (e *Env) AuditCount(action string) int {
 	e.TB.Helper()

@@ -123,11 +123,12 @@ func (s *Service) setPassword(ctx context.Context, a roster.Actor, userID, passw
 		if err != nil {
 			return err
 		}
-		u.PasswordHash = hash
-		if err := tx.UpdateUser(ctx, u); err != nil {
+		// One password for every organization the person's account is
+		// in (#18), and a changed one signs them out everywhere else.
+		if err := tx.SetAccountPassword(ctx, u.Account(), hash); err != nil {
 			return err
 		}
-		if err := tx.DeleteUserSessions(ctx, u.ID, keepSession); err != nil {
+		if err := tx.DeleteAccountSessions(ctx, u.Account(), keepSession); err != nil {
 			return err
 		}
 		return audit(ctx, tx, a, action, u, "")

@@ -307,6 +307,10 @@ type AcceptInput struct {
 	Username string
 	Password string
 	Name     string
+	// JoinAccount accepts with the account the actor signs in with in
+	// another organization (#18): no new password, the account's one;
+	// Username and Name default to the actor's.
+	JoinAccount bool
 }
 
 var errInviteInvalid = roster.ReasonErrorf(roster.ENotFound, roster.ReasonInviteInvalid,
@@ -353,6 +357,9 @@ func (s *Service) AcceptInvite(ctx context.Context, a roster.Actor, in AcceptInp
 	if in.Token == "" || len(in.Token) > 128 {
 		return nil, errInviteInvalid
 	}
+	if in.JoinAccount {
+		return s.acceptWithAccount(ctx, a, in)
+	}
 	if err := s.checkAcceptFields(ctx, in); err != nil {
 		return nil, err
 	}
@@ -362,37 +369,8 @@ func (s *Service) AcceptInvite(ctx context.Context, a roster.Actor, in AcceptInp
 	}
 	var u *roster.User
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		// Users are written under the organization lock, so that a revoke
-		// or resend racing the acceptance is seen, not undone: the invite
-		// names the organization, and is read again under its lock.
-		inv, err := tx.InviteByTokenHash(ctx, auth.HashToken(in.Token))
-		if err == nil {
-			if err := tx.LockOrg(ctx, inv.OrgID); err != nil {
-				return err
-			}
-			inv, err = tx.InviteByTokenHash(ctx, auth.HashToken(in.Token))
-		}
-		if roster.IsNotFound(err) || err == nil && !inv.Usable(tx.Now()) {
-			return errInviteInvalid
-		}
-		if err != nil {
-			return err
-		}
-		if err := inviteOrgOpen(ctx, tx, inv.OrgID); err != nil {
-			return err
-		}
-		if u, err = tx.UserByID(ctx, inv.OrgID, inv.UserID); err != nil || u.Status != roster.StatusInvited {
-			return errInviteInvalid
-		}
-		if _, err := tx.UserByUsername(ctx, inv.OrgID, in.Username); err == nil {
-			return errUsernameTaken(in.Username)
-		} else if !roster.IsNotFound(err) {
-			return err
-		}
-		if err := tx.MarkInviteAccepted(ctx, inv.ID); err != nil {
-			return err
-		}
-		if err := tx.CancelInviteMail(ctx, u.ID); err != nil {
+		var err error
+		if u, err = s.acceptableInvite(ctx, tx, in); err != nil {
 			return err
 		}
 		// Holding the link proves the address: it came by mail or from an
@@ -407,6 +385,99 @@ func (s *Service) AcceptInvite(ctx context.Context, a roster.Actor, in AcceptInp
 		}
 		a.User = u
 		return audit(ctx, tx, a, roster.ActUserAcceptInvite, u, "")
+	})
+	if err != nil {
+		return nil, fmt.Errorf("accept invite: %w", err)
+	}
+	return u, nil
+}
+
+// acceptableInvite reads the invite of in.Token under its organization's
+// lock, so that a revoke or resend racing the acceptance is seen, not
+// undone, and marks it accepted: it returns the invited user, or
+// errInviteInvalid, or username_taken for in.Username.
+func (s *Service) acceptableInvite(ctx context.Context, tx *store.Tx, in AcceptInput) (*roster.User, error) {
+	inv, err := tx.InviteByTokenHash(ctx, auth.HashToken(in.Token))
+	if err == nil {
+		if err := tx.LockOrg(ctx, inv.OrgID); err != nil {
+			return nil, err
+		}
+		inv, err = tx.InviteByTokenHash(ctx, auth.HashToken(in.Token))
+	}
+	if roster.IsNotFound(err) || err == nil && !inv.Usable(tx.Now()) {
+		return nil, errInviteInvalid
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := inviteOrgOpen(ctx, tx, inv.OrgID); err != nil {
+		return nil, err
+	}
+	u, err := tx.UserByID(ctx, inv.OrgID, inv.UserID)
+	if err != nil || u.Status != roster.StatusInvited {
+		return nil, errInviteInvalid
+	}
+	if _, err := tx.UserByUsername(ctx, inv.OrgID, in.Username); err == nil {
+		return nil, errUsernameTaken(in.Username)
+	} else if !roster.IsNotFound(err) {
+		return nil, err
+	}
+	if err := tx.MarkInviteAccepted(ctx, inv.ID); err != nil {
+		return nil, err
+	}
+	return u, tx.CancelInviteMail(ctx, u.ID)
+}
+
+// acceptWithAccount accepts an invite to another organization with the
+// account the actor is signed in with (#18): the invited user joins that
+// account, with its password, and the actor's username and name unless
+// others are given. Only the person holding both the link and a signed-in
+// account can join them.
+func (s *Service) acceptWithAccount(ctx context.Context, a roster.Actor, in AcceptInput) (*roster.User, error) {
+	if err := requireUser(a); err != nil {
+		return nil, err
+	}
+	if in.Username == "" {
+		in.Username = a.User.Username
+	}
+	if in.Name == "" {
+		in.Name = a.User.Name
+	}
+	var f fieldErrors
+	f.check("username", roster.ValidateUsername(in.Username))
+	f.check("name", roster.ValidateName(in.Name))
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	var u *roster.User
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		if u, err = s.acceptableInvite(ctx, tx, in); err != nil {
+			return err
+		}
+		home, err := tx.UserByID(ctx, a.User.OrgID, a.User.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.AccountUserIn(ctx, home.Account(), u.OrgID); err == nil {
+			return roster.ReasonErrorf(roster.EConflict, roster.ReasonAlreadyMember,
+				"your account is already a member of this organization; switch to it from your avatar menu")
+		} else if !roster.IsNotFound(err) {
+			return err
+		}
+		if home.AccountID == "" {
+			home.AccountID = home.ID
+			if err := tx.UpdateUser(ctx, home); err != nil {
+				return err
+			}
+		}
+		u.Username, u.Name, u.Status, u.EmailProven = in.Username, in.Name, roster.StatusActive, true
+		u.PasswordHash, u.AccountID = home.PasswordHash, home.AccountID
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return audit(ctx, tx, roster.Actor{User: u, IP: a.IP, UserAgent: a.UserAgent, Via: a.Via}, roster.ActUserAcceptInvite, u,
+			"joined with the account they use in another organization")
 	})
 	if err != nil {
 		return nil, fmt.Errorf("accept invite: %w", err)

@@ -35,6 +35,9 @@ func (s *Service) applySCIMUser(ctx context.Context, tx *store.Tx, a roster.Acto
 		if err := mayChangePassword(a, cur.User, in.OrgRole); err != nil {
 			return nil, err
 		}
+		if err := notSharedPassword(ctx, tx, cur.User); err != nil {
+			return nil, err
+		}
 		u.PasswordHash, ch.password = hash, true
 	}
 	if creating {
@@ -67,6 +70,21 @@ func mayChangePassword(a roster.Actor, u *roster.User, role roster.OrgRole) erro
 	}
 	return roster.ReasonErrorf(roster.EForbidden, roster.ReasonPasswordOfAdmin,
 		"a service account may not set the password of an organization admin; the admin sets it in their profile, or an operator with roster admin reset-password")
+}
+
+// notSharedPassword refuses to set, for one organization, the password of
+// a person whose account also acts in another (#18): that organization's
+// directory would otherwise sign in as them there.
+func notSharedPassword(ctx context.Context, tx *store.Tx, u *roster.User) error {
+	if u.AccountID == "" || u.CreatedAt.IsZero() {
+		return nil
+	}
+	shared, err := tx.AccountShared(ctx, u.Account(), u.OrgID)
+	if err != nil || !shared {
+		return err
+	}
+	return roster.ReasonErrorf(roster.EForbidden, roster.ReasonSharedAccountPassword,
+		"this person signs in with an account they also use in another organization; only they can change its password, in their profile")
 }
 
 // createSCIMUser stores a provisioned user: active and holding a seat, or

@@ -33,7 +33,8 @@ func TestSeatCountsMigrationAndCommit(t *testing.T) {
 			`ALTER TABLE sessions DROP COLUMN method`, `ALTER TABLE sessions DROP COLUMN user_agent`, `ALTER TABLE sessions DROP COLUMN last_seen_at`,
 			`DROP INDEX organizations_name_key`, `ALTER TABLE organizations DROP COLUMN display_name`,
 			`ALTER TABLE organizations DROP COLUMN name_key`, `ALTER TABLE organizations DROP COLUMN status`,
-			`ALTER TABLE organizations DROP COLUMN updated_at`, `ALTER TABLE users DROP COLUMN instance_admin`} {
+			`ALTER TABLE organizations DROP COLUMN updated_at`, `ALTER TABLE users DROP COLUMN instance_admin`,
+			`DROP INDEX users_account`, `ALTER TABLE users DROP COLUMN account_id`} {
 			if err := tx.ExecForTest(ctx, q); err != nil {
 				return err
 			}

@@ -13,15 +13,17 @@ import (
 	"roster"
 )
 
-const userColumns = `id, org_id, username, email, name, role, status, password_hash, created_at, updated_at, last_active_at, email_proven, instance_admin`
+const userColumns = `id, org_id, username, email, name, role, status, password_hash, created_at, updated_at, last_active_at, email_proven, instance_admin, account_id`
 
 func scanUser(row interface{ Scan(...any) error }) (*roster.User, error) {
 	var u roster.User
 	var created, updated, active sql.NullInt64
+	var account sql.NullString
 	if err := row.Scan(&u.ID, &u.OrgID, &u.Username, &u.Email, &u.Name, &u.Role, &u.Status,
-		&u.PasswordHash, &created, &updated, &active, &u.EmailProven, &u.InstanceAdmin); err != nil {
+		&u.PasswordHash, &created, &updated, &active, &u.EmailProven, &u.InstanceAdmin, &account); err != nil {
 		return nil, mapError(err)
 	}
+	u.AccountID = account.String
 	u.CreatedAt, u.UpdatedAt, u.LastActiveAt = fromMicros(created), fromMicros(updated), fromMicros(active)
 	return &u, nil
 }
@@ -62,11 +64,11 @@ func (tx *Tx) CreateUser(ctx context.Context, u *roster.User) error {
 	u.CreatedAt, u.UpdatedAt = tx.now, tx.now
 	uk, ek, sk, search := userKeys(u)
 	_, err := tx.exec(ctx, `INSERT INTO users (id, org_id, username, username_key, email, email_key, name, role, status,
-		password_hash, sort_key, search, created_at, updated_at, last_active_at, email_proven, instance_admin)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		password_hash, sort_key, search, created_at, updated_at, last_active_at, email_proven, instance_admin, account_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.OrgID, u.Username, uk, u.Email, ek, u.Name, string(u.Role), string(u.Status),
 		u.PasswordHash, sk, search, micros(u.CreatedAt), micros(u.UpdatedAt), micros(u.LastActiveAt), u.EmailProven,
-		u.InstanceAdmin)
+		u.InstanceAdmin, nullString(u.AccountID))
 	if err != nil {
 		return fmt.Errorf("insert user: %w", err)
 	}
@@ -88,9 +90,9 @@ func (tx *Tx) UpdateUser(ctx context.Context, u *roster.User) error {
 	uk, ek, sk, search := userKeys(u)
 	res, err := tx.exec(ctx, `UPDATE users SET username = ?, username_key = ?, email = ?, email_key = ?, name = ?,
 		role = ?, status = ?, password_hash = ?, sort_key = ?, search = ?, updated_at = ?, last_active_at = ?,
-		email_proven = ?, instance_admin = ? WHERE id = ? AND updated_at = ?`,
+		email_proven = ?, instance_admin = ?, account_id = ? WHERE id = ? AND updated_at = ?`,
 		u.Username, uk, u.Email, ek, u.Name, string(u.Role), string(u.Status), u.PasswordHash, sk, search,
-		micros(u.UpdatedAt), micros(u.LastActiveAt), u.EmailProven, u.InstanceAdmin, u.ID, read.UnixMicro())
+		micros(u.UpdatedAt), micros(u.LastActiveAt), u.EmailProven, u.InstanceAdmin, nullString(u.AccountID), u.ID, read.UnixMicro())
 	if err != nil {
 		return fmt.Errorf("update user %s: %w", u.ID, err)
 	}

@@ -25,6 +25,8 @@ func (UserDetailPage) SessionMethod(s *roster.Session) string {
 		return "Password"
 	case roster.SessionSSO:
 		return "Single sign-on"
+	case roster.SessionSwitch:
+		return "Switched from another organization"
 	}
 	return "Not recorded"
 }
