@@ -128,6 +128,7 @@ func TestJoiningAnOrganizationWithAnAccount(t *testing.T) {
 	_, token := e.MustInvite(b.Admin.Key, "sam@example.com", "member")
 	join := map[string]any{"token": token, "join_account": true}
 	wantProblem(t, e.Do("POST", "/api/v1/invites/accept", join, apitest.Anonymous), 401, "")
+	wantProblem(t, e.Do("POST", "/api/v1/invites/accept", join, sam.Key), 403, "session_required")
 	// Bella's username is taken in B: sam must choose another.
 	wantProblem(t, e.Do("POST", "/api/v1/invites/accept", map[string]any{"token": token, "join_account": true, "username": "bella"}, sam.Session), 409, "username_taken")
 	e.Must(200, "POST", "/api/v1/invites/accept", join, sam.Session)

@@ -437,6 +437,12 @@ func (s *Service) acceptWithAccount(ctx context.Context, a roster.Actor, in Acce
 	if err := requireUser(a); err != nil {
 		return nil, err
 	}
+	if a.SessionID == "" {
+		// A key acts for its organization alone; joining an account to
+		// another is the signed-in person's own step.
+		return nil, roster.ReasonErrorf(roster.EForbidden, roster.ReasonSessionRequired,
+			"joining with your account needs a signed-in session, not an API key")
+	}
 	if in.Username == "" {
 		in.Username = a.User.Username
 	}
