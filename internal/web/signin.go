@@ -182,7 +182,10 @@ func (web *Web) acceptInvite(w http.ResponseWriter, r *http.Request, a roster.Ac
 			Errors: Errors{"": roster.ErrorMessage(lookErr)}}
 		return web.page(w, httpx.Status(lookErr), "invite", p)
 	}
-	if r.PostFormValue("join_account") != "" && lookErr == nil {
+	if r.PostFormValue("join_account") != "" {
+		if lookErr != nil {
+			return lookErr
+		}
 		return web.joinInvite(w, r, a, inv)
 	}
 	u, err := web.app.AcceptInvite(r.Context(), a, in)
