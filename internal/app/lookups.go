@@ -48,6 +48,9 @@ type InviteDetails struct {
 	Email     string
 	Role      roster.OrgRole
 	ExpiresAt time.Time
+	// Org is the display name of the inviting organization, as the
+	// invite mail names it.
+	Org string
 }
 
 // InviteByToken describes a usable invite; anyone holding its link may ask.
@@ -64,7 +67,11 @@ func (s *Service) InviteByToken(ctx context.Context, token string) (*InviteDetai
 		if err != nil {
 			return err
 		}
-		d = &InviteDetails{Email: inv.Email, Role: inv.Role, ExpiresAt: inv.ExpiresAt}
+		org, err := tx.OrgName(ctx, inv.OrgID)
+		if err != nil {
+			return err
+		}
+		d = &InviteDetails{Email: inv.Email, Role: inv.Role, ExpiresAt: inv.ExpiresAt, Org: org}
 		return nil
 	})
 	return d, err

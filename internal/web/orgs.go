@@ -23,7 +23,13 @@ type OrgRow struct {
 	CSRF string
 	*roster.OrgSummary
 	First bool // the instance's first organization, which every path without an organization means
+	// Current is the organization the instance admin acts in now; every
+	// other active one offers Enter (#18).
+	Current bool
 }
+
+// Enterable reports whether the row offers Enter.
+func (o OrgRow) Enterable() bool { return o.Status == roster.OrgActive && !o.Current }
 
 // StatusLabel is the organization's status as the table shows it.
 func (o OrgRow) StatusLabel() string { return capital(string(o.Status)) }
@@ -50,8 +56,9 @@ func (web *Web) orgsPage(w http.ResponseWriter, r *http.Request, a roster.Actor)
 	if err != nil {
 		return p, err
 	}
+	current := web.app.CallerOrgID(a)
 	for _, o := range orgs {
-		p.Orgs = append(p.Orgs, OrgRow{CSRF: p.CSRF, OrgSummary: o, First: o.ID == roster.DefaultOrgID})
+		p.Orgs = append(p.Orgs, OrgRow{CSRF: p.CSRF, OrgSummary: o, First: o.ID == roster.DefaultOrgID, Current: o.ID == current})
 	}
 	return p, nil
 }
@@ -99,14 +106,20 @@ func (web *Web) orgChange(w http.ResponseWriter, r *http.Request, a roster.Actor
 	change func(ref string) (*roster.Organization, error), done func(o *roster.Organization) string) error {
 	o, err := change(r.PathValue("org"))
 	if err != nil {
-		if roster.ErrorCode(err) == roster.EInternal {
-			return err
-		}
-		return web.showOrgs(w, r, a, httpx.Status(err), func(p *OrgsPage) {
-			p.Notice = &Notice{Kind: "error", Text: roster.ErrorMessage(err)}
-		})
+		return web.orgRefused(w, r, a, err)
 	}
 	return web.showOrgs(w, r, a, http.StatusOK, func(p *OrgsPage) { p.Notice = ok(done(o)) })
+}
+
+// orgRefused answers a refused change of an organization with the
+// section, saying why; internal errors are returned to be logged.
+func (web *Web) orgRefused(w http.ResponseWriter, r *http.Request, a roster.Actor, err error) error {
+	if roster.ErrorCode(err) == roster.EInternal {
+		return err
+	}
+	return web.showOrgs(w, r, a, httpx.Status(err), func(p *OrgsPage) {
+		p.Notice = &Notice{Kind: "error", Text: roster.ErrorMessage(err)}
+	})
 }
 
 func (web *Web) renameOrganization(w http.ResponseWriter, r *http.Request, a roster.Actor) error {

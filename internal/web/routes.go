@@ -33,6 +33,7 @@ func (web *Web) table() []route {
 		{"GET", "/invite/{token}", public, web.invitePage},
 		{"POST", "/invite/{token}", public, web.acceptInvite},
 		{"POST", "/sign-out", signedIn, web.signOut},
+		{"POST", "/switch-organization", signedIn, web.switchOrganization},
 
 		{"GET", "/profile", signedIn, web.profile},
 		{"POST", "/profile/name", signedIn, web.saveName},
@@ -88,6 +89,7 @@ func (web *Web) table() []route {
 		{"POST", "/instance/organizations/{org}/suspend", signedIn, web.suspendOrganization},
 		{"POST", "/instance/organizations/{org}/resume", signedIn, web.resumeOrganization},
 		{"POST", "/instance/organizations/{org}/delete", signedIn, web.deleteOrganization},
+		{"POST", "/instance/organizations/{org}/enter", signedIn, web.enterOrganization},
 
 		{"GET", "/teams/{team}", signedIn, web.team},
 		{"GET", "/teams/{team}/avatar", signedIn, web.teamAvatar},

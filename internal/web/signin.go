@@ -45,6 +45,9 @@ type InvitePage struct {
 	Invite         *app.InviteDetails // nil when the link is not usable
 	Name, Username string
 	Errors         Errors
+	// Join offers a signed-in visitor to accept with their account (#18);
+	// nil for a visitor who is signed out.
+	Join *JoinOffer
 }
 
 func (web *Web) home(w http.ResponseWriter, r *http.Request, a roster.Actor) error {
@@ -165,7 +168,7 @@ func (web *Web) invitePage(w http.ResponseWriter, r *http.Request, a roster.Acto
 		p.Errors = Errors{"": roster.ErrorMessage(err)}
 		return web.page(w, http.StatusNotFound, "invite", p)
 	}
-	p.Invite = inv
+	p.Invite, p.Join = inv, joinOffer(a)
 	return web.page(w, http.StatusOK, "invite", p)
 }
 
@@ -179,6 +182,12 @@ func (web *Web) acceptInvite(w http.ResponseWriter, r *http.Request, a roster.Ac
 			Errors: Errors{"": roster.ErrorMessage(lookErr)}}
 		return web.page(w, httpx.Status(lookErr), "invite", p)
 	}
+	if r.PostFormValue("join_account") != "" {
+		if lookErr != nil {
+			return lookErr
+		}
+		return web.joinInvite(w, r, a, inv)
+	}
 	u, err := web.app.AcceptInvite(r.Context(), a, in)
 	if err != nil {
 		errs, status, err := formErrors(err, signUpFields)
@@ -187,7 +196,7 @@ func (web *Web) acceptInvite(w http.ResponseWriter, r *http.Request, a roster.Ac
 		}
 		p := InvitePage{Page: web.basePage(w, r, a, "Accept your invite", ""), Token: token, Name: in.Name, Username: in.Username, Errors: errs}
 		if lookErr == nil {
-			p.Invite = inv
+			p.Invite, p.Join = inv, joinOffer(a)
 		}
 		return web.show(w, r, status, "invite", "invite-form", p)
 	}

@@ -29,6 +29,14 @@ type Me struct {
 	// Org names the user's own organization in the header; "" when it
 	// could not be read.
 	Org string
+	// Switch lists the person's other memberships (#18), offered in the
+	// avatar menu; empty for someone in one organization.
+	Switch []OrgChoice
+}
+
+// OrgChoice is another organization the person may switch to.
+type OrgChoice struct {
+	ID, Name string
 }
 
 // Notice is a message above the page or inside a fragment. Copy, when set,
@@ -55,9 +63,38 @@ func (web *Web) basePage(w http.ResponseWriter, r *http.Request, a roster.Actor,
 			name = u.Username
 		}
 		p.Me = &Me{ID: u.ID, Name: name, Username: u.Username, Email: u.Email, Admin: a.IsOrgAdmin(),
-			InstanceAdmin: app.IsInstanceAdmin(a), Org: web.orgName(r, a)}
+			InstanceAdmin: app.IsInstanceAdmin(a)}
+		p.Me.Org, p.Me.Switch = web.memberships(r, a)
 	}
 	return p
+}
+
+// memberships reads, in one query, the display name of the actor's own
+// organization for the header and their other memberships for the
+// switcher. The header goes without them, logged, when they cannot be
+// read; the name alone is read when the list lacks the current one.
+func (web *Web) memberships(r *http.Request, a roster.Actor) (org string, others []OrgChoice) {
+	all, err := web.app.Memberships(r.Context(), a)
+	if err != nil {
+		web.log.Warn("read the memberships for the header", "err", err)
+		return "", nil
+	}
+	current := false
+	for _, m := range all {
+		name := m.Org.DisplayName
+		if name == "" {
+			name = m.Org.Name
+		}
+		if m.Current {
+			org, current = name, true
+			continue
+		}
+		others = append(others, OrgChoice{ID: m.Org.ID, Name: name})
+	}
+	if !current {
+		org = web.orgName(r, a)
+	}
+	return org, others
 }
 
 // orgName is the display name of the actor's own organization for the header;
