@@ -4,7 +4,11 @@ package api_test
 // organizations, the first (made by sign-up) and "corp-b" (made from the
 // command line), each holding the same kinds of objects under names of its
 // own, so that a name or id of one found in an answer to the other is a
-// leak, not a coincidence.
+// leak, not a coincidence. One person, hazel, is in both (#18): a member of
+// the first who joined corp-b with her account as its admin, in a team and
+// with an API key in each, and who once moved a session from the first to
+// corp-b. Her two rows share a username, an email and a password; their
+// ids, keys and sessions are each organization's own.
 
 import (
 	"fmt"
@@ -18,10 +22,12 @@ import (
 type isoOrg struct {
 	ID, Name      string
 	admin, member apitest.User
-	saKey         apitest.Key // the organization service account's key
+	shared        apitest.User // hazel's row in this organization
+	saKey         apitest.Key  // the organization service account's key
 	// vals are the objects' ids and names by placeholder: {user}, {uname},
 	// {email}, {invitee}, {team}, {role}, {sa}, {sakey}, {project}, {run},
-	// {session}, {apikey}, {scim}.
+	// {session}, {apikey}, {scim}, and hazel's row and key: {shared},
+	// {sharedkey}.
 	vals map[string]string
 	// secrets are strings that name the organization's objects: none of
 	// them may appear in an answer to the other organization.
@@ -45,6 +51,10 @@ func newIsoFixture(t testing.TB, e *apitest.Env) *isoFixture {
 	b := e.MustOrg("corp-b", "birch")
 	f.b = &isoOrg{ID: b.ID, Name: b.Name, admin: b.Admin}
 	f.b.member = e.MustUserIn(b, "beech", "member")
+	f.a.shared = e.MustUser(root.Key, sharedName, "member")
+	f.b.shared = e.MustJoin(b, f.a.shared, "admin")
+	moved := e.MustLogin(sharedName, apitest.Password)
+	e.Must(200, "POST", "/api/v1/memberships/switch", map[string]string{"organization": b.Name}, moved)
 	f.a.fill(t, e, "acorn")
 	f.b.fill(t, e, "bramble")
 	return f
@@ -59,6 +69,7 @@ func (o *isoOrg) fill(t testing.TB, e *apitest.Env, prefix string) {
 	e.Must(201, "POST", "/api/v1/teams", map[string]any{"name": team, "storage": map[string]string{"type": "default"}}, adm)
 	e.Must(201, "POST", "/api/v1/roles", map[string]any{"name": role, "base": "member", "permissions": []string{"run:delete"}}, adm)
 	e.Must(201, "POST", "/api/v1/teams/"+team+"/members", map[string]string{"username": o.member.Username, "role": role}, adm)
+	e.Must(201, "POST", "/api/v1/teams/"+team+"/members", map[string]string{"username": o.shared.Username}, adm)
 	sa := e.Must(201, "POST", "/api/v1/service-accounts", map[string]string{"name": prefix + "-bot", "default_team": team}, adm).Map(t)
 	o.saKey = apitest.Key(sa["key"].(string))
 	saKey := e.Must(201, "POST", "/api/v1/service-accounts/"+sa["id"].(string)+"/api-keys", map[string]string{"name": prefix + "-spare"}, adm).Map(t)
@@ -78,20 +89,29 @@ func (o *isoOrg) fill(t testing.TB, e *apitest.Env, prefix string) {
 		APIKeys []struct{ ID string } `json:"api_keys"`
 	}
 	e.Must(200, "GET", "/api/v1/users/me/api-keys", nil, o.member.Key).JSON(t, &keys)
-	if len(sessions.Sessions) == 0 || len(keys.APIKeys) == 0 {
-		t.Fatalf("%s: member has no session or key: %+v %+v", prefix, sessions, keys)
+	var sharedKeys struct {
+		APIKeys []struct{ ID string } `json:"api_keys"`
+	}
+	e.Must(200, "GET", "/api/v1/users/me/api-keys", nil, o.shared.Key).JSON(t, &sharedKeys)
+	if len(sessions.Sessions) == 0 || len(keys.APIKeys) == 0 || len(sharedKeys.APIKeys) == 0 {
+		t.Fatalf("%s: member or hazel has no session or key: %+v %+v %+v", prefix, sessions, keys, sharedKeys)
 	}
 	o.vals = map[string]string{
 		"{user}": o.member.ID, "{uname}": o.member.Username, "{email}": o.member.Email, "{invitee}": inviteeID,
 		"{team}": team, "{role}": role, "{sa}": sa["id"].(string), "{sakey}": saKey["id"].(string),
 		"{project}": project, "{run}": run["id"].(string), "{session}": sessions.Sessions[0].ID,
 		"{apikey}": keys.APIKeys[0].ID, "{scim}": scim.Map(t)["id"].(string),
+		"{shared}": o.shared.ID, "{sharedkey}": sharedKeys.APIKeys[0].ID,
 	}
 	o.secrets = []string{prefix, o.admin.Username, o.admin.ID, o.member.Username, o.member.ID, inviteeID}
 	for _, v := range o.vals {
 		o.secrets = append(o.secrets, v)
 	}
 }
+
+// sharedName is the username (and, @example.com, the email) of the person
+// in both organizations: it is no secret of either, each has a row by it.
+const sharedName = "hazel"
 
 // isoFake are made-up values of the same shape as the fixture's, for the
 // objects that exist nowhere.
@@ -101,6 +121,7 @@ var isoFake = map[string]string{
 	"{sa}": "sa_00000000000000000000", "{sakey}": "key_00000000000000000000",
 	"{project}": "no-such-proj", "{run}": "r_00000000000000000000", "{session}": "s_00000000000000000000",
 	"{apikey}": "key_11111111111111111111", "{scim}": "u_22222222222222222222",
+	"{shared}": "u_33333333333333333333", "{sharedkey}": "key_33333333333333333333",
 }
 
 // leaks returns the secrets of o that body shows, once the values the

@@ -370,7 +370,7 @@ func (s *Service) AcceptInvite(ctx context.Context, a roster.Actor, in AcceptInp
 	var u *roster.User
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		var err error
-		if u, err = s.acceptableInvite(ctx, tx, in); err != nil {
+		if u, err = s.acceptableInvite(ctx, tx, in, nil); err != nil {
 			return err
 		}
 		// Holding the link proves the address: it came by mail or from an
@@ -395,8 +395,9 @@ func (s *Service) AcceptInvite(ctx context.Context, a roster.Actor, in AcceptInp
 // acceptableInvite reads the invite of in.Token under its organization's
 // lock, so that a revoke or resend racing the acceptance is seen, not
 // undone, and marks it accepted: it returns the invited user, or
-// errInviteInvalid, or username_taken for in.Username.
-func (s *Service) acceptableInvite(ctx context.Context, tx *store.Tx, in AcceptInput) (*roster.User, error) {
+// errInviteInvalid, or the error of may (when not nil) for the invite's
+// organization, or username_taken for in.Username.
+func (s *Service) acceptableInvite(ctx context.Context, tx *store.Tx, in AcceptInput, may func(orgID string) error) (*roster.User, error) {
 	inv, err := tx.InviteByTokenHash(ctx, auth.HashToken(in.Token))
 	if err == nil {
 		if err := tx.LockOrg(ctx, inv.OrgID); err != nil {
@@ -416,6 +417,11 @@ func (s *Service) acceptableInvite(ctx context.Context, tx *store.Tx, in AcceptI
 	u, err := tx.UserByID(ctx, inv.OrgID, inv.UserID)
 	if err != nil || u.Status != roster.StatusInvited {
 		return nil, errInviteInvalid
+	}
+	if may != nil {
+		if err := may(inv.OrgID); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := tx.UserByUsername(ctx, inv.OrgID, in.Username); err == nil {
 		return nil, errUsernameTaken(in.Username)
@@ -457,18 +463,27 @@ func (s *Service) acceptWithAccount(ctx context.Context, a roster.Actor, in Acce
 	}
 	var u *roster.User
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		// One membership per organization: two joins of one account with
+		// two invites of one organization are serialized by that
+		// organization's lock (acceptableInvite), under which the second
+		// finds the first's row. A member is told so before any question
+		// of usernames: the one they would take there may be their own.
+		var home *roster.User
+		notMember := func(orgID string) error {
+			var err error
+			if home, err = tx.UserByID(ctx, a.User.OrgID, a.User.ID); err != nil {
+				return err
+			}
+			if _, err := tx.AccountUserIn(ctx, home.Account(), orgID); err == nil {
+				return roster.ReasonErrorf(roster.EConflict, roster.ReasonAlreadyMember,
+					"your account is already a member of this organization; switch to it from your avatar menu")
+			} else if !roster.IsNotFound(err) {
+				return err
+			}
+			return nil
+		}
 		var err error
-		if u, err = s.acceptableInvite(ctx, tx, in); err != nil {
-			return err
-		}
-		home, err := tx.UserByID(ctx, a.User.OrgID, a.User.ID)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.AccountUserIn(ctx, home.Account(), u.OrgID); err == nil {
-			return roster.ReasonErrorf(roster.EConflict, roster.ReasonAlreadyMember,
-				"your account is already a member of this organization; switch to it from your avatar menu")
-		} else if !roster.IsNotFound(err) {
+		if u, err = s.acceptableInvite(ctx, tx, in, notMember); err != nil {
 			return err
 		}
 		if home.AccountID == "" {
