@@ -82,6 +82,7 @@ func TestMigrationBackfillsEmailProof(t *testing.T) {
 		}
 		exec(tx, `ALTER TABLE users DROP COLUMN instance_admin`)
 		exec(tx, `DROP INDEX users_account`) // 0020 adds them again
+		exec(tx, `DROP INDEX users_account_org`)
 		exec(tx, `ALTER TABLE users DROP COLUMN account_id`)
 		exec(tx, `DROP TABLE team_idp_groups`)       // 0015 makes it anew
 		exec(tx, `DROP INDEX users_org_last_active`) // 0013 adds them again

@@ -143,7 +143,7 @@ func TestOrganizationsMigrationUpgradesInPlace(t *testing.T) {
 		for _, q := range []string{`DROP INDEX organizations_name_key`,
 			`ALTER TABLE organizations DROP COLUMN display_name`, `ALTER TABLE organizations DROP COLUMN name_key`,
 			`ALTER TABLE organizations DROP COLUMN status`, `ALTER TABLE organizations DROP COLUMN updated_at`,
-			`ALTER TABLE users DROP COLUMN instance_admin`, `DROP INDEX users_account`,
+			`ALTER TABLE users DROP COLUMN instance_admin`, `DROP INDEX users_account`, `DROP INDEX users_account_org`,
 			`ALTER TABLE users DROP COLUMN account_id`, `DELETE FROM schema_migrations WHERE version >= 19`} {
 			if err := tx.ExecForTest(ctx, q); err != nil {
 				return err

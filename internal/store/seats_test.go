@@ -34,7 +34,7 @@ func TestSeatCountsMigrationAndCommit(t *testing.T) {
 			`DROP INDEX organizations_name_key`, `ALTER TABLE organizations DROP COLUMN display_name`,
 			`ALTER TABLE organizations DROP COLUMN name_key`, `ALTER TABLE organizations DROP COLUMN status`,
 			`ALTER TABLE organizations DROP COLUMN updated_at`, `ALTER TABLE users DROP COLUMN instance_admin`,
-			`DROP INDEX users_account`, `ALTER TABLE users DROP COLUMN account_id`} {
+			`DROP INDEX users_account`, `DROP INDEX users_account_org`, `ALTER TABLE users DROP COLUMN account_id`} {
 			if err := tx.ExecForTest(ctx, q); err != nil {
 				return err
 			}

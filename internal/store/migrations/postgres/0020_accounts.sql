@@ -6,3 +6,7 @@
 -- share one password, which the store writes to all of them at once.
 ALTER TABLE users ADD COLUMN account_id TEXT;
 CREATE INDEX users_account ON users (account_id) WHERE account_id IS NOT NULL;
+-- One membership per organization: an account has at most one row, not
+-- removed, in each (the join takes the organization's lock; this holds
+-- whatever path writes).
+CREATE UNIQUE INDEX users_account_org ON users (account_id, org_id) WHERE account_id IS NOT NULL AND status <> 'removed';
