@@ -44,6 +44,7 @@ func cmdLicenseIssue(args []string, stdout io.Writer) error {
 	seats := fs.Int("seats", 0, "seat limit")
 	features := fs.String("features", "", "comma-separated features")
 	expires := fs.String("expires", "", "last valid day, YYYY-MM-DD")
+	org := fs.String("organization", "", "the organization's name the license is for; omitted, the instance")
 	if err := fs.Parse(args); err != nil {
 		return usageError{"license issue: " + err.Error()}
 	}
@@ -57,7 +58,7 @@ func cmdLicenseIssue(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	l := license.License{Licensee: *licensee, Seats: *seats, Expires: *expires, IssuedAt: time.Now()}
+	l := license.License{Licensee: *licensee, Seats: *seats, Expires: *expires, IssuedAt: time.Now(), Organization: *org}
 	for _, name := range strings.Split(*features, ",") {
 		if strings.TrimSpace(name) == "" {
 			continue
