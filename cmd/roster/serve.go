@@ -75,7 +75,7 @@ func newService(db *store.DB, cfg config.Config, log *slog.Logger) (*app.Service
 		}
 		ac.Directory, ac.LDAPGroupSync, ac.LDAPGroupAllowList = d, l.GroupSync, l.AllowList
 	}
-	return app.New(db, ac, log), nil
+	return app.New(context.Background(), db, ac, log)
 }
 
 // newSSOClient returns the OpenID Connect client when SSO is configured, and
