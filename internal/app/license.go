@@ -98,7 +98,7 @@ func (d *licenseDoc) status(now time.Time) LicenseStatus {
 	}
 	switch {
 	case d.err != nil:
-		return LicenseStatus{Status: LicenseInvalid, Reason: d.err.Error(), Scope: scope}
+		return LicenseStatus{Status: LicenseInvalid, Reason: d.err.Error(), Scope: scope, Err: d.err}
 	case d.lic.Expired(now):
 		return LicenseStatus{Status: LicenseExpired, License: d.lic, Scope: scope,
 			Reason: fmt.Sprintf("%v on %s", license.ErrExpired, d.lic.Expires)}
@@ -117,6 +117,18 @@ type LicenseStatus struct {
 	Reason  string           // why an expired or invalid license is ignored
 	License *license.License // the license's content; nil when none or invalid
 	Scope   string           // ScopeInstance or ScopeOrganization: what the license is for
+	Err     error            // why an invalid document failed to verify
+}
+
+// CheckLicenses verifies a LICENSE setting as New does and reports each
+// document's status at now, for `roster license check`.
+func CheckLicenses(setting, publicKey string, now time.Time) ([]LicenseStatus, error) {
+	st, err := loadLicense(setting, publicKey)
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{license: st}
+	return s.LicenseStatuses(now), nil
 }
 
 // LicenseStatusAt reports the instance license's status at now, for the
