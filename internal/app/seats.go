@@ -21,6 +21,13 @@ type SeatUsage struct {
 // Full reports whether no seat is left.
 func (s SeatUsage) Full() bool { return s.Limit > 0 && s.Taken >= s.Limit }
 
+// Left is how many seats may still be taken; 0 when unlimited.
+func (s SeatUsage) Left() int { return max(s.Limit-s.Taken, 0) }
+
+// Shared reports whether other organizations hold some of the seats
+// counted against the limit (the instance license's).
+func (s SeatUsage) Shared() bool { return s.Taken != s.Used }
+
 // SeatUsage counts the organization's seats in use and the limit of the
 // license governing it. Admins only.
 func (s *Service) SeatUsage(ctx context.Context, a roster.Actor) (SeatUsage, error) {
