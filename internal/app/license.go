@@ -192,6 +192,7 @@ func (s *Service) orgKey(ctx context.Context, tx *store.Tx, org string) (string,
 	if k, ok := s.orgKeys.Load(org); ok {
 		return k.(string), nil
 	}
+	gen := s.orgGen.Load() // a rename since the read must not be cached over
 	var o *roster.Organization
 	read := func(tx *store.Tx) error {
 		var err error
@@ -208,7 +209,9 @@ func (s *Service) orgKey(ctx context.Context, tx *store.Tx, org string) (string,
 		return "", fmt.Errorf("license of organization %s: %w", org, err)
 	}
 	key := roster.Fold(o.Name)
-	s.orgKeys.Store(org, key)
+	if s.orgGen.Load() == gen {
+		s.orgKeys.Store(org, key)
+	}
 	return key, nil
 }
 
@@ -341,8 +344,8 @@ func (s *Service) seatPlanAt(now time.Time) *seatPlan {
 // pool: a rename may give it a license of its own or take it away, and a
 // deleted organization's seats leave the pool.
 func (s *Service) orgChanged(ctx context.Context, org string) {
-	s.orgKeys.Delete(org)
 	s.orgGen.Add(1)
+	s.orgKeys.Delete(org)
 	if len(s.license.byOrg) == 0 && s.license.instance == nil {
 		return
 	}
