@@ -36,6 +36,13 @@ type OrgSummary struct {
 	Users     int // users who are not removed
 	SeatsUsed int // invited and active users (O13)
 	Teams     int
+	// SeatLimit is the seat limit of the license governing the
+	// organization, 0 when unlimited; under the instance license it is
+	// shared with every organization that license governs.
+	SeatLimit int
+	// License is what governs it: "instance" (the instance license, or
+	// none) or "organization" (a license naming it).
+	License string
 }
 
 // PrincipalKind tells users from service accounts (P2).

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
+	"roster/internal/app"
 	"roster/internal/config"
 	"roster/internal/license"
 )
@@ -44,6 +46,7 @@ func cmdLicenseIssue(args []string, stdout io.Writer) error {
 	seats := fs.Int("seats", 0, "seat limit")
 	features := fs.String("features", "", "comma-separated features")
 	expires := fs.String("expires", "", "last valid day, YYYY-MM-DD")
+	org := fs.String("organization", "", "the organization's name the license is for; omitted, the instance")
 	if err := fs.Parse(args); err != nil {
 		return usageError{"license issue: " + err.Error()}
 	}
@@ -57,7 +60,7 @@ func cmdLicenseIssue(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	l := license.License{Licensee: *licensee, Seats: *seats, Expires: *expires, IssuedAt: time.Now()}
+	l := license.License{Licensee: *licensee, Seats: *seats, Expires: *expires, IssuedAt: time.Now(), Organization: *org}
 	for _, name := range strings.Split(*features, ",") {
 		if strings.TrimSpace(name) == "" {
 			continue
@@ -87,19 +90,45 @@ func cmdLicenseCheck(getenv func(string) string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "status: none (no LICENSE: no seat limit, every feature on)")
 		return nil
 	}
-	pub, err := license.ParsePublicKey(cfg.LicensePublicKey)
+	_, err = license.ParsePublicKey(cfg.LicensePublicKey)
 	if cfg.LicensePublicKey == "" {
 		err = license.ErrNoPublicKey
 	}
 	if err != nil {
 		return fmt.Errorf("ROSTER_LICENSE_PUBLIC_KEY: %w", err)
 	}
-	l, err := license.Verify(cfg.License, pub, time.Now())
+	all, err := app.CheckLicenses(cfg.License, cfg.LicensePublicKey, time.Now())
 	if err != nil {
-		return fmt.Errorf("LICENSE is not valid and would be ignored: %w", err)
+		return err
 	}
-	fmt.Fprintf(stdout, "status: valid\nlicensee: %s\nseats: %d\nfeatures: %s\nexpires: %s\n",
-		l.Licensee, l.Seats, joinFeatures(l.Features), l.Expires)
+	var bad []error
+	for i, st := range all {
+		err := st.Err
+		if st.Status == app.LicenseExpired {
+			err = fmt.Errorf("%w on %s", license.ErrExpired, st.License.Expires)
+		}
+		if len(all) == 1 {
+			if err != nil {
+				return fmt.Errorf("LICENSE is not valid and would be ignored: %w", err)
+			}
+		} else {
+			fmt.Fprintf(stdout, "document %d:\n", i+1)
+			if err != nil {
+				fmt.Fprintf(stdout, "status: %s (ignored): %v\n\n", st.Status, err)
+				bad = append(bad, fmt.Errorf("document %d: %w", i+1, err))
+				continue
+			}
+		}
+		l := st.License
+		fmt.Fprintf(stdout, "status: valid\nfor: %s\nlicensee: %s\nseats: %d\nfeatures: %s\nexpires: %s\n",
+			l.Scope(), l.Licensee, l.Seats, joinFeatures(l.Features), l.Expires)
+		if len(all) > 1 {
+			fmt.Fprintln(stdout)
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("LICENSE: %d of %d documents are not valid and would be ignored: %w", len(bad), len(all), errors.Join(bad...))
+	}
 	return nil
 }
 

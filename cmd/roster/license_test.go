@@ -92,3 +92,46 @@ func TestLicenseCheckReportsBadLicense(t *testing.T) {
 		t.Fatalf("check with the wrong key: %v", err)
 	}
 }
+
+// issue --organization names the organization; check reports every
+// document of a LICENSE with several, and refuses two for one organization.
+func TestLicenseIssueForAnOrganizationAndCheckSeveral(t *testing.T) {
+	pub, priv, _ := license.GenerateKey()
+	expires := time.Now().AddDate(1, 0, 0).Format(license.DateLayout)
+	issue := func(args ...string) string {
+		t.Helper()
+		doc, err := runCLI(t, nil, append([]string{"license", "issue", "--private-key", priv, "--licensee", "Acme",
+			"--seats", "5", "--expires", expires}, args...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(doc)
+	}
+	inst, b, b2 := issue(), issue("--organization", "corp-b"), issue("--organization", "Corp-B")
+	key, _ := license.ParsePublicKey(pub)
+	if l, err := license.Verify(b, key, time.Now()); err != nil || l.Organization != "corp-b" || l.ForInstance() {
+		t.Fatalf("organization license %+v, %v", l, err)
+	}
+	if _, err := runCLI(t, nil, "license", "issue", "--private-key", priv, "--licensee", "A", "--seats", "1",
+		"--expires", expires, "--organization", "a b"); err == nil {
+		t.Fatal("issued a license for an organization name with a space")
+	}
+	env := func(setting string) map[string]string {
+		return map[string]string{"LICENSE": setting, "ROSTER_LICENSE_PUBLIC_KEY": pub}
+	}
+	out, err := runCLI(t, env(inst+",\n"+b), "license", "check")
+	if err != nil || !strings.Contains(out, "document 1:\nstatus: valid\nfor: the instance\n") ||
+		!strings.Contains(out, "document 2:\nstatus: valid\nfor: organization corp-b\n") {
+		t.Fatalf("check of two documents: %q, %v", out, err)
+	}
+	if _, err := runCLI(t, env(b+" "+b2), "license", "check"); err == nil || !strings.Contains(err.Error(), "both licenses of organization Corp-B") {
+		t.Fatalf("check of two licenses for one organization: %v", err)
+	}
+	_, otherPriv, _ := license.GenerateKey()
+	otherKey, _ := license.ParsePrivateKey(otherPriv)
+	bad, _ := license.Issue(license.License{Licensee: "A", Seats: 1, Expires: expires}, otherKey)
+	out, err = runCLI(t, env(inst+" "+bad), "license", "check")
+	if !errors.Is(err, license.ErrWrongKey) || !strings.Contains(out, "document 2:\nstatus: invalid (ignored)") {
+		t.Fatalf("check with a wrongly signed second document: %q, %v", out, err)
+	}
+}

@@ -107,9 +107,16 @@ func printOrgs(ctx context.Context, svc *app.Service, stdout io.Writer) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tID\tSTATUS\tUSERS\tSEATS USED\tTEAMS\tDISPLAY NAME")
+	fmt.Fprintln(tw, "NAME\tID\tSTATUS\tUSERS\tSEATS USED\tSEAT LIMIT\tTEAMS\tDISPLAY NAME")
 	for _, o := range all {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", o.Name, o.ID, o.Status, o.Users, o.SeatsUsed, o.Teams, o.DisplayName)
+		limit := "none"
+		switch {
+		case o.SeatLimit > 0 && o.License == app.ScopeInstance:
+			limit = fmt.Sprintf("%d (instance, shared)", o.SeatLimit)
+		case o.SeatLimit > 0:
+			limit = fmt.Sprintf("%d (own license)", o.SeatLimit)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\n", o.Name, o.ID, o.Status, o.Users, o.SeatsUsed, limit, o.Teams, o.DisplayName)
 	}
 	return tw.Flush()
 }

@@ -45,8 +45,8 @@ func TestAdminOrgCommands(t *testing.T) {
 	}
 	mustRun("created organization corp-c", "admin", "org", "create", "--display-name", "Corp C", "corp-c")
 	out = mustRun("corp-b", "admin", "org", "list")
-	if !regexp.MustCompile(`(?m)^corp-b\s+org_\S+\s+active\s+1\s+1\s+0\s+Corp B$`).MatchString(out) ||
-		!regexp.MustCompile(`(?m)^Roster\s+org_default\s+active\s+0\s+0\s+0\s+Roster$`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^corp-b\s+org_\S+\s+active\s+1\s+1\s+none\s+0\s+Corp B$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^Roster\s+org_default\s+active\s+0\s+0\s+none\s+0\s+Roster$`).MatchString(out) {
 		t.Errorf("list:\n%s", out)
 	}
 	mustRun("is now corp-d", "admin", "org", "rename", "corp-b", "corp-d", "--display-name", "Corp D")

@@ -75,7 +75,7 @@ func newService(db *store.DB, cfg config.Config, log *slog.Logger) (*app.Service
 		}
 		ac.Directory, ac.LDAPGroupSync, ac.LDAPGroupAllowList = d, l.GroupSync, l.AllowList
 	}
-	return app.New(db, ac, log), nil
+	return app.New(context.Background(), db, ac, log)
 }
 
 // newSSOClient returns the OpenID Connect client when SSO is configured, and
@@ -128,7 +128,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	logLicense(log, svc.LicenseStatusAt(time.Now()))
+	logLicense(log, svc, time.Now())
 	logMail(log, cfg)
 	applyLocalRestore(ctx, svc, cfg.LocalRestore, log, stderr)
 	sso := web.SSO{Enabled: cfg.SSOEnabled(), Issuer: cfg.OIDCIssuer, Provisioning: !cfg.DisableSSOProvisioning}
@@ -244,15 +244,31 @@ func logMail(log *slog.Logger, cfg config.Config) {
 }
 
 // logLicense reports the license at start-up; a bad one is ignored (O14).
-func logLicense(log *slog.Logger, st app.LicenseStatus) {
-	switch st.Status {
-	case app.LicenseNone:
+func logLicense(log *slog.Logger, svc *app.Service, now time.Time) {
+	all := svc.LicenseStatuses(now)
+	if len(all) == 0 {
 		log.Info("no license: no seat limit, every feature on")
-	case app.LicenseValid:
-		log.Info("license valid", "licensee", st.License.Licensee, "seats", st.License.Seats,
-			"features", st.License.Features, "expires", st.License.Expires)
-	default:
-		log.Error("license ignored: running without seat limit or feature restrictions", "status", st.Status, "reason", st.Reason)
+		return
+	}
+	for i, st := range all {
+		var attrs []any
+		if len(all) > 1 {
+			attrs = append(attrs, "document", i+1)
+		}
+		switch st.Status {
+		case app.LicenseValid:
+			if !st.License.ForInstance() {
+				attrs = append(attrs, "organization", st.License.Organization)
+			}
+			log.Info("license valid", append(attrs, "licensee", st.License.Licensee, "seats", st.License.Seats,
+				"features", st.License.Features, "expires", st.License.Expires)...)
+		case app.LicenseExpired, app.LicenseInvalid:
+			if len(all) == 1 {
+				log.Error("license ignored: running without seat limit or feature restrictions", "status", st.Status, "reason", st.Reason)
+				continue
+			}
+			log.Error("license ignored: what it would govern falls back to the instance license", append(attrs, "status", st.Status, "reason", st.Reason)...)
+		}
 	}
 }
 

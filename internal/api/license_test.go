@@ -31,11 +31,17 @@ func newSigner(t *testing.T) signer {
 
 func (s signer) issue(t *testing.T, seats int, expires time.Time, features ...license.Feature) string {
 	t.Helper()
+	return s.issueFor(t, "", seats, expires, features...)
+}
+
+// issueFor issues a license for organization org ("" for the instance).
+func (s signer) issueFor(t *testing.T, org string, seats int, expires time.Time, features ...license.Feature) string {
+	t.Helper()
 	key, err := license.ParsePrivateKey(s.priv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := license.Issue(license.License{Licensee: "Acme", Seats: seats, Features: features,
+	doc, err := license.Issue(license.License{Licensee: "Acme", Seats: seats, Features: features, Organization: org,
 		Expires: expires.Format(license.DateLayout), IssuedAt: time.Now()}, key)
 	if err != nil {
 		t.Fatal(err)
@@ -151,12 +157,12 @@ func TestLicensePage(t *testing.T) {
 				if seats["limit"] != 5.0 || seats["available"] != 4.0 || features != "[scim sso]" || m["licensee"] != "Acme" {
 					t.Fatalf("valid license page: %v", m)
 				}
-				err := e.App.RequireFeature("custom_roles")
+				err := e.App.RequireFeature(t.Context(), roster.DefaultOrgID, "custom_roles")
 				if roster.ErrorCode(err) != roster.EForbidden || roster.ErrorReason(err) != "feature_not_licensed" ||
 					!strings.Contains(roster.ErrorMessage(err), "custom_roles") {
 					t.Fatalf("RequireFeature(custom_roles) = %v", err)
 				}
-				if err := e.App.RequireFeature("scim"); err != nil {
+				if err := e.App.RequireFeature(t.Context(), roster.DefaultOrgID, "scim"); err != nil {
 					t.Fatalf("RequireFeature(scim) = %v", err)
 				}
 				return
@@ -167,7 +173,7 @@ func TestLicensePage(t *testing.T) {
 				t.Fatalf("license page without a usable license: %v", m)
 			}
 			for _, f := range license.AllFeatures() {
-				if err := e.App.RequireFeature(string(f)); err != nil {
+				if err := e.App.RequireFeature(t.Context(), roster.DefaultOrgID, string(f)); err != nil {
 					t.Fatalf("RequireFeature(%s) = %v", f, err)
 				}
 			}

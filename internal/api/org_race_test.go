@@ -126,14 +126,16 @@ func orgUser(e *apitest.Env, o apitest.Org, username, role string) apitest.User 
 	return e.MustUserIn(o, username, role)
 }
 
-// O13 in two organizations at once: the license's seat limit holds in
-// each; with one seat left in both, an invite and a SCIM create racing in
-// each organization (four requests) give exactly one seat to one of them
-// per organization, and each organization's seat counter equals its seat
-// holders.
+// O13 in two organizations at once, each with a license of its own (the
+// instance license governs the first, corp-b's its own): the seat limit
+// holds in each; with one seat left in both, an invite and a SCIM create
+// racing in each organization (four requests) give exactly one seat to
+// one of them per organization, and each organization's seat counter
+// equals its seat holders.
 func TestOrgSeatLimitRaceTrials(t *testing.T) {
 	s := newSigner(t)
-	cfg := app.Config{License: s.issue(t, 3, nextYear, license.SCIM), LicenseKey: s.pub} // an admin and a member leave one seat
+	cfg := app.Config{License: s.issue(t, 3, nextYear, license.SCIM) + "\n" + s.issueFor(t, "corp-b", 3, nextYear, license.SCIM),
+		LicenseKey: s.pub} // an admin and a member leave one seat in each
 	onServers(t, cfg, func(t *testing.T, e [2]*apitest.Env) {
 		trials := invariantTrials(t)
 		root := e[0].MustSignup("root")
@@ -182,5 +184,86 @@ func TestOrgSeatLimitRaceTrials(t *testing.T) {
 			}
 		}
 		t.Logf("seat limit in two organizations: %d violations in %d trials", violations, trials)
+	})
+}
+
+// instanceSeats reads the instance license's seat pool.
+func instanceSeats(t testing.TB, e *apitest.Env) int {
+	t.Helper()
+	var n int
+	err := e.DB.Read(context.Background(), func(tx *store.Tx) error {
+		var err error
+		n, err = tx.InstanceSeatCount(context.Background())
+		return err
+	})
+	if err != nil {
+		t.Fatalf("instance seats: %v", err)
+	}
+	return n
+}
+
+// Issue #18: an instance license's seats are the total of every
+// organization it governs. Two organizations under one 5-seat license
+// hold 4 (an admin and a member each); an invite and a SCIM create racing
+// in each (four requests, on two servers on PostgreSQL) give the last
+// seat to exactly one of them, and the pool equals the seat holders of
+// both.
+func TestInstanceSeatPoolRaceTrials(t *testing.T) {
+	s := newSigner(t)
+	cfg := app.Config{License: s.issue(t, 5, nextYear, license.SCIM), LicenseKey: s.pub}
+	onServers(t, cfg, func(t *testing.T, e [2]*apitest.Env) {
+		trials := invariantTrials(t)
+		root := e[0].MustSignup("root")
+		e[0].MustUser(root.Key, "member", "member")
+		b := e[0].MustOrg("corp-b", "birch")
+		e[0].MustUserIn(b, "member", "member")
+		orgs := []apitest.Org{{ID: roster.DefaultOrgID, Admin: root}, b}
+		violations := 0
+		for i := range trials {
+			var res [2][2]result
+			invite := func(k int) func() {
+				return func() {
+					res[k][0] = send(e[k], "POST", "/api/v1/users", map[string]string{"email": fmt.Sprintf("inv%d@example.com", i)}, orgs[k].Admin.Key)
+				}
+			}
+			provision := func(k int) func() {
+				return func() {
+					res[k][1] = send(e[1-k], "POST", "/scim/v2/Users", map[string]any{
+						"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:User"}, "userName": fmt.Sprintf("scim%d@example.com", i)}, orgs[k].Admin.Key)
+				}
+			}
+			apitest.Race(invite(0), provision(0), invite(1), provision(1))
+			won, holders := 0, 0
+			var winners []func()
+			for k, o := range orgs {
+				for j, r := range res[k] {
+					switch {
+					case r.status == 201:
+						won++
+						winner := []string{fmt.Sprintf("inv%d@example.com", i), fmt.Sprintf("scim%d", i)}[j]
+						winners = append(winners, func() { e[0].Must(204, "DELETE", "/api/v1/users/"+winner, nil, o.Admin.Key) })
+					case r.status == 409 && (r.code() == "seat_limit_reached" || strings.Contains(string(r.body), "seat limit reached")):
+					default:
+						t.Fatalf("trial %d, %s, request %d: status %d: %s %v", i, o.ID, j, r.status, r.body, r.err)
+					}
+				}
+				counter, h := orgSeatCounts(t, e[0], o.ID)
+				if counter != h {
+					t.Errorf("trial %d, %s: counter %d, %d seat holders", i, o.ID, counter, h)
+				}
+				holders += h
+			}
+			if pool := instanceSeats(t, e[0]); won != 1 || holders != 5 || pool != holders {
+				violations++
+				t.Errorf("trial %d: %d won, %d seat holders, pool %d; want 1, 5, 5", i, won, holders, pool)
+			}
+			for _, free := range winners {
+				free()
+			}
+			if pool := instanceSeats(t, e[0]); pool != 4 {
+				t.Fatalf("trial %d: after freeing, pool %d, want 4", i, pool)
+			}
+		}
+		t.Logf("instance seat pool over two organizations: %d violations in %d trials", violations, trials)
 	})
 }

@@ -20,6 +20,12 @@ type Org struct {
 	Users     int `json:"users"`
 	SeatsUsed int `json:"seats_used"`
 	Teams     int `json:"teams"`
+	// SeatLimit is the seat limit of the license governing the
+	// organization, null when unlimited; License says which governs it:
+	// the instance license (whose limit every organization it governs
+	// shares) or the organization's own.
+	SeatLimit *int   `json:"seat_limit"`
+	License   string `json:"license" enum:"instance,organization"`
 }
 
 // OrgList is every organization of the instance.
@@ -52,8 +58,13 @@ type UpdateOrgRequest struct {
 }
 
 func orgJSON(o *roster.OrgSummary) Org {
-	return Org{ID: o.ID, Name: o.Name, DisplayName: o.DisplayName, Status: string(o.Status),
-		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Users: o.Users, SeatsUsed: o.SeatsUsed, Teams: o.Teams}
+	out := Org{ID: o.ID, Name: o.Name, DisplayName: o.DisplayName, Status: string(o.Status),
+		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Users: o.Users, SeatsUsed: o.SeatsUsed, Teams: o.Teams, License: o.License}
+	if o.SeatLimit > 0 {
+		limit := o.SeatLimit
+		out.SeatLimit = &limit
+	}
+	return out
 }
 
 func createdOrgJSON(o *roster.OrgSummary, invite *app.InviteResult, showURL bool) CreatedOrg {

@@ -136,7 +136,11 @@ func NewWith(tb testing.TB, opt Options) *Env {
 			opt.Config.PublicURL = url
 		}
 	}
-	svc := app.New(db, opt.Config, log)
+	svc, err := app.New(tb.Context(), db, opt.Config, log)
+	if err != nil {
+		db.Close()
+		tb.Fatalf("start the service: %v", err)
+	}
 	sopt.MailSink = opt.Config.MailSink || opt.Config.Mailer != nil
 	srv.Config.Handler = server.New(svc, log, sopt)
 	srv.Start()

@@ -110,7 +110,11 @@ func accessMust(tb testing.TB, err error) {
 }
 
 func accessService(db *store.DB) *app.Service {
-	return app.New(db, app.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := app.New(context.Background(), db, app.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		panic(err)
+	}
+	return svc
 }
 
 // BenchmarkTeamPermissions measures the whole per-request authorization of

@@ -43,7 +43,7 @@ func (s *Service) CreateCustomRole(ctx context.Context, a roster.Actor, in RoleI
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
-	if err := s.RequireFeature(featureCustomRoles); err != nil {
+	if err := s.RequireFeature(ctx, orgID(a), featureCustomRoles); err != nil {
 		return nil, err
 	}
 	r, err := in.role(orgID(a))

@@ -70,8 +70,13 @@ func (s *Service) ListOrganizations(ctx context.Context, a roster.Actor) ([]*ros
 	var out []*roster.OrgSummary
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = tx.ListOrganizations(ctx)
-		return err
+		if out, err = tx.ListOrganizations(ctx); err != nil {
+			return err
+		}
+		for _, o := range out {
+			s.withLicense(tx, o)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list organizations: %w", err)
@@ -88,8 +93,11 @@ func (s *Service) Organization(ctx context.Context, a roster.Actor, ref string) 
 	var o *roster.OrgSummary
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		o, err = tx.OrganizationSummary(ctx, ref)
-		return err
+		if o, err = tx.OrganizationSummary(ctx, ref); err != nil {
+			return err
+		}
+		s.withLicense(tx, o)
+		return nil
 	})
 	if roster.IsNotFound(err) {
 		return nil, errNoOrg(ref)
@@ -98,6 +106,15 @@ func (s *Service) Organization(ctx context.Context, a roster.Actor, ref string) 
 		return nil, fmt.Errorf("organization %s: %w", truncate(ref, 64), err)
 	}
 	return o, nil
+}
+
+// withLicense fills in the seat limit of o's governing license and its scope.
+func (s *Service) withLicense(tx *store.Tx, o *roster.OrgSummary) {
+	st := s.governing(roster.Fold(o.Name), tx.Now())
+	o.License = st.Scope
+	if st.Status == LicenseValid {
+		o.SeatLimit = st.License.Seats
+	}
 }
 
 // checkOrgNames validates an organization's name and display name.
@@ -286,6 +303,7 @@ func (s *Service) changeOrg(ctx context.Context, a roster.Actor, ref string,
 		return nil, err
 	}
 	var o *roster.Organization
+	var before roster.Organization
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		var err error
 		if o, err = tx.Organization(ctx, ref); roster.IsNotFound(err) {
@@ -299,6 +317,7 @@ func (s *Service) changeOrg(ctx context.Context, a roster.Actor, ref string,
 		if o, err = tx.Organization(ctx, o.ID); err != nil {
 			return err
 		}
+		before = *o
 		events, err := change(o)
 		if err != nil || len(events) == 0 {
 			return err
@@ -315,6 +334,9 @@ func (s *Service) changeOrg(ctx context.Context, a roster.Actor, ref string,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("change organization %s: %w", truncate(ref, 64), err)
+	}
+	if roster.Fold(o.Name) != roster.Fold(before.Name) || (o.Status == roster.OrgDeleted) != (before.Status == roster.OrgDeleted) {
+		s.orgChanged(ctx, o.ID) // which license governs it, and the pool
 	}
 	return o, nil
 }

@@ -1,6 +1,10 @@
 package app
 
-import "roster"
+import (
+	"context"
+
+	"roster"
+)
 
 // isSCIMServiceAccount reports whether the actor is an organization service
 // account calling through SCIM, which A1 lets act as an admin there.
@@ -13,7 +17,7 @@ var errNotSCIM = roster.ReasonErrorf(roster.EForbidden, roster.ReasonNotSCIMCall
 
 // requireSCIM admits the callers of SCIM (section 9): active organization
 // admins and organization service accounts, when the license allows SCIM.
-func (s *Service) requireSCIM(a roster.Actor) error {
+func (s *Service) requireSCIM(ctx context.Context, a roster.Actor) error {
 	if a.ServiceAccount != nil && !a.ServiceAccount.IsOrgScoped() {
 		return errNotSCIM
 	}
@@ -26,7 +30,7 @@ func (s *Service) requireSCIM(a roster.Actor) error {
 		}
 		return err
 	}
-	return s.RequireFeature(featureSCIM)
+	return s.RequireFeature(ctx, orgID(a), featureSCIM)
 }
 
 // holds runs an edge's precondition on the current state of a resource,
@@ -40,4 +44,6 @@ func holds[T any](check func(T) error, cur T) error {
 
 // AuthorizeSCIM refuses callers who may not use SCIM, for edge endpoints
 // that call no other use case (discovery).
-func (s *Service) AuthorizeSCIM(a roster.Actor) error { return s.requireSCIM(a) }
+func (s *Service) AuthorizeSCIM(ctx context.Context, a roster.Actor) error {
+	return s.requireSCIM(ctx, a)
+}

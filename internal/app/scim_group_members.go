@@ -11,7 +11,7 @@ import (
 // ModifySCIMGroup changes a team to the state fn derives from its current
 // one (PUT and PATCH), in one transaction (C2, C5).
 func (s *Service) ModifySCIMGroup(ctx context.Context, a roster.Actor, id string, check func(*DirectoryGroup) error, fn func(*DirectoryGroup) (SCIMGroupInput, error)) (*DirectoryGroup, error) {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return nil, err
 	}
 	var out *DirectoryGroup
@@ -53,7 +53,7 @@ func lockSCIMGroup(ctx context.Context, tx *store.Tx, org, id string) (*Director
 
 // DeleteSCIMGroup archives the team (C2, T11).
 func (s *Service) DeleteSCIMGroup(ctx context.Context, a roster.Actor, id string, check func(*DirectoryGroup) error) error {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return err
 	}
 	return s.db.Tx(ctx, func(tx *store.Tx) error {

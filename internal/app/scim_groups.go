@@ -103,7 +103,7 @@ func loadSCIMGroup(ctx context.Context, tx *store.Tx, org, id string) (*Director
 
 // GetSCIMGroup returns one team as a SCIM group.
 func (s *Service) GetSCIMGroup(ctx context.Context, a roster.Actor, id string) (*DirectoryGroup, error) {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return nil, err
 	}
 	var v *DirectoryGroup
@@ -117,7 +117,7 @@ func (s *Service) GetSCIMGroup(ctx context.Context, a roster.Actor, id string) (
 
 // ListSCIMGroups returns the teams in r as groups with their members.
 func (s *Service) ListSCIMGroups(ctx context.Context, a roster.Actor, r GroupRange) (DirectoryGroupPage, error) {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return DirectoryGroupPage{}, err
 	}
 	var page DirectoryGroupPage
@@ -138,7 +138,7 @@ func (s *Service) ListSCIMGroups(ctx context.Context, a roster.Actor, r GroupRan
 // CreateSCIMGroup creates a team from a SCIM group (C2): its name is
 // derived from the display name (P4) and the members join as members.
 func (s *Service) CreateSCIMGroup(ctx context.Context, a roster.Actor, in SCIMGroupInput) (*DirectoryGroup, error) {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return nil, err
 	}
 	in.DisplayName = strings.TrimSpace(in.DisplayName)

@@ -23,7 +23,7 @@ func UserCursorAt(u *roster.User) *store.UserCursor {
 // ListSCIMUsers returns the users in r with their profiles and teams (C1);
 // service accounts are not SCIM users (A2).
 func (s *Service) ListSCIMUsers(ctx context.Context, a roster.Actor, r UserRange) ([]*DirectoryUser, error) {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return nil, err
 	}
 	if r.Limit <= 0 {
@@ -43,7 +43,7 @@ func (s *Service) ListSCIMUsers(ctx context.Context, a roster.Actor, r UserRange
 
 // CountSCIMUsers counts the users ListSCIMUsers goes through.
 func (s *Service) CountSCIMUsers(ctx context.Context, a roster.Actor) (int, error) {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return 0, err
 	}
 	var n int
@@ -58,7 +58,7 @@ func (s *Service) CountSCIMUsers(ctx context.Context, a roster.Actor) (int, erro
 // FindSCIMUsers returns, in creation order, the users an indexed look-up
 // of keys finds, with their profiles and teams.
 func (s *Service) FindSCIMUsers(ctx context.Context, a roster.Actor, keys store.SCIMUserKeys) ([]*DirectoryUser, error) {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return nil, err
 	}
 	var out []*DirectoryUser

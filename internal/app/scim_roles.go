@@ -9,7 +9,7 @@ import (
 
 // ListSCIMRoles lists the organization's custom roles for SCIM.
 func (s *Service) ListSCIMRoles(ctx context.Context, a roster.Actor) ([]*roster.CustomRole, error) {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return nil, err
 	}
 	var out []*roster.CustomRole
@@ -23,7 +23,7 @@ func (s *Service) ListSCIMRoles(ctx context.Context, a roster.Actor) ([]*roster.
 
 // GetSCIMRole returns one custom role for SCIM.
 func (s *Service) GetSCIMRole(ctx context.Context, a roster.Actor, id string) (*roster.CustomRole, error) {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return nil, err
 	}
 	var out *roster.CustomRole
@@ -37,7 +37,7 @@ func (s *Service) GetSCIMRole(ctx context.Context, a roster.Actor, id string) (*
 
 // CreateSCIMRole creates a custom role through SCIM (R3).
 func (s *Service) CreateSCIMRole(ctx context.Context, a roster.Actor, in RoleInput) (*roster.CustomRole, error) {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return nil, err
 	}
 	return s.CreateCustomRole(ctx, a, in)
@@ -46,7 +46,7 @@ func (s *Service) CreateSCIMRole(ctx context.Context, a roster.Actor, in RoleInp
 // ModifySCIMRole replaces a custom role with what fn derives from it (PUT
 // and PATCH) in one transaction; holders change at once (R3).
 func (s *Service) ModifySCIMRole(ctx context.Context, a roster.Actor, id string, check func(*roster.CustomRole) error, fn func(*roster.CustomRole) (RoleInput, error)) (*roster.CustomRole, error) {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return nil, err
 	}
 	var out *roster.CustomRole
@@ -77,7 +77,7 @@ func (s *Service) ModifySCIMRole(ctx context.Context, a roster.Actor, id string,
 
 // DeleteSCIMRole deletes a custom role; holders move to its base (R4).
 func (s *Service) DeleteSCIMRole(ctx context.Context, a roster.Actor, id string, check func(*roster.CustomRole) error) error {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return err
 	}
 	return s.db.Tx(ctx, func(tx *store.Tx) error {

@@ -142,7 +142,7 @@ func loadSCIMUser(ctx context.Context, tx *store.Tx, org, id string) (*Directory
 
 // GetSCIMUser returns one user for SCIM.
 func (s *Service) GetSCIMUser(ctx context.Context, a roster.Actor, id string) (*DirectoryUser, error) {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return nil, err
 	}
 	var v *DirectoryUser
@@ -173,7 +173,7 @@ func (s *Service) scimPassword(p string) (string, error) {
 // CreateSCIMUser provisions an active user without an invite, taking a
 // seat (C1, O13); active false creates it deactivated, without a seat.
 func (s *Service) CreateSCIMUser(ctx context.Context, a roster.Actor, in SCIMUserInput, w SCIMWrite) (*DirectoryUser, error) {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return nil, err
 	}
 	hash, err := s.scimPassword(w.Password)
@@ -266,7 +266,7 @@ func adoptionCandidate(ctx context.Context, tx *store.Tx, org string, in SCIMUse
 // ModifySCIMUser changes a user to the state fn derives from its current
 // one (PUT and PATCH), all in one transaction (C5, C7).
 func (s *Service) ModifySCIMUser(ctx context.Context, a roster.Actor, id string, w SCIMWrite, fn func(*DirectoryUser) (SCIMUserInput, error)) (*DirectoryUser, error) {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return nil, err
 	}
 	hash, err := s.scimPassword(w.Password)
@@ -340,7 +340,7 @@ func isActiveAdmin(u *roster.User) bool {
 // DeleteSCIMUser deactivates a user (C1), or removes them when the server
 // is configured so (O9); a pending invite is revoked either way.
 func (s *Service) DeleteSCIMUser(ctx context.Context, a roster.Actor, id string, check func(*DirectoryUser) error) error {
-	if err := s.requireSCIM(a); err != nil {
+	if err := s.requireSCIM(ctx, a); err != nil {
 		return err
 	}
 	orgLock := s.cfg.SCIMDeleteRemoves // set when a run finds a rule at stake, as in ModifySCIMUser

@@ -10,25 +10,55 @@ import (
 
 // SeatUsage is the seat figure the dashboard shows (O13, O15).
 type SeatUsage struct {
-	Used  int // active and invited users
+	Used  int // active and invited users of the organization
 	Limit int // 0 when unlimited
+	// Taken is the seats counted against Limit: Used under the
+	// organization's own license; under the instance license, every
+	// organization's it governs, together.
+	Taken int
+	// Pooled says the limit is the instance license's, shared.
+	Pooled        bool
+	instanceAdmin bool
 }
 
 // Full reports whether no seat is left.
-func (s SeatUsage) Full() bool { return s.Limit > 0 && s.Used >= s.Limit }
+func (s SeatUsage) Full() bool { return s.Limit > 0 && s.Taken >= s.Limit }
 
-// SeatUsage counts the seats in use and the license's limit. Admins only.
+// Left is how many seats may still be taken; 0 when unlimited.
+func (s SeatUsage) Left() int { return max(s.Limit-s.Taken, 0) }
+
+// Shared reports whether the limit is the instance license's, which the
+// organizations it governs share.
+func (s SeatUsage) Shared() bool { return s.Pooled }
+
+// LeftShown reports whether Left may be shown to the caller: what is left
+// of a shared limit tells the other organizations' count (#18: no
+// organization's counts reach another's admins), so only an instance
+// admin sees it.
+func (s SeatUsage) LeftShown() bool { return !s.Pooled || s.instanceAdmin }
+
+// SeatUsage counts the organization's seats in use and the limit of the
+// license governing it. Admins only.
 func (s *Service) SeatUsage(ctx context.Context, a roster.Actor) (SeatUsage, error) {
 	if err := requireAdmin(a); err != nil {
 		return SeatUsage{}, err
 	}
 	var u SeatUsage
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		if l := s.activeLicense(tx.Now()); l != nil {
-			u.Limit = l.Seats
+		org := orgID(a)
+		st, err := s.licenseOf(ctx, tx, org, tx.Now())
+		if err != nil {
+			return err
 		}
-		var err error
-		u.Used, err = tx.SeatCount(ctx, orgID(a))
+		if u.Used, err = tx.SeatCount(ctx, org); err != nil {
+			return err
+		}
+		u.Taken = u.Used
+		if st.Status == LicenseValid {
+			u.Limit = st.License.Seats
+			u.Taken, err = s.seatsTaken(ctx, tx, st, u.Used)
+			u.Pooled, u.instanceAdmin = st.Scope == ScopeInstance && s.plan.Load().pool, IsInstanceAdmin(a)
+		}
 		return err
 	})
 	if err != nil {

@@ -86,11 +86,12 @@ type Config struct {
 
 // Service runs the use cases against one database.
 type Service struct {
-	db        *store.DB
-	cfg       Config
-	log       *slog.Logger
-	limits    limits
-	license   licenseState
+	db      *store.DB
+	cfg     Config
+	log     *slog.Logger
+	limits  limits
+	license licenseState
+	seatState
 	templates *mail.Templates
 	webhooks  *webhook.Sender
 	wake      chan struct{}        // wakes the mail worker after an invite commits
@@ -99,9 +100,12 @@ type Service struct {
 	checkPassword func(hash, password string) (bool, error)
 }
 
-// New returns a Service. The store is used as is: app is its only client
-// and tests run it on real engines, so no interface stands in between.
-func New(db *store.DB, cfg Config, log *slog.Logger) *Service {
+// New returns a Service, or an error when the LICENSE setting holds two
+// licenses for the instance or for one organization. With an instance
+// license in force it recounts the instance's seat pool (recountSeats).
+// The store is used as is: app is its only client and tests run it on
+// real engines, so no interface stands in between.
+func New(ctx context.Context, db *store.DB, cfg Config, log *slog.Logger) (*Service, error) {
 	if cfg.SessionLength <= 0 {
 		cfg.SessionLength = 720 * time.Hour
 	}
@@ -113,9 +117,17 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Service {
 	if cfg.Webhooks == nil {
 		cfg.Webhooks = webhook.New(webhook.Options{})
 	}
-	return &Service{db: db, cfg: cfg, log: log, license: loadLicense(cfg.License, cfg.LicenseKey),
+	lic, err := loadLicense(cfg.License, cfg.LicenseKey)
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{db: db, cfg: cfg, log: log, license: lic,
 		templates: mail.MustTemplates(), webhooks: cfg.Webhooks, wake: make(chan struct{}, 1), limits: defaultLimits,
 		checkPassword: auth.CheckPassword, keys: federation.New(federation.Options{Client: cfg.FederationClient, Now: db.Now})}
+	if err := s.recountSeats(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // DB returns the service's database, for health checks.

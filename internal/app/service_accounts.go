@@ -105,7 +105,7 @@ func (s *Service) createTeamServiceAccount(ctx context.Context, a roster.Actor, 
 	if err := validateSAName(name); err != nil {
 		return nil, err
 	}
-	if err := s.RequireFeature(featureServiceAccounts); err != nil {
+	if err := s.RequireFeature(ctx, orgID(a), featureServiceAccounts); err != nil {
 		return nil, err
 	}
 	if s.cfg.DisableTeamServiceAccountCreation {
@@ -174,7 +174,7 @@ func (s *Service) CreateOrgServiceAccount(ctx context.Context, a roster.Actor, n
 	if err := validateSAName(name); err != nil {
 		return nil, err
 	}
-	if err := s.RequireFeature(featureServiceAccounts); err != nil {
+	if err := s.RequireFeature(ctx, orgID(a), featureServiceAccounts); err != nil {
 		return nil, err
 	}
 	if defaultTeam == "" {

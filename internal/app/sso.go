@@ -94,9 +94,6 @@ func (s *Service) SSOSignIn(ctx context.Context, a roster.Actor, c roster.SSOCla
 func (s *Service) externalSignIn(ctx context.Context, a roster.Actor, c roster.SSOClaims, syncGroups bool) (*roster.User, string, error) {
 	signedIn := a.User
 	a.User = nil
-	if err := s.RequireFeature(featureSSO); err != nil {
-		return nil, "", err
-	}
 	c, err := cleanClaims(c)
 	if err != nil {
 		return nil, "", err
@@ -106,6 +103,11 @@ func (s *Service) externalSignIn(ctx context.Context, a roster.Actor, c roster.S
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		to, err := s.ssoOrg(ctx, tx, c)
 		if err != nil {
+			return err
+		}
+		// The license of the organization signed into must list SSO
+		// (it covers LDAP too).
+		if err := s.requireFeatureIn(ctx, tx, to.org, featureSSO); err != nil {
 			return err
 		}
 		// Syncing groups may join the user to several teams, whose locks

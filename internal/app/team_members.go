@@ -35,7 +35,7 @@ func (s *Service) resolveRole(ctx context.Context, tx *store.Tx, org, name strin
 			return roster.ReasonErrorf(roster.EInvalid, roster.ReasonInvalidRole, "the service role belongs to service accounts; create one instead")
 		}
 		if r == roster.TeamViewer {
-			if err := s.RequireFeature(featureViewerTeamRole); err != nil {
+			if err := s.requireFeatureIn(ctx, tx, org, featureViewerTeamRole); err != nil {
 				return err
 			}
 		}
@@ -52,7 +52,7 @@ func (s *Service) resolveRole(ctx context.Context, tx *store.Tx, org, name strin
 	if err != nil {
 		return err
 	}
-	if err := s.RequireFeature(featureCustomRoles); err != nil {
+	if err := s.requireFeatureIn(ctx, tx, org, featureCustomRoles); err != nil {
 		return err
 	}
 	m.Role, m.CustomRole = roster.TeamCustom, cr

@@ -231,7 +231,9 @@ func (s *Service) setUserActive(ctx context.Context, tx *store.Tx, a roster.Acto
 			return err
 		}
 		u.Status, action = roster.StatusDeactivated, roster.ActUserDeactivate
-		freeSeat(tx, u.OrgID)
+		if err := s.freeSeat(ctx, tx, u.OrgID); err != nil {
+			return err
+		}
 	}
 	if err := tx.UpdateUser(ctx, u); err != nil {
 		return err
@@ -263,7 +265,9 @@ func (s *Service) removeUser(ctx context.Context, tx *store.Tx, a roster.Actor, 
 		return err
 	}
 	if u.Status.HoldsSeat() {
-		freeSeat(tx, u.OrgID)
+		if err := s.freeSeat(ctx, tx, u.OrgID); err != nil {
+			return err
+		}
 	}
 	u.Status = roster.StatusRemoved
 	if err := tx.UpdateUser(ctx, u); err != nil {

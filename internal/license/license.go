@@ -78,6 +78,24 @@ type License struct {
 	Features []Feature `json:"features"`
 	Expires  string    `json:"expires"` // last valid day, YYYY-MM-DD (UTC)
 	IssuedAt time.Time `json:"issued_at"`
+	// Organization is the name of the organization the license is for
+	// (organizations.name, compared case-insensitively); empty for the
+	// instance: every organization without a license of its own. Older
+	// documents have none and are instance licenses.
+	Organization string `json:"organization,omitempty"`
+}
+
+// ForInstance reports whether the license is the instance's, not one
+// organization's.
+func (l *License) ForInstance() bool { return l.Organization == "" }
+
+// Scope names what the license is for in people's words: "the instance"
+// or "organization NAME".
+func (l *License) Scope() string {
+	if l.ForInstance() {
+		return "the instance"
+	}
+	return "organization " + l.Organization
 }
 
 // ExpiresAt is the first instant the license no longer holds: the start of
@@ -118,6 +136,10 @@ func Issue(l License, key ed25519.PrivateKey) (string, error) {
 	}
 	if l.Seats < 1 {
 		return "", errors.New("seats must be at least 1")
+	}
+	if l.Organization != strings.TrimSpace(l.Organization) || !utf8.ValidString(l.Organization) ||
+		strings.ContainsAny(l.Organization, " \t\r\n,") {
+		return "", fmt.Errorf("organization %q must be an organization's name, without spaces or commas", l.Organization)
 	}
 	if _, err := time.Parse(DateLayout, l.Expires); err != nil {
 		return "", fmt.Errorf("expiry %q must be a date YYYY-MM-DD", l.Expires)
@@ -184,4 +206,12 @@ func Parse(doc string, pub ed25519.PublicKey) (*License, error) {
 		return nil, ErrMalformed
 	}
 	return &l, nil
+}
+
+// Split cuts a LICENSE setting into its documents: one or more, separated
+// by whitespace or commas (neither occurs inside a document).
+func Split(docs string) []string {
+	return strings.FieldsFunc(docs, func(r rune) bool {
+		return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r'
+	})
 }

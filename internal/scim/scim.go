@@ -100,7 +100,7 @@ func (s *Server) serve(prefix string, h handler) http.Handler {
 		if err != nil {
 			return err
 		}
-		if err := s.app.AuthorizeSCIM(a); err != nil {
+		if err := s.app.AuthorizeSCIM(r.Context(), a); err != nil {
 			return err
 		}
 		base := s.publicURL

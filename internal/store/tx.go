@@ -19,15 +19,16 @@ import (
 
 // Tx is one database transaction with the clock fixed at its start.
 type Tx struct {
-	tx      *sql.Tx // nil in DB.ReadNow, whose statements run on pool
-	pool    *sql.DB
-	engine  Engine
-	now     time.Time
-	stmts   *stmtCache             // SQLite's prepared statements for this pool; nil on PostgreSQL
-	batched bool                   // shares its transaction with others (group commit)
-	locked  map[string]bool        // rows this transaction already locked (PostgreSQL)
-	seats   map[string]*seatChange // seat-count changes written just before commit
-	audits  []*roster.AuditEntry   // audit entries written just before commit
+	tx        *sql.Tx // nil in DB.ReadNow, whose statements run on pool
+	pool      *sql.DB
+	engine    Engine
+	now       time.Time
+	stmts     *stmtCache             // SQLite's prepared statements for this pool; nil on PostgreSQL
+	batched   bool                   // shares its transaction with others (group commit)
+	locked    map[string]bool        // rows this transaction already locked (PostgreSQL)
+	seats     map[string]*seatChange // seat-count changes written just before commit
+	instSeats *seatChange            // the instance pool's change, written just before commit
+	audits    []*roster.AuditEntry   // audit entries written just before commit
 	// byteOrder is DB.byteOrder: a text prefix is one index range.
 	byteOrder bool
 }
@@ -114,10 +115,17 @@ func (db *DB) ReadNow(ctx context.Context, fn func(*Tx) error) error {
 // seat changes it did not write: only DB.Tx writes them, before commit, so
 // a read that recorded one is a bug that would otherwise lose it.
 func (tx *Tx) unwritten() error {
-	if len(tx.audits) > 0 || len(tx.seats) > 0 {
-		return fmt.Errorf("store: %d audit entries and %d seat changes recorded outside a write transaction", len(tx.audits), len(tx.seats))
+	if len(tx.audits) > 0 || len(tx.seats) > 0 || tx.instSeats != nil {
+		return fmt.Errorf("store: %d audit entries and %d seat changes recorded outside a write transaction", len(tx.audits), len(tx.seats)+btoi(tx.instSeats != nil))
 	}
 	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (db *DB) runTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {

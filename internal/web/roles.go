@@ -55,7 +55,7 @@ func roleForm(base string, picked map[string]bool) RoleForm {
 
 // rolesPage loads the list around a form.
 func (web *Web) rolesPage(w http.ResponseWriter, r *http.Request, a roster.Actor, f RoleForm, n *Notice) (RolesPage, error) {
-	p := RolesPage{Page: web.basePage(w, r, a, "Custom roles", "roles"), Form: f, Notice: n, Off: web.app.FeatureRefusal(license.CustomRoles)}
+	p := RolesPage{Page: web.basePage(w, r, a, "Custom roles", "roles"), Form: f, Notice: n, Off: web.app.FeatureRefusal(r.Context(), a, license.CustomRoles)}
 	roles, err := web.app.ListCustomRoles(r.Context(), a)
 	if err != nil {
 		return p, err

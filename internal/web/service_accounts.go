@@ -51,7 +51,7 @@ func (web *Web) saItems(r *http.Request, a roster.Actor, team string) ([]SAItem,
 
 // orgSAPage loads the page around a form.
 func (web *Web) orgSAPage(w http.ResponseWriter, r *http.Request, a roster.Actor, f SAForm) (OrgSAPage, error) {
-	p := OrgSAPage{Page: web.basePage(w, r, a, "Service accounts", "service-accounts"), Form: f, Off: web.app.FeatureRefusal(license.ServiceAccounts)}
+	p := OrgSAPage{Page: web.basePage(w, r, a, "Service accounts", "service-accounts"), Form: f, Off: web.app.FeatureRefusal(r.Context(), a, license.ServiceAccounts)}
 	var err error
 	if p.Accounts, err = web.saItems(r, a, ""); err != nil {
 		return p, err

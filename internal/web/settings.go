@@ -46,6 +46,9 @@ type LicenseView struct {
 	Licensee string
 	Expires  string // last valid day
 	Features string // comma-separated
+	// Organization names the organization the license is for, when it
+	// is this organization's own and not the instance's.
+	Organization string
 }
 
 // PolicyRow is one privacy switch and how the organization enforces it.
@@ -102,7 +105,7 @@ func (web *Web) licenseView(r *http.Request, a roster.Actor) (LicenseView, error
 	}
 	v := LicenseView{Status: info.Status, Reason: info.Reason}
 	if l := info.License; l != nil {
-		v.Licensee, v.Expires = l.Licensee, l.Expires
+		v.Licensee, v.Expires, v.Organization = l.Licensee, l.Expires, l.Organization
 	}
 	var names []string
 	for _, f := range info.Features {

@@ -103,3 +103,42 @@ func TestSettingsJWTIssuers(t *testing.T) {
 		t.Errorf("issuer audit entries missing")
 	}
 }
+
+// Under an instance license governing two organizations, the settings
+// page says the seats are shared and how many are left, and the instance
+// admin's organization list shows each organization's use and limit.
+func TestSettingsShowSharedSeats(t *testing.T) {
+	pub, priv, err := license.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := license.ParsePrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issue := func(org string, seats int) string {
+		doc, err := license.Issue(license.License{Licensee: "Acme Labs", Seats: seats, Organization: org,
+			Expires: time.Now().AddDate(1, 0, 0).Format(license.DateLayout), IssuedAt: time.Now()}, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	env := apitest.NewWith(t, apitest.Options{Config: app.Config{License: issue("", 5) + "\n" + issue("corp-c", 7), LicenseKey: pub}})
+	f := &fixture{env: env, ada: env.MustSignup("ada")}
+	b := env.MustOrg("corp-b", "birch")
+	env.MustUserIn(b, "bo", "member")
+	env.MustOrg("corp-c", "cleo")
+
+	body := read(t, f.request(t, "GET", "/org/settings", nil, nil).Body)
+	if want := "1 of 5, shared with the other organizations of the instance license: 2 left"; !strings.Contains(body, want) {
+		t.Errorf("settings page lacks %q", want)
+	}
+	body = read(t, f.request(t, "GET", "/instance/organizations", nil, nil).Body)
+	for _, want := range []string{`<td data-label="Seats used">2 of 5 <span class="muted"`, `>(shared)</span>`,
+		`<td data-label="Seats used">1 of 7 <span class="muted" title="This organization's own license">(own license)</span>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("organizations page lacks %q", want)
+		}
+	}
+}

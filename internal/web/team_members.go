@@ -101,8 +101,8 @@ func (web *Web) membersPage(w http.ResponseWriter, r *http.Request, a roster.Act
 func (web *Web) teamRoles(r *http.Request, a roster.Actor) ([]RoleChoice, error) {
 	out := []RoleChoice{{Name: "admin", Label: "Admin", Help: "manages members and settings"},
 		{Name: "member", Label: "Member", Help: "logs runs, creates projects"},
-		{Name: "viewer", Label: "Read-only", Help: "reads the team's projects and runs", Off: web.app.FeatureRefusal(license.ViewerTeamRole)}}
-	customOff := web.app.FeatureRefusal(license.CustomRoles)
+		{Name: "viewer", Label: "Read-only", Help: "reads the team's projects and runs", Off: web.app.FeatureRefusal(r.Context(), a, license.ViewerTeamRole)}}
+	customOff := web.app.FeatureRefusal(r.Context(), a, license.CustomRoles)
 	custom, err := web.app.ListCustomRoles(r.Context(), a)
 	if err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ func (web *Web) teamSAPage(w http.ResponseWriter, r *http.Request, a roster.Acto
 		return TeamSAPage{}, err
 	}
 	p := TeamSAPage{Page: web.basePage(w, r, a, h.Display+" · Service accounts", "team"), Team: h, Form: f,
-		CreationDisabled: web.app.TeamServiceAccountCreationDisabled(), Off: web.app.FeatureRefusal(license.ServiceAccounts)}
+		CreationDisabled: web.app.TeamServiceAccountCreationDisabled(), Off: web.app.FeatureRefusal(r.Context(), a, license.ServiceAccounts)}
 	if h.Can.ServiceAccounts {
 		p.Accounts, err = web.saItems(r, a, h.Name)
 	}
