@@ -41,7 +41,7 @@ func TestAccountsMigrationUpgradesInPlace(t *testing.T) {
 				return err
 			}
 		}
-		for _, q := range []string{`DROP INDEX users_account`, `DROP INDEX users_account_org`, `ALTER TABLE users DROP COLUMN account_id`,
+		for _, q := range []string{`DROP TABLE instance_seats`, `DROP INDEX users_account`, `DROP INDEX users_account_org`, `ALTER TABLE users DROP COLUMN account_id`,
 			`DELETE FROM schema_migrations WHERE version >= 20`} {
 			if err := tx.ExecForTest(ctx, q); err != nil {
 				return err
@@ -73,7 +73,10 @@ func TestAccountsMigrationUpgradesInPlace(t *testing.T) {
 		}
 		return nil
 	})
-	svc := app.New(db, app.Config{Argon2: cheap}, slog.New(slog.DiscardHandler))
+	svc, err := app.New(ctx, db, app.Config{Argon2: cheap}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
 	a := roster.Actor{Via: roster.ViaAPI, IP: "127.0.0.1"}
 	for _, want := range users {
 		res, err := svc.Login(ctx, a, app.LoginInput{Login: want.Username, Password: passwords[want.ID], Org: want.OrgID})
