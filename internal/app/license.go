@@ -472,7 +472,7 @@ func (s *Service) License(ctx context.Context, a roster.Actor) (*LicenseInfo, er
 			info.SeatsLeft = max(info.SeatLimit-taken, 0)
 			// What is left of a shared limit tells the other organizations'
 			// count: only an instance admin learns it.
-			info.SeatsLeftShown = info.Scope != ScopeInstance || !s.plan.Load().pool || IsInstanceAdmin(a)
+			info.SeatsLeftShown = !s.pooled(info.LicenseStatus) || IsInstanceAdmin(a)
 			return err
 		}
 		return nil
@@ -491,10 +491,16 @@ func (s *Service) License(ctx context.Context, a roster.Actor) (*LicenseInfo, er
 // license governing an organization using used seats: those, or under the
 // instance license the pool's.
 func (s *Service) seatsTaken(ctx context.Context, tx *store.Tx, st LicenseStatus, used int) (int, error) {
-	if st.Scope != ScopeInstance || !s.plan.Load().pool {
+	if !s.pooled(st) {
 		return used, nil
 	}
 	return tx.InstanceSeatCount(ctx)
+}
+
+// pooled reports whether st, the license governing an organization, is the
+// instance license whose seats the organizations it governs share.
+func (s *Service) pooled(st LicenseStatus) bool {
+	return st.Scope == ScopeInstance && s.plan.Load().pool
 }
 
 // seatState is the Service's seat plan and what it is made from.

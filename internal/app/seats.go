@@ -15,9 +15,8 @@ type SeatUsage struct {
 	// Taken is the seats counted against Limit: Used under the
 	// organization's own license; under the instance license, every
 	// organization's it governs, together.
-	Taken int
-	// Pooled says the limit is the instance license's, shared.
-	Pooled        bool
+	Taken         int
+	pooled        bool // the limit is the instance license's, shared
 	instanceAdmin bool
 }
 
@@ -29,13 +28,13 @@ func (s SeatUsage) Left() int { return max(s.Limit-s.Taken, 0) }
 
 // Shared reports whether the limit is the instance license's, which the
 // organizations it governs share.
-func (s SeatUsage) Shared() bool { return s.Pooled }
+func (s SeatUsage) Shared() bool { return s.pooled }
 
 // LeftShown reports whether Left may be shown to the caller: what is left
 // of a shared limit tells the other organizations' count (#18: no
 // organization's counts reach another's admins), so only an instance
 // admin sees it.
-func (s SeatUsage) LeftShown() bool { return !s.Pooled || s.instanceAdmin }
+func (s SeatUsage) LeftShown() bool { return !s.pooled || s.instanceAdmin }
 
 // SeatUsage counts the organization's seats in use and the limit of the
 // license governing it. Admins only.
@@ -57,7 +56,7 @@ func (s *Service) SeatUsage(ctx context.Context, a roster.Actor) (SeatUsage, err
 		if st.Status == LicenseValid {
 			u.Limit = st.License.Seats
 			u.Taken, err = s.seatsTaken(ctx, tx, st, u.Used)
-			u.Pooled, u.instanceAdmin = st.Scope == ScopeInstance && s.plan.Load().pool, IsInstanceAdmin(a)
+			u.pooled, u.instanceAdmin = s.pooled(st), IsInstanceAdmin(a)
 		}
 		return err
 	})
