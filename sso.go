@@ -42,6 +42,7 @@ type SSOLogin struct {
 	BrowserHash []byte // hash of the secret in the browser's cookie
 	NonceHash   []byte
 	ReturnTo    string // local path to land on after signing in
+	Org         string // the organization asked for, by name or id; "" for none
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
 	UsedAt      time.Time // zero until the callback consumed it

@@ -17,7 +17,7 @@ func TestKelvinSignIsNotKate(t *testing.T) {
 	kate := e.MustUser(admin.Key, "kate", "member") // kate@example.com
 
 	look := "\u212aate@example.com"
-	u, _, err := e.App.SSOSignIn(t.Context(), roster.Actor{IP: "127.0.0.1"}, roster.SSOClaims{
+	u, _, err := e.App.SSOSignIn(t.Context(), roster.Actor{IP: "127.0.0.1"}, "", roster.SSOClaims{
 		Issuer: "https://idp.test", Subject: "kelvin", Email: look, EmailVerified: true})
 	if u != nil && u.ID == kate.ID {
 		t.Fatalf("the identity %q signed in as kate", look)

@@ -80,7 +80,7 @@ func (s *Service) LDAPLogin(ctx context.Context, a roster.Actor, in LoginInput) 
 	if err != nil {
 		return nil, s.refuseLDAP(ctx, a, login, nil, err)
 	}
-	u, token, err := s.externalSignIn(ctx, a, c, s.cfg.LDAPGroupSync)
+	u, token, err := s.externalSignIn(ctx, a, c, in.Org, s.cfg.LDAPGroupSync)
 	if err != nil {
 		return nil, fmt.Errorf("ldap sign-in: %w", err)
 	}

@@ -75,11 +75,12 @@ var errSSOInviteExpired = roster.ReasonErrorf(roster.EForbidden, roster.ReasonIn
 // member while a seat is free (S3), unless provisioning is off (S4).
 // Deactivated users are refused (S5). A local account whose email was
 // never proven is linked only when a.User, the user already signed in in
-// this browser, is that account (H2). It returns the user and the session
-// token for the cookie.
-func (s *Service) SSOSignIn(ctx context.Context, a roster.Actor, c roster.SSOClaims) (*roster.User, string, error) {
+// this browser, is that account (H2). org names the organization the
+// person asked to sign in to, "" for none (ssoOrg). It returns the user and
+// the session token for the cookie.
+func (s *Service) SSOSignIn(ctx context.Context, a roster.Actor, org string, c roster.SSOClaims) (*roster.User, string, error) {
 	a.Via = roster.ViaSSO
-	u, token, err := s.externalSignIn(ctx, a, c, s.cfg.EnableSSOGroupClaims)
+	u, token, err := s.externalSignIn(ctx, a, c, org, s.cfg.EnableSSOGroupClaims)
 	if err != nil {
 		return nil, "", fmt.Errorf("sso sign-in: %w", err)
 	}
@@ -89,9 +90,10 @@ func (s *Service) SSOSignIn(ctx context.Context, a roster.Actor, c roster.SSOCla
 // externalSignIn is the one transition of a sign-in vouched for by
 // someone else, an identity provider (SSO) or an LDAP directory (a.Via
 // tells which): it finds, links, admits or provisions the user under the
-// rules of SSOSignIn, syncs team memberships with the groups when
-// syncGroups, and opens the session. Refusals are audited.
-func (s *Service) externalSignIn(ctx context.Context, a roster.Actor, c roster.SSOClaims, syncGroups bool) (*roster.User, string, error) {
+// rules of SSOSignIn in the organization org names ("" for the identity's
+// own), syncs team memberships with the groups when syncGroups, and opens
+// the session. Refusals are audited.
+func (s *Service) externalSignIn(ctx context.Context, a roster.Actor, c roster.SSOClaims, org string, syncGroups bool) (*roster.User, string, error) {
 	signedIn := a.User
 	a.User = nil
 	c, err := cleanClaims(c)
@@ -101,7 +103,7 @@ func (s *Service) externalSignIn(ctx context.Context, a roster.Actor, c roster.S
 	var u, seen *roster.User
 	var token string
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		to, err := s.ssoOrg(ctx, tx, c)
+		to, err := s.ssoOrg(ctx, tx, c, org)
 		if err != nil {
 			return err
 		}
@@ -121,8 +123,12 @@ func (s *Service) externalSignIn(ctx context.Context, a roster.Actor, c roster.S
 			return err
 		}
 		a.User = u
-		if err := tx.SaveSSOIdentity(ctx, c.Issuer, c.Subject, u.ID, c.Email); err != nil {
-			return err
+		// The identity stays linked to its own user when the person signs
+		// in to another organization of their account.
+		if to.home == nil {
+			if err := tx.SaveSSOIdentity(ctx, c.Issuer, c.Subject, u.ID, c.Email); err != nil {
+				return err
+			}
 		}
 		note := ""
 		if syncGroups {
@@ -175,6 +181,9 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, to 
 		found, err := tx.UserByID(ctx, org, id)
 		if err == nil {
 			u, err = s.admit(ctx, tx, a, found, c)
+			if err == nil {
+				err = joinHome(ctx, tx, to, u)
+			}
 			return u, found, err
 		}
 		if !roster.IsNotFound(err) {
@@ -193,16 +202,28 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, to 
 		if err := s.proveBySSO(ctx, tx, a, found, signedIn); err != nil {
 			return nil, found, err
 		}
+		invited := found.Status == roster.StatusInvited
 		u, err = s.admit(ctx, tx, a, found, c)
+		if err == nil && invited {
+			// An invite accepted from another organization's identity
+			// joins that account; an active user of the email is a
+			// person of their own, with their own password.
+			err = joinHome(ctx, tx, to, u)
+		}
 		return u, found, err
 	}
 	if !roster.IsNotFound(err) {
 		return nil, nil, err
 	}
+	if !to.provisions {
+		return nil, nil, errNotAMember
+	}
 	if s.cfg.DisableSSOProvisioning {
 		return nil, nil, errSSONotProvisioned(a.Via, c.Email)
 	}
-	u, err = s.provisionSSOUser(ctx, tx, a, org, c)
+	if u, err = s.provisionSSOUser(ctx, tx, a, org, c); err == nil {
+		err = joinHome(ctx, tx, to, u)
+	}
 	return u, nil, err
 }
 

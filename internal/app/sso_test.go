@@ -25,7 +25,7 @@ func TestConcurrentSSOSignInsMakeOneUser(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			u, token, err := e.App.SSOSignIn(t.Context(), roster.Actor{IP: "127.0.0.1"}, claims)
+			u, token, err := e.App.SSOSignIn(t.Context(), roster.Actor{IP: "127.0.0.1"}, "", claims)
 			if err == nil && token == "" {
 				t.Errorf("sign-in %d gave no session token", i)
 			}
@@ -64,7 +64,7 @@ func TestConcurrentSSOSignInsWithoutTheOrganizationLock(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Go(func() {
-				u, token, err := e.App.SSOSignIn(t.Context(), roster.Actor{IP: "127.0.0.1"}, claims(i))
+				u, token, err := e.App.SSOSignIn(t.Context(), roster.Actor{IP: "127.0.0.1"}, "", claims(i))
 				if err != nil || token == "" {
 					t.Errorf("sign-in %d: %v (token %q)", i, err, token)
 					return
@@ -126,7 +126,7 @@ func TestSSOSignInRefusesUnusableClaims(t *testing.T) {
 		{Issuer: "https://idp.test", Subject: "s", Email: "not an email", EmailVerified: true}, // no usable email
 		{Issuer: "https://idp.test", Subject: "s", Email: "x@example.com"},                     // unverified
 	} {
-		if _, _, err := e.App.SSOSignIn(t.Context(), roster.Actor{}, c); err == nil {
+		if _, _, err := e.App.SSOSignIn(t.Context(), roster.Actor{}, "", c); err == nil {
 			t.Errorf("claims %+v were accepted", c)
 		}
 	}

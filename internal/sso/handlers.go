@@ -29,7 +29,8 @@ var (
 
 // login starts a sign-in: it stores the attempt, gives the browser its
 // secret in a cookie and sends it to the identity provider. An optional
-// return_to names the local path to land on afterwards.
+// return_to names the local path to land on afterwards, and an optional org
+// the organization to sign in to (#18).
 func (e *Edge) login(w http.ResponseWriter, r *http.Request) error {
 	if e.client == nil {
 		return errNotConfigured
@@ -41,13 +42,14 @@ func (e *Edge) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	org := strings.ToValidUTF8(strings.TrimSpace(r.URL.Query().Get("org")), "\uFFFD")
 	at := oidc.NewAttempt()
 	target, err := e.client.AuthCodeURL(r.Context(), at)
 	if err != nil {
 		return err
 	}
 	err = e.app.BeginSSOLogin(r.Context(), &roster.SSOLogin{StateHash: oidc.Hash(at.State),
-		BrowserHash: oidc.Hash(at.Browser), NonceHash: oidc.Hash(at.Nonce), ReturnTo: returnTo})
+		BrowserHash: oidc.Hash(at.Browser), NonceHash: oidc.Hash(at.Nonce), ReturnTo: returnTo, Org: org})
 	if err != nil {
 		return err
 	}
@@ -95,7 +97,7 @@ func (e *Edge) callback(w http.ResponseWriter, r *http.Request) error {
 			a.User = sa.User
 		}
 	}
-	_, token, err := e.app.SSOSignIn(r.Context(), a, claims)
+	_, token, err := e.app.SSOSignIn(r.Context(), a, l.Org, claims)
 	if err != nil {
 		return err
 	}

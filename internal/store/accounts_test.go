@@ -41,7 +41,7 @@ func TestAccountsMigrationUpgradesInPlace(t *testing.T) {
 				return err
 			}
 		}
-		for _, q := range []string{`DROP TABLE instance_seats`, `DROP INDEX users_account`, `DROP INDEX users_account_org`, `ALTER TABLE users DROP COLUMN account_id`,
+		for _, q := range []string{`ALTER TABLE sso_logins DROP COLUMN organization`, `DROP TABLE instance_seats`, `DROP INDEX users_account`, `DROP INDEX users_account_org`, `ALTER TABLE users DROP COLUMN account_id`,
 			`DELETE FROM schema_migrations WHERE version >= 20`} {
 			if err := tx.ExecForTest(ctx, q); err != nil {
 				return err

@@ -67,8 +67,9 @@ func TestMigrationBackfillsEmailProof(t *testing.T) {
 		// what they undo here, or re-key rows idempotently.
 		exec(tx, `DROP TABLE auth_failures`) // 0008 makes them anew
 		exec(tx, `DROP TABLE login_devices`)
-		exec(tx, `DROP TABLE instance_seats`) // 0021 counts them anew
-		exec(tx, `DROP TABLE seat_counts`)    // 0014 counts the seats anew
+		exec(tx, `ALTER TABLE sso_logins DROP COLUMN organization`) // 0022 adds it again
+		exec(tx, `DROP TABLE instance_seats`)                       // 0021 counts them anew
+		exec(tx, `DROP TABLE seat_counts`)                          // 0014 counts the seats anew
 		exec(tx, `ALTER TABLE users DROP COLUMN email_proven`)
 		exec(tx, `ALTER TABLE invites DROP COLUMN awaiting_admin`)
 		for _, t := range []string{"jwt_replays", "access_tokens", "federated_subjects", "jwt_issuers"} {

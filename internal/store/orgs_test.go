@@ -140,7 +140,7 @@ func TestOrganizationsMigrationUpgradesInPlace(t *testing.T) {
 				return err
 			}
 		}
-		for _, q := range []string{`DROP TABLE instance_seats`, `DROP INDEX organizations_name_key`,
+		for _, q := range []string{`ALTER TABLE sso_logins DROP COLUMN organization`, `DROP TABLE instance_seats`, `DROP INDEX organizations_name_key`,
 			`ALTER TABLE organizations DROP COLUMN display_name`, `ALTER TABLE organizations DROP COLUMN name_key`,
 			`ALTER TABLE organizations DROP COLUMN status`, `ALTER TABLE organizations DROP COLUMN updated_at`,
 			`ALTER TABLE users DROP COLUMN instance_admin`, `DROP INDEX users_account`, `DROP INDEX users_account_org`,

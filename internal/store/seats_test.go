@@ -28,7 +28,7 @@ func TestSeatCountsMigrationAndCommit(t *testing.T) {
 		}
 		// Back to before 0014; the later migrations only add what they
 		// undo here.
-		for _, q := range []string{`DROP TABLE instance_seats`, `DROP TABLE seat_counts`, `DROP TABLE team_idp_groups`,
+		for _, q := range []string{`ALTER TABLE sso_logins DROP COLUMN organization`, `DROP TABLE instance_seats`, `DROP TABLE seat_counts`, `DROP TABLE team_idp_groups`,
 			`DROP TABLE jwt_replays`, `DROP TABLE access_tokens`, `DROP TABLE federated_subjects`, `DROP TABLE jwt_issuers`,
 			`ALTER TABLE sessions DROP COLUMN method`, `ALTER TABLE sessions DROP COLUMN user_agent`, `ALTER TABLE sessions DROP COLUMN last_seen_at`,
 			`DROP INDEX organizations_name_key`, `ALTER TABLE organizations DROP COLUMN display_name`,

@@ -38,9 +38,9 @@ func (tx *Tx) SaveSSOIdentity(ctx context.Context, issuer, subject, userID, emai
 // CreateSSOLogin stores a started sign-in; CreatedAt comes from the tx clock.
 func (tx *Tx) CreateSSOLogin(ctx context.Context, l *roster.SSOLogin) error {
 	l.CreatedAt = tx.now
-	_, err := tx.exec(ctx, `INSERT INTO sso_logins (state_hash, browser_hash, nonce_hash, return_to, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, hex.EncodeToString(l.StateHash), hex.EncodeToString(l.BrowserHash),
-		hex.EncodeToString(l.NonceHash), l.ReturnTo, micros(l.CreatedAt), micros(l.ExpiresAt))
+	_, err := tx.exec(ctx, `INSERT INTO sso_logins (state_hash, browser_hash, nonce_hash, return_to, organization, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, hex.EncodeToString(l.StateHash), hex.EncodeToString(l.BrowserHash),
+		hex.EncodeToString(l.NonceHash), l.ReturnTo, l.Org, micros(l.CreatedAt), micros(l.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("insert sso login: %w", err)
 	}
@@ -52,9 +52,9 @@ func (tx *Tx) SSOLogin(ctx context.Context, stateHash []byte) (*roster.SSOLogin,
 	var l roster.SSOLogin
 	var state, browser, nonce string
 	var created, expires, used sql.NullInt64
-	err := tx.queryRow(ctx, `SELECT state_hash, browser_hash, nonce_hash, return_to, created_at, expires_at, used_at
+	err := tx.queryRow(ctx, `SELECT state_hash, browser_hash, nonce_hash, return_to, organization, created_at, expires_at, used_at
 		FROM sso_logins WHERE state_hash = ?`, hex.EncodeToString(stateHash)).
-		Scan(&state, &browser, &nonce, &l.ReturnTo, &created, &expires, &used)
+		Scan(&state, &browser, &nonce, &l.ReturnTo, &l.Org, &created, &expires, &used)
 	if err != nil {
 		return nil, fmt.Errorf("sso login: %w", mapError(err))
 	}

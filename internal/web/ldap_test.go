@@ -124,3 +124,29 @@ func TestTeamIDPGroupsForm(t *testing.T) {
 		t.Fatalf("idp_groups %v after clearing", g)
 	}
 }
+
+// The sign-in link of an organization (/sign-in?org=NAME) carries it to
+// the LDAP form, which then signs in to the person's row there: grace,
+// invited to corp-b, lands in corp-b as its invited member (#18).
+func TestLDAPSignInFormOfAnOrganization(t *testing.T) {
+	e, _ := ldapWeb(t)
+	b := e.MustOrg("corp-b", "bella")
+	invited, _ := e.MustInvite(b.Admin.Key, "grace@example.org", "member")
+	c := e.NewWebClient()
+	page := string(c.Get("/sign-in?org=corp-b").Body)
+	for _, want := range []string{`<input type="hidden" name="org" value="corp-b">`, `Sign in with LDAP to corp-b</button>`} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("the LDAP form of corp-b's sign-in link lacks %s:\n%.3000s", want, page)
+		}
+	}
+	r := c.Post("/sign-in", url.Values{"method": {"ldap"}, "login": {"grace"}, "password": {ldaptest.Password},
+		"org": {"corp-b"}, "org_from_link": {"1"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ldap sign-in to corp-b: %d %.600s", r.StatusCode, r.Body)
+	}
+	var v struct{ User struct{ ID string } }
+	c.Get("/api/v1/viewer").JSON(t, &v)
+	if v.User.ID != invited {
+		t.Errorf("signed in to corp-b as %s, want its invited %s", v.User.ID, invited)
+	}
+}
