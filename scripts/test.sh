@@ -17,37 +17,43 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:--buildvcs=false}"
 
-echo "== Chromium, axe-core and Lighthouse for the browser tests"
+# section prints a step's title and how long the run has taken so far, so
+# that CI's output shows where its time goes.
+started=$(date +%s)
+section() { echo "== $* ($(($(date +%s) - started)) s in)"; }
+
+section "Chromium, axe-core and Lighthouse for the browser tests"
 bash scripts/chromium.sh
 source scripts/axe.sh
 source scripts/lighthouse.sh
 
-echo "== OpenLDAP's slapd for the LDAP tests"
+section "OpenLDAP's slapd for the LDAP tests"
 bash scripts/slapd.sh
 
-echo "== Dex for the SSO tests"
+section "Dex for the SSO tests"
 source scripts/dex.sh
 
-echo "== gofmt, go mod tidy and go vet"
+section "gofmt, go mod tidy and go vet"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; fi
 go mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
 go vet ./...
 
-echo "== tests on SQLite"
+section "tests on SQLite"
 # Lighthouse and the large organization's axe pass score pages, which do
 # not depend on the engine: they run once, in the PostgreSQL pass.
 ROSTER_TEST_POSTGRES= ROSTER_SKIP_PAGE_SCORES=1 go test -race -count=1 -timeout 25m "$@" ./...
 
-echo "== tests on PostgreSQL"
+section "tests on PostgreSQL"
 source scripts/pg.sh
 go test -race -count=1 -timeout 25m "$@" ./...
 
-echo "== Microsoft's SCIM reference collection (newman), SQLite and PostgreSQL"
+section "Microsoft's SCIM reference collection (newman), SQLite and PostgreSQL"
 scripts/scim-newman.sh
 
-echo "== fuzzing"
+section "fuzzing"
 case "${FUZZTIME:-10s}" in
 0 | 0s) echo "skipped (FUZZTIME=0)" ;;
 *) scripts/fuzz.sh "${FUZZTIME:-10s}" ;;
 esac
+section "done"

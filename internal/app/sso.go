@@ -181,9 +181,6 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, a roster.Actor, to 
 		found, err := tx.UserByID(ctx, org, id)
 		if err == nil {
 			u, err = s.admit(ctx, tx, a, found, c)
-			if err == nil {
-				err = joinHome(ctx, tx, to, u)
-			}
 			return u, found, err
 		}
 		if !roster.IsNotFound(err) {

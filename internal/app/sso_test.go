@@ -134,3 +134,46 @@ func TestSSOSignInRefusesUnusableClaims(t *testing.T) {
 		t.Fatalf("%d users created from unusable claims", got)
 	}
 }
+
+// Racing sign-ins of one linked identity naming another organization that
+// provisions its email make one user there, in the identity's account,
+// and every one of them signs in to it (#18).
+func TestConcurrentSSOSignInsIntoAnotherOrganization(t *testing.T) {
+	e := apitest.NewWith(t, apitest.Options{Config: app.Config{SSOOrgDomains: map[string]string{"corp-b.example": "corp-b"}}})
+	admin := e.MustSignup("admin")
+	e.MustOrg("corp-b", "bella")
+	ctx := t.Context()
+	claims := roster.SSOClaims{Issuer: "https://idp.test", Subject: "s-ivy", Email: "ivy@corp-b.example", EmailVerified: true}
+	first, _ := e.MustInvite(admin.Key, claims.Email, "member")
+	if u, _, err := e.App.SSOSignIn(ctx, roster.Actor{IP: "127.0.0.1"}, roster.DefaultOrgID, claims); err != nil || u.ID != first {
+		t.Fatalf("ivy accepting the first organization's invite: %v %v, want %s", u, err, first)
+	}
+	const n = 8
+	ids, tokens := make([]string, n), make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			u, token, err := e.App.SSOSignIn(ctx, roster.Actor{IP: "127.0.0.1"}, "corp-b", claims)
+			if err != nil {
+				t.Errorf("sign-in %d into corp-b: %v", i, err)
+				return
+			}
+			ids[i], tokens[i] = u.ID, token
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if ids[i] != ids[0] || ids[0] == first {
+			t.Fatalf("sign-ins into corp-b made users %v, want one new one", ids)
+		}
+	}
+	var ms struct {
+		Memberships []struct {
+			UserID string `json:"user_id"`
+		}
+	}
+	e.Must(200, "GET", "/api/v1/memberships", nil, apitest.Session(tokens[0])).JSON(t, &ms)
+	if len(ms.Memberships) != 2 {
+		t.Errorf("ivy's memberships: %+v, want her users in both organizations", ms.Memberships)
+	}
+}
