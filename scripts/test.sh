@@ -39,14 +39,24 @@ if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; 
 go mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
 go vet ./...
 
+# The race detector watches every package but SQLite's own C code
+# (modernc.org/sqlite/lib, SQLite translated to Go, its memory guarded by
+# SQLite's locks, which live in modernc.org/libc and stay watched), and
+# checkptr's pointer checks (which -race turns on) skip modernc's packages,
+# whose pointer arithmetic is the translated C's. Instrumenting them made
+# the SQLite pass take 6 min 43 s instead of 3 min 55 s on 2 cores.
+# Leaving libc unwatched as well hides the happens-before edges of its
+# locks and reports races that are not there (tried).
+race_flags=(-race -gcflags='modernc.org/...=-d=checkptr=0' -gcflags='modernc.org/sqlite/lib=-d=checkptr=0 -race=false')
+
 section "tests on SQLite"
 # Lighthouse and the large organization's axe pass score pages, which do
 # not depend on the engine: they run once, in the PostgreSQL pass.
-ROSTER_TEST_POSTGRES= ROSTER_SKIP_PAGE_SCORES=1 go test -race -count=1 -timeout 25m "$@" ./...
+ROSTER_TEST_POSTGRES= ROSTER_SKIP_PAGE_SCORES=1 go test "${race_flags[@]}" -count=1 -timeout 25m "$@" ./...
 
 section "tests on PostgreSQL"
 source scripts/pg.sh
-go test -race -count=1 -timeout 25m "$@" ./...
+go test "${race_flags[@]}" -count=1 -timeout 25m "$@" ./...
 
 section "Microsoft's SCIM reference collection (newman), SQLite and PostgreSQL"
 scripts/scim-newman.sh
