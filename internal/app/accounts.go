@@ -166,16 +166,24 @@ func (s *Service) EnterOrganization(ctx context.Context, a roster.Actor, orgRef 
 	return &out, nil
 }
 
+// openAccount makes home, a row about to be joined by another, the first
+// row of an account when it was an account of its own: the rows of an
+// account carry its first row's id (migration 0020).
+func openAccount(ctx context.Context, tx *store.Tx, home *roster.User) error {
+	if home.AccountID != "" {
+		return nil
+	}
+	home.AccountID = home.ID
+	return tx.UpdateUser(ctx, home)
+}
+
 // enterAsAdmin creates the instance admin's admin membership of o, linked
 // to their account, and links their own row to it when it was an account
 // of its own.
 func (s *Service) enterAsAdmin(ctx context.Context, tx *store.Tx, a roster.Actor, o *roster.Organization) (*roster.User, error) {
 	home := *a.User
-	if home.AccountID == "" {
-		home.AccountID = home.ID
-		if err := tx.UpdateUser(ctx, &home); err != nil {
-			return nil, err
-		}
+	if err := openAccount(ctx, tx, &home); err != nil {
+		return nil, err
 	}
 	name, err := freeUsername(ctx, tx, o.ID, home.Username, "")
 	if err != nil {

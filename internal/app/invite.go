@@ -486,11 +486,8 @@ func (s *Service) acceptWithAccount(ctx context.Context, a roster.Actor, in Acce
 		if u, err = s.acceptableInvite(ctx, tx, in, notMember); err != nil {
 			return err
 		}
-		if home.AccountID == "" {
-			home.AccountID = home.ID
-			if err := tx.UpdateUser(ctx, home); err != nil {
-				return err
-			}
+		if err := openAccount(ctx, tx, home); err != nil {
+			return err
 		}
 		u.Username, u.Name, u.Status, u.EmailProven = in.Username, in.Name, roster.StatusActive, true
 		u.PasswordHash, u.AccountID = home.PasswordHash, home.AccountID

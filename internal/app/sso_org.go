@@ -124,11 +124,8 @@ func joinHome(ctx context.Context, tx *store.Tx, to ssoTarget, u *roster.User) e
 	if h == nil || u.AccountID != "" {
 		return nil
 	}
-	if h.AccountID == "" {
-		h.AccountID = h.ID
-		if err := tx.UpdateUser(ctx, h); err != nil {
-			return err
-		}
+	if err := openAccount(ctx, tx, h); err != nil {
+		return err
 	}
 	u.AccountID, u.PasswordHash = h.AccountID, h.PasswordHash
 	return tx.UpdateUser(ctx, u)
